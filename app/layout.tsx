@@ -1,0 +1,24 @@
+import type { Metadata, Viewport } from "next";
+import { headers } from "next/headers";
+import "./globals.css";
+import { Providers } from "./_lib/providers";
+
+export const metadata: Metadata = {
+  title: { default: "PoseVisit", template: "%s · PoseVisit" },
+  description: "Remote physical therapy visits with live movement measurement",
+  robots: { index: false, follow: false },
+};
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Reading the request headers makes every page render per request, so Next.js can put the CSP
+  // nonce (set by server/http/security.ts) on its scripts.
+  await headers();
+  return (
+    <html lang="en">
+      <body className="min-h-screen font-sans">
+        <Providers>{children}</Providers>
+      </body>
+    </html>
+  );
+}

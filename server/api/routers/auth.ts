@@ -1,0 +1,32 @@
+import { changePasswordInput, signInInput } from "../../../app/_shared/domain";
+import { changePassword, listSessions, revokeSession, SESSION_COOKIE, signIn, signOut } from "../../services/auth";
+import { authedProcedure, publicProcedure, router } from "../trpc";
+import { z } from "zod";
+import { id } from "../../../app/_shared/domain";
+
+const deps = (ctx: { db: import("../../db/client").Db; env: import("../../env").Env }) => ({
+  db: ctx.db, secret: ctx.env.SESSION_SECRET, sessionTtlHours: ctx.env.SESSION_TTL_HOURS,
+});
+
+export const authRouter = router({
+  me: publicProcedure.query(({ ctx }) => ctx.user),
+  signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
+    const r = await signIn(deps(ctx), input, { ip: ctx.ip, userAgent: ctx.userAgent });
+    ctx.setCookie(SESSION_COOKIE, r.token, { expires: r.expiresAt });
+    return r.user;
+  }),
+  signOut: authedProcedure.mutation(async ({ ctx }) => {
+    await signOut(deps(ctx), ctx.sessionId);
+    ctx.setCookie(SESSION_COOKIE, "", { maxAgeSec: 0 });
+    return { ok: true as const };
+  }),
+  changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
+    await changePassword(deps(ctx), ctx.user, ctx.sessionId, input);
+    return { ok: true as const };
+  }),
+  sessions: authedProcedure.query(({ ctx }) => listSessions(ctx.db, ctx.user.id).then((rows) => rows.map((r) => ({ ...r, current: r.id === ctx.sessionId })))),
+  revokeSession: authedProcedure.input(z.object({ sessionId: id })).mutation(async ({ ctx, input }) => {
+    await revokeSession(ctx.db, ctx.user.id, input.sessionId);
+    return { ok: true as const };
+  }),
+});

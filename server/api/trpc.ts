@@ -1,0 +1,76 @@
+// tRPC setup: request context, error shape, and the base procedures (public, authed, role-restricted).
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import type { Role } from "../../app/_shared/domain";
+import type { Db } from "../db/client";
+import type { Env } from "../env";
+import { sessionUser, type SessionUser } from "../services/auth";
+import type { Caller } from "../services/context";
+
+export type CookieOptions = { maxAgeSec?: number; expires?: Date };
+export type RequestMeta = {
+  ip: string;
+  userAgent?: string;
+  /** false when a browser tells us the request came from another site */
+  sameOrigin: boolean;
+  cookies: Record<string, string>;
+  setCookie: (name: string, value: string, opts?: CookieOptions) => void;
+};
+
+export type Context = RequestMeta & { db: Db; env: Env; user: SessionUser | null; sessionId: string | null };
+
+export async function createContext(deps: { db: Db; env: Env }, meta: RequestMeta): Promise<Context> {
+  const s = await sessionUser({ db: deps.db, secret: deps.env.SESSION_SECRET, sessionTtlHours: deps.env.SESSION_TTL_HOURS }, meta.cookies["pv_session"]);
+  return { ...deps, ...meta, user: s?.user ?? null, sessionId: s?.sessionId ?? null };
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+    const field = (error.cause as { field?: string } | undefined)?.field;
+    return {
+      ...shape,
+      message: zodError ? "Some fields need attention" : shape.message,
+      data: { ...shape.data, stack: undefined, zodError, field: field ?? null },
+    };
+  },
+});
+
+export const createCallerFactory = t.createCallerFactory;
+export const router = t.router;
+
+/** Mutations from another site are refused (CSRF): browsers send Origin / Sec-Fetch-Site on them. */
+const sameOriginMutations = t.middleware(({ ctx, type, next }) => {
+  if (type === "mutation" && !ctx.sameOrigin) throw new TRPCError({ code: "FORBIDDEN", message: "Cross-origin request refused" });
+  return next();
+});
+
+/** Unexpected errors are logged with their path and reported without internals. */
+const logErrors = t.middleware(async ({ path, next }) => {
+  const result = await next();
+  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
+    console.error(`[trpc] ${path} failed:`, result.error.cause ?? result.error);
+    result.error.message = "Something went wrong on our side. Nothing was changed; please try again.";
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(logErrors).use(sameOriginMutations);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user || !ctx.sessionId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in" });
+  const caller: Caller = { db: ctx.db, env: ctx.env, user: ctx.user, ip: ctx.ip };
+  return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId, caller } });
+});
+
+export const roleProcedure = (...roles: Role[]) =>
+  authedProcedure.use(({ ctx, next }) => {
+    if (!roles.includes(ctx.user.role)) throw new TRPCError({ code: "FORBIDDEN", message: "Your role does not allow this" });
+    return next();
+  });
+
+/** Everyone who may change clinical records (clinicians are read-only). */
+export const writerProcedure = roleProcedure("ADMIN", "THERAPIST");
+export const adminProcedure = roleProcedure("ADMIN");

@@ -1,0 +1,101 @@
+// Builds the whole server: environment, database (migrated), HTTP API, Socket.IO and Next.js on one port.
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createDb, type Db } from "./db/client";
+import { deployMigrations } from "./db/schema-engine";
+import type { Env } from "./env";
+import { createApiHandler } from "./http/api";
+import { isHttps } from "./http/request";
+import { applySecurityHeaders } from "./http/security";
+import { attachRealtime, type Realtime } from "./realtime/index";
+import { DEMO, seedDemo } from "./services/seed";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export type Started = { url: string; port: number; db: Db; realtime: Realtime; server: http.Server; close(): Promise<void> };
+
+export async function startServer(env: Env, opts: { dev?: boolean; next?: boolean; log?: (m: string) => void } = {}): Promise<Started> {
+  const log = opts.log ?? ((m: string) => console.log(m));
+  const dev = opts.dev ?? false;
+  const applied = await deployMigrations(env.DATABASE_URL);
+  if (applied.length) log(`[db] applied migrations: ${applied.join(", ")}`);
+  const db = await createDb(env.DATABASE_URL);
+  const seeded = await seedDemo(db, env);
+
+  const api = createApiHandler({ db, env });
+  type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
+  type Upgrade = (req: http.IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => Promise<void>;
+  let nextHandler: Handler | null = null;
+  let nextUpgrade: Upgrade | null = null;
+  let nextApp: { close?: () => Promise<void> } | null = null;
+  if (opts.next !== false) {
+    const { default: next } = await import("next");
+    const app = next({ dev, dir: ROOT, hostname: env.HOST, port: env.PORT, turbopack: dev });
+    await app.prepare();
+    nextHandler = app.getRequestHandler() as Handler;
+    nextUpgrade = app.getUpgradeHandler() as unknown as Upgrade;
+    nextApp = app as unknown as { close?: () => Promise<void> };
+  }
+
+  const server = http.createServer((req, res) => {
+    applySecurityHeaders(req, res, { dev, https: isHttps(req, env) });
+    api(req, res)
+      .then(async (handled) => {
+        if (handled) return;
+        if (!nextHandler) {
+          res.statusCode = 404;
+          res.end("Not found");
+          return;
+        }
+        await nextHandler(req, res);
+      })
+      .catch((e: unknown) => {
+        console.error("[http] request failed:", e);
+        if (!res.headersSent) res.statusCode = 500;
+        res.end();
+      });
+  });
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 60_000;
+  const realtime = attachRealtime(server, { db, env });
+  server.on("upgrade", (req, socket, head) => {
+    if (req.url?.startsWith("/socket.io/")) return; // Socket.IO's own listener takes it
+    if (nextUpgrade) void nextUpgrade(req, socket, head).catch(() => socket.destroy());
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.PORT, env.HOST, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : env.PORT;
+  const shownHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
+  const url = env.PUBLIC_ORIGIN ?? `http://${shownHost}:${port}`;
+  if (seeded) {
+    log(
+      [
+        "[demo] Created the demo clinic. Sign in with:",
+        `  therapist  ${DEMO.therapist.email} / ${DEMO.therapist.password}`,
+        `  clinician  ${DEMO.clinician.email} / ${DEMO.clinician.password}`,
+        `  admin      ${DEMO.admin.email} / ${DEMO.admin.password}`,
+        `  demo patient link: ${url}${seeded.joinPath}`,
+      ].join("\n"),
+    );
+  }
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 3000).unref();
+        void realtime.close();
+      });
+      await nextApp?.close?.().catch(() => {});
+      await db.$disconnect();
+    })());
+  return { url, port, db, realtime, server, close };
+}

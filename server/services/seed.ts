@@ -1,0 +1,42 @@
+import type { Db } from "../db/client";
+import type { Env } from "../env";
+import { audit } from "./audit";
+import { hashPassword, randomToken, tokenHash } from "./crypto";
+
+export const DEMO = {
+  clinic: "Riverside Physio (demo)",
+  admin: { email: "admin@demo.posevisit.test", password: "demo-admin-2026", name: "Alex Admin" },
+  therapist: { email: "therapist@demo.posevisit.test", password: "demo-therapist-2026", name: "Taylor Therapist" },
+  clinician: { email: "clinician@demo.posevisit.test", password: "demo-clinician-2026", name: "Casey Clinician" },
+} as const;
+
+/**
+ * Creates the demo clinic on an empty development database. Returns the patient link of the demo
+ * visit (only its hash is stored, so this is the one time it can be shown), or null if nothing was done.
+ */
+export async function seedDemo(db: Db, env: Env): Promise<{ joinPath: string } | null> {
+  if (env.SEED_DEMO === "never" || (env.SEED_DEMO === "auto" && env.NODE_ENV === "production")) return null;
+  if ((await db.clinic.count()) > 0) return null;
+  const clinic = await db.clinic.create({ data: { name: DEMO.clinic } });
+  const mk = async (u: { email: string; password: string; name: string }, role: string) =>
+    db.user.create({ data: { clinicId: clinic.id, email: u.email, name: u.name, role, passwordHash: await hashPassword(u.password) } });
+  await mk(DEMO.admin, "ADMIN");
+  const therapist = await mk(DEMO.therapist, "THERAPIST");
+  await mk(DEMO.clinician, "CLINICIAN");
+  const patient = await db.patient.create({
+    data: {
+      clinicId: clinic.id, firstName: "Jordan", lastName: "Rivera", dateOfBirth: new Date("1984-03-12T00:00:00Z"),
+      recordNumber: "DEMO-0001", email: "jordan.rivera@example.com", notes: "Mechanical low back pain for 6 weeks; desk job.",
+    },
+  });
+  const token = randomToken();
+  const scheduledAt = new Date(Date.now() + 15 * 60_000);
+  await db.visit.create({
+    data: {
+      clinicId: clinic.id, patientId: patient.id, therapistId: therapist.id, scheduledAt, reason: "Initial remote assessment",
+      joinTokenHash: tokenHash(env.SESSION_SECRET, token), joinExpiresAt: new Date(scheduledAt.getTime() + 7 * 24 * 3600_000),
+    },
+  });
+  await audit(db, { kind: "system" }, "seed.demo", { clinicId: clinic.id });
+  return { joinPath: `/join/${token}` };
+}

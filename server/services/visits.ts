@@ -1,0 +1,136 @@
+import type { z } from "zod";
+import type { listVisitsInput, scheduleVisitInput, VisitStatus } from "../../app/_shared/domain";
+import type { Db } from "../db/client";
+import { audit, type Actor } from "./audit";
+import { actorOf, type Caller } from "./context";
+import { randomToken, tokenHash } from "./crypto";
+import { badRequest, notFound } from "./errors";
+
+const visitSelect = {
+  id: true, clinicId: true, patientId: true, therapistId: true, scheduledAt: true, durationMin: true, reason: true,
+  status: true, joinExpiresAt: true, joinRevokedAt: true, patientName: true, consentAt: true, startedAt: true,
+  endedAt: true, cancelledAt: true, notes: true, createdAt: true,
+  patient: { select: { id: true, firstName: true, lastName: true, recordNumber: true } },
+  therapist: { select: { id: true, name: true } },
+} as const;
+
+function newJoinLink(secret: string, ttlHours: number, from = new Date()) {
+  const token = randomToken();
+  return { token, joinTokenHash: tokenHash(secret, token), joinExpiresAt: new Date(from.getTime() + ttlHours * 3600_000) };
+}
+
+async function ownVisit(c: Caller, visitId: string) {
+  const v = await c.db.visit.findFirst({ where: { id: visitId, clinicId: c.user.clinicId }, select: visitSelect });
+  if (!v) throw notFound("Visit");
+  return v;
+}
+
+export async function scheduleVisit(c: Caller, input: z.output<typeof scheduleVisitInput>) {
+  const patient = await c.db.patient.findFirst({ where: { id: input.patientId, clinicId: c.user.clinicId, archivedAt: null } });
+  if (!patient) throw notFound("Patient");
+  const therapistId = input.therapistId ?? (c.user.role === "THERAPIST" ? c.user.id : undefined);
+  if (!therapistId) throw badRequest("Choose the therapist for this visit");
+  if (c.user.role === "THERAPIST" && therapistId !== c.user.id) throw badRequest("Therapists schedule their own visits");
+  const therapist = await c.db.user.findFirst({ where: { id: therapistId, clinicId: c.user.clinicId, role: "THERAPIST", disabled: false } });
+  if (!therapist) throw notFound("Therapist");
+  // The link stays valid from now until TTL after the scheduled end.
+  const end = new Date(input.scheduledAt.getTime() + input.durationMin * 60_000);
+  const link = newJoinLink(c.env.SESSION_SECRET, c.env.JOIN_LINK_TTL_HOURS, end > new Date() ? end : new Date());
+  const v = await c.db.visit.create({
+    data: {
+      clinicId: c.user.clinicId, patientId: patient.id, therapistId, scheduledAt: input.scheduledAt,
+      durationMin: input.durationMin, reason: input.reason, joinTokenHash: link.joinTokenHash, joinExpiresAt: link.joinExpiresAt,
+    },
+    select: visitSelect,
+  });
+  await audit(c.db, actorOf(c), "visit.create", { record: { type: "Visit", id: v.id }, ip: c.ip, detail: { patientId: patient.id } });
+  return { visit: v, joinPath: `/join/${link.token}` };
+}
+
+/** Issues a fresh patient link; the previous one stops working. */
+export async function rotateJoinLink(c: Caller, visitId: string) {
+  const v = await ownVisit(c, visitId);
+  if (v.status === "ENDED" || v.status === "CANCELLED") throw badRequest("This visit is over; schedule a new one");
+  const end = new Date(v.scheduledAt.getTime() + v.durationMin * 60_000);
+  const link = newJoinLink(c.env.SESSION_SECRET, c.env.JOIN_LINK_TTL_HOURS, end > new Date() ? end : new Date());
+  await c.db.visit.update({ where: { id: v.id }, data: { joinTokenHash: link.joinTokenHash, joinExpiresAt: link.joinExpiresAt, joinRevokedAt: null } });
+  await audit(c.db, actorOf(c), "visit.link.rotate", { record: { type: "Visit", id: v.id }, ip: c.ip });
+  return { joinPath: `/join/${link.token}`, joinExpiresAt: link.joinExpiresAt };
+}
+
+export async function revokeJoinLink(c: Caller, visitId: string) {
+  const v = await ownVisit(c, visitId);
+  await c.db.visit.update({ where: { id: v.id }, data: { joinRevokedAt: new Date() } });
+  await audit(c.db, actorOf(c), "visit.link.revoke", { record: { type: "Visit", id: v.id }, ip: c.ip });
+  return { ok: true as const };
+}
+
+export async function cancelVisit(c: Caller, visitId: string) {
+  const v = await ownVisit(c, visitId);
+  if (v.status === "ENDED" || v.status === "IN_PROGRESS") throw badRequest(`A visit that is ${v.status === "ENDED" ? "over" : "in progress"} cannot be cancelled`);
+  if (v.status === "CANCELLED") return v;
+  const updated = await c.db.visit.update({
+    where: { id: v.id },
+    data: { status: "CANCELLED", cancelledAt: new Date(), joinRevokedAt: new Date() },
+    select: visitSelect,
+  });
+  await audit(c.db, actorOf(c), "visit.cancel", { record: { type: "Visit", id: v.id }, ip: c.ip });
+  return updated;
+}
+
+export async function getVisit(c: Caller, visitId: string) {
+  const v = await ownVisit(c, visitId);
+  await audit(c.db, actorOf(c), "visit.read", { record: { type: "Visit", id: v.id }, ip: c.ip });
+  return v;
+}
+
+export async function listVisits(c: Caller, input: z.output<typeof listVisitsInput>) {
+  return c.db.visit.findMany({
+    where: {
+      clinicId: c.user.clinicId,
+      ...(input.patientId ? { patientId: input.patientId } : {}),
+      ...(input.status ? { status: input.status } : {}),
+      ...(input.from || input.to ? { scheduledAt: { ...(input.from ? { gte: input.from } : {}), ...(input.to ? { lt: input.to } : {}) } } : {}),
+    },
+    orderBy: { scheduledAt: input.patientId ? "desc" : "asc" },
+    take: input.limit,
+    select: visitSelect,
+  });
+}
+
+export type JoinFailure = "UNKNOWN" | "EXPIRED" | "REVOKED" | "CANCELLED" | "ENDED";
+export const JOIN_FAILURE_MESSAGE: Record<JoinFailure, string> = {
+  UNKNOWN: "This visit link is not valid. Please check the link your therapist sent you.",
+  EXPIRED: "This visit link has expired. Please ask your therapist for a new link.",
+  REVOKED: "This visit link is no longer active. Please ask your therapist for a new link.",
+  CANCELLED: "This visit was cancelled. Please contact your clinic.",
+  ENDED: "This visit has ended. Thank you!",
+};
+
+/** Resolves a patient join token to its visit, or says why it cannot be used. */
+export async function resolveJoinToken(db: Db, secret: string, token: string) {
+  const v = await db.visit.findUnique({ where: { joinTokenHash: tokenHash(secret, token) }, select: visitSelect });
+  if (!v) return { ok: false as const, reason: "UNKNOWN" as JoinFailure };
+  const reason: JoinFailure | null =
+    v.status === "CANCELLED" ? "CANCELLED" : v.status === "ENDED" ? "ENDED" : v.joinRevokedAt ? "REVOKED" : v.joinExpiresAt.getTime() <= Date.now() ? "EXPIRED" : null;
+  return reason ? { ok: false as const, reason, visitId: v.id } : { ok: true as const, visit: v };
+}
+
+/** Status transitions driven by the live visit (patient arrives, therapist admits, visit ends). */
+export async function setVisitStatus(db: Db, actor: Actor, visitId: string, status: Extract<VisitStatus, "WAITING" | "IN_PROGRESS" | "ENDED">) {
+  const now = new Date();
+  const v = await db.visit.findUnique({ where: { id: visitId }, select: { status: true, startedAt: true, clinicId: true } });
+  if (!v || v.status === "ENDED" || v.status === "CANCELLED") return null;
+  if (status === "WAITING" && v.status === "IN_PROGRESS") return v; // a rejoin during the call keeps it in progress
+  const updated = await db.visit.update({
+    where: { id: visitId },
+    data: {
+      status,
+      ...(status === "IN_PROGRESS" && !v.startedAt ? { startedAt: now } : {}),
+      ...(status === "ENDED" ? { endedAt: now, joinRevokedAt: now } : {}),
+    },
+    select: { status: true, startedAt: true, clinicId: true },
+  });
+  await audit(db, actor, `visit.status.${status.toLowerCase()}`, { record: { type: "Visit", id: visitId }, clinicId: v.clinicId });
+  return updated;
+}
