@@ -77,6 +77,7 @@ export type PatientInput = z.input<typeof patientInput>;
 export const updatePatientInput = z.object({ id, data: patientInput });
 export const listPatientsInput = z.object({
   search: z.string().trim().max(100).default(""),
+  order: z.enum(["name", "recent"]).default("name"),
   limit: z.number().int().min(1).max(100).default(50),
   cursor: id.optional(),
 });
@@ -85,7 +86,7 @@ export const scheduleVisitInput = z.object({
   patientId: id,
   therapistId: id.optional(),
   scheduledAt: z.coerce.date().refine((d) => d.getTime() > Date.now() - 12 * 3600_000, "Pick a time that is not in the past"),
-  durationMin: z.number().int().min(10, "At least 10 minutes").max(180, "At most 180 minutes").default(45),
+  durationMin: z.coerce.number().int().min(10, "At least 10 minutes").max(180, "At most 180 minutes").default(45),
   reason: z.string().trim().max(500, "At most 500 characters").default(""),
 });
 export const visitIdInput = z.object({ visitId: id });

@@ -1,4 +1,5 @@
 import { authRouter } from "./routers/auth";
+import { liveRouter } from "./routers/live";
 import { auditRouter, patientsRouter, usersRouter, visitsRouter } from "./routers/clinic";
 import { createCallerFactory, router } from "./trpc";
 
@@ -8,6 +9,7 @@ export const appRouter = router({
   visits: visitsRouter,
   users: usersRouter,
   audit: auditRouter,
+  live: liveRouter,
 });
 
 export type AppRouter = typeof appRouter;

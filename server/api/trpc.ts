@@ -1,7 +1,7 @@
 // tRPC setup: request context, error shape, and the base procedures (public, authed, role-restricted).
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { z, ZodError } from "zod";
+import { ZodError } from "zod";
 import type { Role } from "../../app/_shared/domain";
 import type { Db } from "../db/client";
 import type { Env } from "../env";
@@ -25,10 +25,21 @@ export async function createContext(deps: { db: Db; env: Env }, meta: RequestMet
   return { ...deps, ...meta, user: s?.user ?? null, sessionId: s?.sessionId ?? null };
 }
 
+/** Zod issues keyed by their field path ("data.firstName"); issues without a path are form errors. */
+function fieldErrorsOf(e: ZodError): { fieldErrors: Record<string, string[]>; formErrors: string[] } {
+  const fieldErrors: Record<string, string[]> = {};
+  const formErrors: string[] = [];
+  for (const issue of e.issues) {
+    if (issue.path.length === 0) formErrors.push(issue.message);
+    else (fieldErrors[issue.path.join(".")] ??= []).push(issue.message);
+  }
+  return { fieldErrors, formErrors };
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
-    const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+    const zodError = error.cause instanceof ZodError ? fieldErrorsOf(error.cause) : null;
     const field = (error.cause as { field?: string } | undefined)?.field;
     return {
       ...shape,

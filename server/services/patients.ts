@@ -31,7 +31,7 @@ export async function listPatients(c: Caller, input: z.output<typeof listPatient
         OR: variants(w).flatMap((v) => [{ firstName: { contains: v } }, { lastName: { contains: v } }, { recordNumber: { contains: v } }]),
       })),
     },
-    orderBy: [{ lastName: "asc" }, { firstName: "asc" }, { id: "asc" }],
+    orderBy: input.order === "recent" ? [{ updatedAt: "desc" }, { id: "asc" }] : [{ lastName: "asc" }, { firstName: "asc" }, { id: "asc" }],
     take: input.limit + 1,
     ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
     include: { visits: { orderBy: { scheduledAt: "desc" }, take: 1, select: { scheduledAt: true, status: true } } },

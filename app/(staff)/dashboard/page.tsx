@@ -1,0 +1,74 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useMemo } from "react";
+import { ButtonLink, Card, Empty, PageHeader, Spinner, formatDateTime } from "../../_components/ui";
+import { VisitList } from "../../_components/visits";
+import { useMe, useTRPC } from "../../_lib/trpc";
+
+function dayRange(offsetDays = 0) {
+  const from = new Date();
+  from.setHours(0, 0, 0, 0);
+  from.setDate(from.getDate() + offsetDays);
+  const to = new Date(from);
+  to.setDate(to.getDate() + 1);
+  return { from, to };
+}
+
+export default function DashboardPage() {
+  const trpc = useTRPC();
+  const { me } = useMe();
+  const today = useMemo(() => dayRange(), []);
+  const upcoming = useMemo(() => ({ from: today.to, to: new Date(today.to.getTime() + 7 * 86400_000) }), [today]);
+  // Visit status changes (patient waiting, call started/ended) show up within seconds.
+  const visitsToday = useQuery(trpc.visits.list.queryOptions(today, { refetchInterval: 5000 }));
+  const visitsNext = useQuery(trpc.visits.list.queryOptions(upcoming, { refetchInterval: 30_000 }));
+  const patients = useQuery(trpc.patients.list.queryOptions({ search: "", order: "recent", limit: 8 }));
+  const waiting = visitsToday.data?.filter((v) => v.status === "WAITING") ?? [];
+
+  return (
+    <>
+      <PageHeader
+        title={`Good ${new Date().getHours() < 12 ? "morning" : new Date().getHours() < 18 ? "afternoon" : "evening"}${me ? `, ${me.name.split(" ")[0]}` : ""}`}
+        subtitle={new Date().toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" })}
+        actions={me?.role !== "CLINICIAN" && <ButtonLink href="/patients/new">New patient</ButtonLink>}
+      />
+      {waiting.length > 0 && (
+        <div role="status" aria-live="polite" className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+          {waiting.map((v) => (
+            <p key={v.id}>
+              <strong>{v.patient.firstName} {v.patient.lastName}</strong> is in the waiting room.{" "}
+              <Link className="font-medium underline" href={`/visits/${v.id}/room`}>Admit now</Link>
+            </p>
+          ))}
+        </div>
+      )}
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="flex flex-col gap-6 lg:col-span-2">
+          <Card title="Today's visits">
+            {visitsToday.isLoading ? <Spinner /> : <VisitList visits={visitsToday.data ?? []} empty="No visits today." />}
+          </Card>
+          <Card title="Next 7 days">
+            {visitsNext.isLoading ? <Spinner /> : <VisitList visits={visitsNext.data ?? []} empty="Nothing scheduled this week." />}
+          </Card>
+        </div>
+        <Card title="Recent patients" actions={<Link href="/patients" className="text-sm text-brand-700 hover:underline">All patients</Link>}>
+          {patients.isLoading ? (
+            <Spinner />
+          ) : !patients.data?.items.length ? (
+            <Empty>No patients yet.</Empty>
+          ) : (
+            <ul className="divide-y divide-slate-100">
+              {patients.data.items.map((p) => (
+                <li key={p.id} className="py-2">
+                  <Link href={`/patients/${p.id}`} className="font-medium hover:underline">{p.lastName}, {p.firstName}</Link>
+                  <p className="text-xs text-slate-500">{p.lastVisit ? `Last visit ${formatDateTime(p.lastVisit.scheduledAt)}` : "No visits yet"}</p>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { useParams } from "next/navigation";
+import { Alert, ButtonLink, Card, PageHeader, Spinner, ageFrom, formatDate } from "../../../_components/ui";
+import { ScheduleVisit } from "../../../_components/schedule-visit";
+import { VisitList } from "../../../_components/visits";
+import { describeError, useMe, useTRPC } from "../../../_lib/trpc";
+
+export default function PatientPage() {
+  const { id } = useParams<{ id: string }>();
+  const trpc = useTRPC();
+  const { me } = useMe();
+  const patient = useQuery(trpc.patients.get.queryOptions({ id }));
+  const visits = useQuery(trpc.visits.list.queryOptions({ patientId: id }, { enabled: patient.isSuccess, refetchInterval: 10_000 }));
+  if (patient.isLoading) return <Spinner />;
+  if (patient.error) return <Alert title="Cannot show this patient">{describeError(patient.error).message}</Alert>;
+  const p = patient.data!;
+  const canWrite = me?.role !== "CLINICIAN";
+  return (
+    <>
+      <PageHeader
+        title={`${p.firstName} ${p.lastName}`}
+        subtitle={`Born ${formatDate(p.dateOfBirth)} (${ageFrom(p.dateOfBirth)} years)${p.recordNumber ? ` · Record ${p.recordNumber}` : ""}`}
+        actions={canWrite && <ButtonLink variant="secondary" href={`/patients/${p.id}/edit`}>Edit details</ButtonLink>}
+      />
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="flex flex-col gap-6 lg:col-span-2">
+          <Card title="Visits">
+            {visits.isLoading ? <Spinner /> : <VisitList visits={visits.data ?? []} showPatient={false} empty="No visits yet." />}
+          </Card>
+          <Card title="Details">
+            <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-sm">
+              <dt className="text-slate-500">Email</dt><dd>{p.email ?? "—"}</dd>
+              <dt className="text-slate-500">Phone</dt><dd>{p.phone ?? "—"}</dd>
+              <dt className="text-slate-500">Notes</dt><dd className="whitespace-pre-wrap">{p.notes || "—"}</dd>
+            </dl>
+          </Card>
+        </div>
+        {canWrite && (
+          <Card title="Schedule a visit">
+            <ScheduleVisit patientId={p.id} />
+          </Card>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,71 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useParams } from "next/navigation";
+import { useState } from "react";
+import { JoinLinkBox } from "../../../_components/join-link";
+import { Alert, Button, ButtonLink, Card, PageHeader, Spinner, formatDateTime } from "../../../_components/ui";
+import { VisitStatusBadge } from "../../../_components/visits";
+import { describeError, useMe, useTRPC } from "../../../_lib/trpc";
+
+export default function VisitPage() {
+  const { id } = useParams<{ id: string }>();
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const { me } = useMe();
+  const visit = useQuery(trpc.visits.get.queryOptions({ visitId: id }, { refetchInterval: 5000 }));
+  const [link, setLink] = useState<{ path: string; expiresAt: Date } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const refresh = () => qc.invalidateQueries({ queryKey: trpc.visits.pathKey() });
+  const opts = { onSuccess: () => void refresh(), onError: (e: unknown) => setError(describeError(e).message) };
+  const rotate = useMutation(trpc.visits.rotateLink.mutationOptions({ ...opts, onSuccess: (r) => { setLink({ path: r.joinPath, expiresAt: r.joinExpiresAt }); void refresh(); } }));
+  const revoke = useMutation(trpc.visits.revokeLink.mutationOptions({ ...opts, onSuccess: () => { setLink(null); void refresh(); } }));
+  const cancel = useMutation(trpc.visits.cancel.mutationOptions(opts));
+
+  if (visit.isLoading) return <Spinner />;
+  if (visit.error) return <Alert title="Cannot show this visit">{describeError(visit.error).message}</Alert>;
+  const v = visit.data!;
+  const open = v.status !== "ENDED" && v.status !== "CANCELLED";
+  const canWrite = me?.role !== "CLINICIAN";
+  const linkState = v.joinRevokedAt ? "revoked" : new Date(v.joinExpiresAt) < new Date() ? "expired" : "active";
+  return (
+    <>
+      <PageHeader
+        title={<>Visit with <Link className="hover:underline" href={`/patients/${v.patient.id}`}>{v.patient.firstName} {v.patient.lastName}</Link></>}
+        subtitle={`${formatDateTime(v.scheduledAt)} · ${v.durationMin} min · ${v.therapist.name}`}
+        actions={open && canWrite && <ButtonLink href={`/visits/${v.id}/room`}>Open visit room</ButtonLink>}
+      />
+      {error && <div className="mb-4"><Alert>{error}</Alert></div>}
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title="Status">
+          <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-sm">
+            <dt className="text-slate-500">Status</dt><dd><VisitStatusBadge status={v.status} /></dd>
+            <dt className="text-slate-500">Reason</dt><dd>{v.reason || "—"}</dd>
+            <dt className="text-slate-500">Patient confirmed as</dt><dd>{v.patientName ?? "—"}</dd>
+            <dt className="text-slate-500">Measurement consent</dt><dd>{v.consentAt ? formatDateTime(v.consentAt) : "—"}</dd>
+            <dt className="text-slate-500">Started</dt><dd>{v.startedAt ? formatDateTime(v.startedAt) : "—"}</dd>
+            <dt className="text-slate-500">Ended</dt><dd>{v.endedAt ? formatDateTime(v.endedAt) : v.cancelledAt ? `Cancelled ${formatDateTime(v.cancelledAt)}` : "—"}</dd>
+          </dl>
+        </Card>
+        {open && canWrite && (
+          <Card title="Patient link">
+            <p className="mb-3 text-sm text-slate-600">
+              Link is <strong data-testid="link-state">{linkState}</strong>
+              {linkState === "active" && <> until {formatDateTime(v.joinExpiresAt)}</>}.
+            </p>
+            {link && <div className="mb-3"><JoinLinkBox path={link.path} expiresAt={link.expiresAt} /></div>}
+            <div className="flex flex-wrap gap-2">
+              <Button variant="secondary" busy={rotate.isPending} onClick={() => rotate.mutate({ visitId: v.id })}>Create new link</Button>
+              {linkState === "active" && <Button variant="secondary" busy={revoke.isPending} onClick={() => revoke.mutate({ visitId: v.id })}>Revoke link</Button>}
+              {v.status !== "IN_PROGRESS" && (
+                <Button variant="danger" busy={cancel.isPending} onClick={() => { if (confirm("Cancel this visit? The patient link stops working.")) cancel.mutate({ visitId: v.id }); }}>
+                  Cancel visit
+                </Button>
+              )}
+            </div>
+          </Card>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,20 @@
+// The server Playwright talks to: production Next.js build + API + Socket.IO on a fresh database.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import { startServer } from "../../server/app";
+import { loadEnv } from "../../server/env";
+
+const url = process.env.E2E_DATABASE_URL!;
+const file = url.replace(/^file:/, "");
+for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+const env = loadEnv({
+  NODE_ENV: "production",
+  HOST: "127.0.0.1",
+  PORT: process.env.E2E_PORT ?? "3107",
+  DATABASE_URL: url,
+  SESSION_SECRET: crypto.randomBytes(32).toString("base64url"),
+  SEED_DEMO: "never",
+});
+const s = await startServer(env, { dev: false });
+console.log(`e2e server on ${s.url}`);
+for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => void s.close().then(() => process.exit(0)));
