@@ -1,23 +1,144 @@
+// Socket.IO on the same HTTP server and port as Next.js, under /socket.io: handshake auth, one room
+// per visit, one per clinic, and a validating dispatcher in front of every event.
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
+import {
+  C2S_ROLES,
+  C2S_SCHEMAS,
+  C2S_SIZE,
+  jsonSize,
+  LIMITS,
+  protocolError,
+  SOCKET_PATH,
+  type Ack,
+  type C2SEvent,
+  type C2SEvents,
+  type ProtocolError,
+  type S2CEvents,
+} from "../../app/_shared/protocol";
 import type { Db } from "../db/client";
 import type { Env } from "../env";
+import { authenticate, HandshakeError, type SocketData } from "./auth";
+import { clinicRoom, RoomManager, type IO, type RoomManagerOptions, type Sock } from "./rooms";
+import { MemoryRoomStore, type RoomStore } from "./store";
 
 export type RealtimeDeps = { db: Db; env: Env };
-export type Realtime = { io: Server; close(): Promise<void> };
+export type RealtimeOptions = RoomManagerOptions & { store?: RoomStore; sweepEveryMs?: number };
+export type Realtime = { io: IO; rooms: RoomManager; close(): Promise<void> };
 
-/** Socket.IO on the same HTTP server and port as Next.js, under /socket.io. */
-export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Realtime {
-  void deps;
-  const io = new Server(httpServer, {
-    path: "/socket.io",
+/** Token bucket per socket. */
+class Bucket {
+  private tokens: number;
+  private at = Date.now();
+  rejected = 0;
+  constructor(private rate: number, private burst: number) {
+    this.tokens = burst;
+  }
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.rate);
+    this.at = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return true;
+    }
+    this.rejected++;
+    return false;
+  }
+}
+
+/** Sockets that keep flooding after being rate limited this many times are disconnected. */
+const MAX_REJECTED = 2000;
+
+export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps, opts: RealtimeOptions = {}): Realtime {
+  const io: IO = new Server<C2SEvents, S2CEvents, Record<string, never>, SocketData>(httpServer, {
+    path: SOCKET_PATH,
     serveClient: false,
     destroyUpgrade: false, // other upgrade requests (Next.js dev HMR) are handled elsewhere
-    maxHttpBufferSize: 256 * 1024,
+    maxHttpBufferSize: LIMITS.packet,
+    pingInterval: 10_000,
+    pingTimeout: 10_000,
+    // Browsers connect same-origin; the handshake checks Origin for cookie-authenticated sockets.
+    cors: undefined,
   });
-  io.use((_socket, next) => next(new Error("Realtime visits are not enabled yet")));
+  const log = opts.log ?? ((m: string) => console.warn(m));
+  const rooms = new RoomManager(io, opts.store ?? new MemoryRoomStore(), deps, opts);
+
+  io.use((socket, next) => {
+    socket.data = { kind: "pending" };
+    authenticate(socket, deps).then(
+      (d) => {
+        socket.data = d;
+        next();
+      },
+      (e: unknown) => {
+        if (e instanceof HandshakeError) return next(e);
+        log(`[realtime] handshake failed: ${e instanceof Error ? e.stack : String(e)}`);
+        next(new HandshakeError("INTERNAL"));
+      },
+    );
+  });
+
+  io.on("connection", (socket: Sock) => {
+    const d = socket.data;
+    const bucket = new Bucket(LIMITS.ratePerSec, LIMITS.rateBurst);
+
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (r: Ack) => void) : null;
+      const name = typeof event === "string" ? event.slice(0, 40) : "?";
+      const reply = (res: Ack) => {
+        if (ack) ack(res);
+        else if (!res.ok) socket.emit("server:error", { event: name, code: (res as ProtocolError).code, message: (res as ProtocolError).message });
+      };
+      if (!bucket.take()) {
+        if (bucket.rejected > MAX_REJECTED) socket.disconnect(true);
+        else if (ack) ack(protocolError("RATE_LIMITED"));
+        return;
+      }
+      if (typeof event !== "string" || !Object.hasOwn(C2S_SCHEMAS, event)) return reply(protocolError("UNKNOWN_EVENT"));
+      const e = event as C2SEvent;
+      if (args.length !== 1) return reply(protocolError("BAD_REQUEST", "Send exactly one payload object."));
+      if (jsonSize(args[0]) > C2S_SIZE[e]) return reply(protocolError("TOO_LARGE", `The message is larger than ${C2S_SIZE[e]} bytes.`));
+      if (d.kind !== "participant") return reply(e === "ping" ? { ok: true, t: 0, serverTime: Date.now() } as Ack : protocolError("FORBIDDEN"));
+      if (!C2S_ROLES[e].includes(d.role)) return reply(protocolError("FORBIDDEN"));
+      const parsed = C2S_SCHEMAS[e].safeParse(args[0]);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return reply(protocolError("BAD_REQUEST", issue ? `${issue.path.join(".") || "payload"}: ${issue.message}` : undefined));
+      }
+      rooms.handle(socket, d, e, parsed.data as never).then(reply, (err: unknown) => {
+        log(`[realtime] ${e} failed: ${err instanceof Error ? err.stack : String(err)}`);
+        reply(protocolError("INTERNAL"));
+      });
+    });
+
+    if (d.kind === "staff") {
+      void socket.join(clinicRoom(d.clinicId));
+      return;
+    }
+    if (d.kind !== "participant") return void socket.disconnect(true);
+    socket.on("disconnect", (reason) => {
+      rooms.leave(socket, d, reason).catch((err: unknown) => log(`[realtime] leave failed: ${err instanceof Error ? err.stack : String(err)}`));
+    });
+    rooms.join(socket, d).catch((err: unknown) => {
+      log(`[realtime] join failed: ${err instanceof Error ? err.stack : String(err)}`);
+      socket.emit("server:error", { event: "join", code: "INTERNAL", message: protocolError("INTERNAL").message });
+      socket.disconnect(true);
+    });
+  });
+
+  const sweeper = setInterval(() => {
+    rooms.sweep().catch((err: unknown) => log(`[realtime] sweep failed: ${String(err)}`));
+  }, opts.sweepEveryMs ?? 2_000);
+  sweeper.unref();
+
   return {
     io,
-    close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
+    rooms,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(sweeper);
+        void io.close(() => resolve());
+      }),
   };
 }
