@@ -2,6 +2,7 @@
 import { EnvError, loadEnv } from "./env";
 import { startServer } from "./app";
 
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const dev = process.argv.includes("--dev");
 let env;
 try {

@@ -62,7 +62,7 @@ export default function DashboardPage() {
               {patients.data.items.map((p) => (
                 <li key={p.id} className="py-2">
                   <Link href={`/patients/${p.id}`} className="font-medium hover:underline">{p.lastName}, {p.firstName}</Link>
-                  <p className="text-xs text-slate-500">{p.lastVisit ? `Last visit ${formatDateTime(p.lastVisit.scheduledAt)}` : "No visits yet"}</p>
+                  <p className="text-xs text-slate-500">{p.lastVisit ? `${new Date(p.lastVisit.scheduledAt) > new Date() ? "Next" : "Last"} visit ${formatDateTime(p.lastVisit.scheduledAt)}` : "No visits yet"}</p>
                 </li>
               ))}
             </ul>
