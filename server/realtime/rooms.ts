@@ -315,7 +315,8 @@ export class RoomManager {
       const endedAt = (v?.endedAt ?? new Date()).toISOString();
       if (!u && v?.status !== "ENDED") return protocolError("INVALID_STATE", "This visit cannot be ended.");
       this.io.to(visitRoom(d.visitId)).emit("visit:ended", { endedAt });
-      this.io.in(visitRoom(d.visitId)).disconnectSockets(true);
+      // Close the room's sockets once the caller's acknowledgement is on its way.
+      setTimeout(() => this.io.in(visitRoom(d.visitId)).disconnectSockets(true), 100).unref();
       await this.store.update(d.visitId, () => ({ room: null, result: null }));
       this.clinicUpdate({ visitId: d.visitId, clinicId: d.clinicId, status: "ENDED", startedAt: v?.startedAt?.toISOString() ?? null, patient: null }, endedAt);
       return ok();
