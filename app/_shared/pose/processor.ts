@@ -1,0 +1,273 @@
+// PoseProcessor: turns a stream of PoseFrames into gated, outlier-checked, smoothed clinical angles with
+// per-measure confidence, camera guidance and a compact PoseSample. Pure and isomorphic (runs in the browser next to
+// the pose worker, and in Node tests).
+import {
+  bodyAxisAngle,
+  classifyView,
+  facingFromScore,
+  facingScore,
+  type Facing,
+  headForward,
+  hipFlexion,
+  imageTrunkAngle,
+  kneeFlexion,
+  lateralFlexion,
+  lateralFlexionWorld,
+  pelvicTilt,
+  type Reading,
+  rightDirection,
+  shoulderTilt,
+  trunkFlexion,
+  trunkFlexionWorld,
+  trunkRotation,
+  type View,
+  type ViewEstimate,
+} from "./angles";
+import type { Calibration } from "./calibration";
+import { DEFAULT_ONE_EURO, OneEuroFilter, type OneEuroOptions } from "./filter";
+import { stddev, toPixels, toWorld } from "./geometry";
+import { computeGuidance, type Guidance, type GuidanceOptions } from "./guidance";
+import { LANDMARK_COUNT, LM, type PoseFrame } from "./landmarks";
+import { emptyMeasures, MEASURE_INFO, MEASURES, type MeasureKey, type MeasureValues, viewFactor } from "./measures";
+import { allInFrame, bodySeen, DEFAULT_OUTLIER_GATE, OutlierGate, type OutlierGateOptions, visibilityConfidence } from "./quality";
+import type { PoseSample } from "./sample";
+
+export interface ProcessorOptions {
+  filter: OneEuroOptions;
+  outlier: OutlierGateOptions;
+  /** null = no calibration (a level camera is assumed) */
+  calibration: Calibration | null;
+  /** report trunk angles relative to the calibrated neutral stance (same view only) */
+  zeroAtNeutral: boolean;
+  /** window for the standing-sway SD, ms */
+  swayWindowMs: number;
+  guidance: GuidanceOptions;
+  /** a measure missing for longer than this restarts its smoothing, ms */
+  gapResetMs: number;
+}
+
+export const DEFAULT_PROCESSOR: ProcessorOptions = {
+  filter: DEFAULT_ONE_EURO,
+  outlier: DEFAULT_OUTLIER_GATE,
+  calibration: null,
+  zeroAtNeutral: false,
+  swayWindowMs: 5000,
+  guidance: {},
+  gapResetMs: 500,
+};
+
+export interface PoseResult {
+  t: number;
+  frame: PoseFrame;
+  /** the body is properly seen; when false every angle is null and sample is null */
+  seen: boolean;
+  view: ViewEstimate;
+  facing: Facing;
+  /** gated and outlier-checked, before smoothing */
+  raw: MeasureValues;
+  /** smoothed (One Euro) — what the UI and samples show */
+  angles: MeasureValues;
+  conf: Record<MeasureKey, number>;
+  confidence: number;
+  guidance: Guidance;
+  sample: PoseSample | null;
+  /** alternative computations kept for the benchmark (image vs world landmarks) */
+  variants: { imageTrunkDeg: number | null; trunkFlexionWorld: number | null; lateralFlexionWorld: number | null };
+}
+
+// Which landmarks each measure needs inside the frame.
+const NEEDS: Record<MeasureKey, readonly number[]> = {
+  trunkFlexion: [LM.leftShoulder, LM.rightShoulder, LM.leftHip, LM.rightHip],
+  lateralFlexion: [LM.leftShoulder, LM.rightShoulder, LM.leftHip, LM.rightHip],
+  trunkRotation: [LM.leftShoulder, LM.rightShoulder, LM.leftHip, LM.rightHip],
+  hipFlexionL: [LM.leftShoulder, LM.leftHip, LM.leftKnee],
+  hipFlexionR: [LM.rightShoulder, LM.rightHip, LM.rightKnee],
+  kneeFlexionL: [LM.leftHip, LM.leftKnee, LM.leftAnkle],
+  kneeFlexionR: [LM.rightHip, LM.rightKnee, LM.rightAnkle],
+  headForward: [LM.leftShoulder, LM.rightShoulder],
+  shoulderTilt: [LM.leftShoulder, LM.rightShoulder],
+  pelvicTilt: [LM.leftHip, LM.rightHip],
+  sway: [LM.leftShoulder, LM.rightShoulder, LM.leftAnkle, LM.rightAnkle],
+};
+
+const YAW_EMA = 0.3;
+/** posture measures (head-forward, sway) are only taken with the trunk within this angle of vertical */
+const UPRIGHT_DEG = 20;
+/** after the body (re)appears, this many frames are skipped while MediaPipe's tracking settles */
+const SETTLE_FRAMES = 2;
+const FACING_EMA = 0.3;
+
+export function viewFromYaw(yawDeg: number): View {
+  if (!Number.isFinite(yawDeg)) return "unknown";
+  return yawDeg < 35 ? "frontal" : yawDeg > 60 ? "sagittal" : "oblique";
+}
+
+export class PoseProcessor {
+  private o: ProcessorOptions;
+  private filters = new Map<MeasureKey, OneEuroFilter>();
+  private gates = new Map<MeasureKey, OutlierGate>();
+  private lastSeenT = new Map<MeasureKey, number>();
+  private yaw: number | null = null;
+  private facingS = 0;
+  private facing: Facing = 0;
+  private lastBodyT = -Infinity;
+  private sway: { t: number; a: number }[] = [];
+  private settle = SETTLE_FRAMES;
+
+  constructor(options: Partial<ProcessorOptions> = {}) {
+    this.o = { ...DEFAULT_PROCESSOR, ...options };
+    this.resetState();
+  }
+
+  get options(): Readonly<ProcessorOptions> {
+    return this.o;
+  }
+
+  setOptions(options: Partial<ProcessorOptions>): void {
+    const filterChanged = options.filter && options.filter !== this.o.filter;
+    const calChanged = "calibration" in options && options.calibration !== this.o.calibration;
+    this.o = { ...this.o, ...options };
+    if (filterChanged || calChanged) this.resetState();
+  }
+
+  resetState(): void {
+    for (const k of MEASURES) {
+      this.filters.set(k, new OneEuroFilter(this.o.filter));
+      this.gates.set(k, new OutlierGate(this.o.outlier));
+    }
+    this.lastSeenT.clear();
+    this.yaw = null;
+    this.facingS = 0;
+    this.facing = 0;
+    this.sway = [];
+    this.settle = SETTLE_FRAMES;
+  }
+
+  process(frame: PoseFrame): PoseResult {
+    const t = frame.t;
+    const cal = this.o.calibration;
+    const roll = cal?.rollDeg ?? 0;
+    const guidance = computeGuidance(frame, this.o.guidance);
+    const raw = emptyMeasures();
+    const angles = emptyMeasures();
+    const conf = Object.fromEntries(MEASURES.map((k) => [k, 0])) as Record<MeasureKey, number>;
+    const variants: PoseResult["variants"] = { imageTrunkDeg: null, trunkFlexionWorld: null, lateralFlexionWorld: null };
+    const p = frame.image ? toPixels(frame.image, frame.width, frame.height, roll) : null;
+    const seen = bodySeen(p);
+    let view: ViewEstimate = { view: "unknown", yawDeg: NaN, facingCamera: null };
+
+    if (p && seen && this.settle > 0) {
+      this.settle--;
+      this.lastBodyT = t;
+      return { t, frame, seen: false, view, facing: this.facing, raw, angles, conf, confidence: 0, guidance, sample: null, variants };
+    }
+    if (!p || !seen) {
+      this.settle = SETTLE_FRAMES;
+      if (t - this.lastBodyT > 2000) {
+        this.yaw = null;
+        this.facingS = 0;
+        this.facing = 0;
+        this.sway = [];
+      }
+      this.resetStale(t);
+      return { t, frame, seen: false, view, facing: this.facing, raw, angles, conf, confidence: 0, guidance, sample: null, variants };
+    }
+    this.lastBodyT = t;
+
+    // View (smoothed yaw) and facing (smoothed score with hysteresis: it only flips on clear evidence).
+    const v = classifyView(p);
+    if (Number.isFinite(v.yawDeg)) this.yaw = this.yaw === null ? v.yawDeg : this.yaw + YAW_EMA * (v.yawDeg - this.yaw);
+    view = { ...v, yawDeg: this.yaw ?? NaN, view: viewFromYaw(this.yaw ?? NaN) };
+    this.facingS += FACING_EMA * (facingScore(p) - this.facingS);
+    const f = facingFromScore(this.facingS);
+    if (f !== 0) this.facing = f;
+    const facing = this.facing;
+
+    const neutral = cal && this.o.zeroAtNeutral && cal.view === view.view ? cal.neutralTrunkImageDeg : 0;
+    const w = frame.world ? toWorld(frame.world) : null;
+    const it = imageTrunkAngle(p);
+    variants.imageTrunkDeg = it.value;
+    if (w) {
+      variants.trunkFlexionWorld = trunkFlexionWorld(w).value;
+      variants.lateralFlexionWorld = lateralFlexionWorld(w).value;
+    }
+
+    const readings: Record<MeasureKey, Reading | null> = {
+      trunkFlexion: shift(trunkFlexion(p, facing), -facing * neutral),
+      lateralFlexion: shift(lateralFlexion(p), -rightDirection(p) * neutral),
+      trunkRotation: w ? trunkRotation(w) : null,
+      hipFlexionL: hipFlexion(p, "left", facing),
+      hipFlexionR: hipFlexion(p, "right", facing),
+      kneeFlexionL: kneeFlexion(p, "left", facing),
+      kneeFlexionR: kneeFlexion(p, "right", facing),
+      // head posture only means something when standing upright
+      headForward: Math.abs(it.value) <= UPRIGHT_DEG ? headForward(p, facing) : null,
+      shoulderTilt: shoulderTilt(p),
+      pelvicTilt: pelvicTilt(p),
+      sway: this.swayReading(p, t, it.value),
+    };
+
+    let coreConf = 0;
+    for (const k of MEASURES) {
+      const r = readings[k];
+      if (!r || !Number.isFinite(r.value) || !allInFrame(p, NEEDS[k])) continue;
+      let c = visibilityConfidence(r.seen) * viewFactor(k, view.view);
+      if (MEASURE_INFO[k].estimate) c *= 0.5;
+      if (c <= 0) continue;
+      if (k === "sway") {
+        raw[k] = angles[k] = r.value;
+        conf[k] = c;
+        continue;
+      }
+      const verdict = this.gates.get(k)!.check(r.value, t);
+      if (verdict === "reject") continue;
+      const filter = this.filters.get(k)!;
+      const last = this.lastSeenT.get(k);
+      if (verdict === "reacquire" || last === undefined || t - last > this.o.gapResetMs) filter.reset();
+      this.lastSeenT.set(k, t);
+      raw[k] = r.value;
+      angles[k] = filter.filter(r.value, t);
+      conf[k] = c;
+      if (k === "trunkFlexion" || k === "lateralFlexion") coreConf = Math.max(coreConf, c);
+    }
+    this.resetStale(t);
+    const confidence = Math.max(coreConf, visibilityConfidence(it.seen) * 0.5);
+
+    const landmarks: number[] = [];
+    for (let i = 0; i < LANDMARK_COUNT; i++) {
+      const l = frame.image![i]!;
+      landmarks.push(l.x, l.y, Math.min(l.visibility ?? 1, l.presence ?? 1));
+    }
+    const sample: PoseSample = { t, view: view.view, confidence, angles: { ...angles }, conf: { ...conf }, landmarks };
+    return { t, frame, seen: true, view, facing, raw, angles, conf, confidence, guidance, sample, variants };
+  }
+
+  /** Drops the smoothing of measures that have been missing for a while. */
+  private resetStale(t: number): void {
+    for (const [k, last] of this.lastSeenT) {
+      if (t - last > this.o.gapResetMs) {
+        this.filters.get(k)!.reset();
+        this.gates.get(k)!.reset();
+        this.lastSeenT.delete(k);
+      }
+    }
+  }
+
+  /** Standing sway: SD of the whole-body inclination over the last swayWindowMs, while standing upright. */
+  private swayReading(p: ReturnType<typeof toPixels>, t: number, trunkImageDeg: number): Reading | null {
+    const a = bodyAxisAngle(p);
+    if (!(a.seen >= 0.5) || Math.abs(trunkImageDeg) > UPRIGHT_DEG) {
+      this.sway = [];
+      return null;
+    }
+    this.sway.push({ t, a: a.value });
+    while (this.sway.length && this.sway[0]!.t < t - this.o.swayWindowMs) this.sway.shift();
+    const first = this.sway[0];
+    if (!first || t - first.t < 0.4 * this.o.swayWindowMs || this.sway.length < 10) return null;
+    return { value: stddev(this.sway.map((s) => s.a)), seen: a.seen };
+  }
+}
+
+function shift(r: Reading | null, by: number): Reading | null {
+  return r && by !== 0 ? { value: r.value + by, seen: r.seen } : r;
+}
