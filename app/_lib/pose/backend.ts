@@ -1,0 +1,129 @@
+// Where inference runs: a module Web Worker (preferred, keeps the page smooth) or the main thread (fallback when the
+// worker cannot start, e.g. a browser without module workers or OffscreenCanvas).
+import type { AssetPaths, FromWorker, ModelName, RawPose, ToWorker } from "./protocol";
+
+export interface PoseBackend {
+  readonly kind: "worker" | "main-thread";
+  load(model: ModelName): Promise<{ model: ModelName; loadMs: number }>;
+  /** Takes ownership of the bitmap (closes/transfers it). At most one call in flight. */
+  detect(bitmap: ImageBitmap, id: number, t: number, luma: boolean): Promise<RawPose>;
+  close(): void;
+}
+
+export type WorkerFactory = () => Worker;
+
+/** The default factory: the `new URL(..., import.meta.url)` form lets Next's bundler emit the worker as its own chunk. */
+export const defaultWorkerFactory: WorkerFactory = () =>
+  new Worker(new URL("./pose.worker.ts", import.meta.url), { type: "module", name: "pose" });
+
+export class WorkerBackend implements PoseBackend {
+  readonly kind = "worker" as const;
+  private worker: Worker;
+  private waiting: { resolve: (m: FromWorker) => void; reject: (e: Error) => void } | null = null;
+  private dead: Error | null = null;
+
+  constructor(private assets: AssetPaths, factory: WorkerFactory = defaultWorkerFactory) {
+    this.worker = factory();
+    this.worker.onmessage = (e: MessageEvent<FromWorker>) => {
+      const w = this.waiting;
+      this.waiting = null;
+      w?.resolve(e.data);
+    };
+    this.worker.onerror = (e) => this.fail(new Error(`pose worker error: ${e.message || "failed to start"}`));
+    this.worker.onmessageerror = () => this.fail(new Error("pose worker message error"));
+  }
+
+  private fail(err: Error) {
+    this.dead = err;
+    const w = this.waiting;
+    this.waiting = null;
+    w?.reject(err);
+  }
+
+  private request(msg: ToWorker, transfer: Transferable[] = [], timeoutMs = 0): Promise<FromWorker> {
+    if (this.dead) return Promise.reject(this.dead);
+    if (this.waiting) return Promise.reject(new Error("pose worker busy"));
+    return new Promise((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      this.waiting = {
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      };
+      if (timeoutMs) timer = setTimeout(() => this.fail(new Error(`pose worker did not answer within ${timeoutMs} ms`)), timeoutMs);
+      this.worker.postMessage(msg, transfer);
+    });
+  }
+
+  async load(model: ModelName) {
+    const m = await this.request({ type: "load", assets: this.assets, model }, [], 60_000);
+    if (m.type === "loaded") return { model: m.model, loadMs: m.loadMs };
+    throw new Error(m.type === "error" ? m.message : `unexpected ${m.type}`);
+  }
+
+  async detect(bitmap: ImageBitmap, id: number, t: number, luma: boolean) {
+    const m = await this.request({ type: "frame", id, t, bitmap, luma }, [bitmap], 10_000);
+    if (m.type === "result") return m.pose;
+    throw new Error(m.type === "error" ? m.message : `unexpected ${m.type}`);
+  }
+
+  close() {
+    try {
+      this.worker.postMessage({ type: "close" } satisfies ToWorker);
+    } catch {
+      /* already gone */
+    }
+    setTimeout(() => this.worker.terminate(), 500);
+  }
+}
+
+export class MainThreadBackend implements PoseBackend {
+  readonly kind = "main-thread" as const;
+  private mod: typeof import("./landmarker") | null = null;
+  private loaded = new Map<ModelName, import("./landmarker").LoadedLandmarker>();
+  private current: import("./landmarker").LoadedLandmarker | null = null;
+  private lumaCtx: CanvasRenderingContext2D | null = null;
+
+  constructor(private assets: AssetPaths) {}
+
+  async load(model: ModelName) {
+    this.mod ??= await import("./landmarker");
+    let l = this.loaded.get(model);
+    if (!l) {
+      l = await this.mod.loadLandmarker(this.assets, model, false);
+      this.loaded.set(model, l);
+    }
+    this.current = l;
+    return { model, loadMs: l.loadMs };
+  }
+
+  async detect(bitmap: ImageBitmap, id: number, t: number, luma: boolean): Promise<RawPose> {
+    try {
+      if (!this.mod || !this.current) throw new Error("no model loaded");
+      const r = this.mod.detect(this.current, bitmap, t);
+      let meanLuma: number | undefined;
+      if (luma) {
+        if (!this.lumaCtx) {
+          const c = document.createElement("canvas");
+          c.width = 16;
+          c.height = 12;
+          this.lumaCtx = c.getContext("2d", { willReadFrequently: true });
+        }
+        if (this.lumaCtx) meanLuma = this.mod.meanLuma(this.lumaCtx, bitmap);
+      }
+      return { id, t, width: bitmap.width, height: bitmap.height, ...r, meanLuma, model: this.current.model };
+    } finally {
+      bitmap.close();
+    }
+  }
+
+  close() {
+    for (const l of this.loaded.values()) l.landmarker.close();
+    this.loaded.clear();
+  }
+}

@@ -1,0 +1,63 @@
+// Creates and runs a MediaPipe PoseLandmarker (VIDEO mode, CPU delegate) from self-hosted files. Used inside the pose
+// worker and, as a fallback, on the main thread. Everything is loaded from the app's own origin (public/mediapipe,
+// public/models): no CDN, no eval (WASM compiles under CSP 'wasm-unsafe-eval').
+import { FilesetResolver, PoseLandmarker } from "@mediapipe/tasks-vision";
+import type { Landmark } from "@/app/_shared/pose/landmarks";
+import { type AssetPaths, type ModelName, modelUrl } from "./protocol";
+
+export interface LoadedLandmarker {
+  model: ModelName;
+  landmarker: PoseLandmarker;
+  loadMs: number;
+}
+
+/**
+ * @param esModule true inside a MODULE worker: importScripts() does not exist there, so tasks-vision must load
+ *   the ES-module build of its WASM loader (vision_wasm_module_internal.js, which has no no-SIMD variant; every
+ *   browser we support has WASM SIMD). The main thread and classic workers use the classic loader, which picks the
+ *   SIMD or no-SIMD binary itself.
+ */
+export async function loadLandmarker(assets: AssetPaths, model: ModelName, esModule: boolean): Promise<LoadedLandmarker> {
+  const t0 = performance.now();
+  const fileset = await FilesetResolver.forVisionTasks(assets.wasmBase, esModule);
+  const landmarker = await PoseLandmarker.createFromOptions(fileset, {
+    baseOptions: { modelAssetPath: modelUrl(assets, model), delegate: "CPU" },
+    runningMode: "VIDEO",
+    numPoses: 1,
+    minPoseDetectionConfidence: 0.5,
+    minPosePresenceConfidence: 0.5,
+    minTrackingConfidence: 0.5,
+    outputSegmentationMasks: false,
+  });
+  return { model, landmarker, loadMs: performance.now() - t0 };
+}
+
+let lastTs = 0;
+/** Runs one frame. Timestamps passed to MediaPipe must strictly increase; this enforces it. */
+export function detect(l: LoadedLandmarker, frame: ImageBitmap | HTMLVideoElement | HTMLCanvasElement | OffscreenCanvas, t: number) {
+  const ts = Math.max(lastTs + 1, Math.round(t));
+  lastTs = ts;
+  const t0 = performance.now();
+  const res = l.landmarker.detectForVideo(frame as ImageBitmap, ts);
+  const inferMs = performance.now() - t0;
+  const image = res.landmarks[0] ? (res.landmarks[0].map(copy) as Landmark[]) : null;
+  const world = res.worldLandmarks[0] ? (res.worldLandmarks[0].map(copy) as Landmark[]) : null;
+  return { image, world, inferMs };
+}
+
+const copy = (l: { x: number; y: number; z: number; visibility?: number; presence?: number }): Landmark => ({
+  x: l.x,
+  y: l.y,
+  z: l.z,
+  visibility: l.visibility,
+  presence: l.presence,
+});
+
+/** Mean luma (0..255) of a frame, from a 16x12 thumbnail. */
+export function meanLuma(ctx: OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D, frame: CanvasImageSource): number {
+  ctx.drawImage(frame, 0, 0, 16, 12);
+  const d = ctx.getImageData(0, 0, 16, 12).data;
+  let s = 0;
+  for (let i = 0; i < d.length; i += 4) s += 0.299 * d[i]! + 0.587 * d[i + 1]! + 0.114 * d[i + 2]!;
+  return s / (d.length / 4);
+}

@@ -1,0 +1,61 @@
+// Pose Web Worker (module worker): hosts MediaPipe PoseLandmarker so inference never blocks the page. The main thread
+// sends one ImageBitmap at a time (only when this worker is idle: frames are dropped, never queued) and gets back the
+// landmarks. Create it with:
+//   new Worker(new URL("./pose.worker.ts", import.meta.url), { type: "module" })
+import { detect, type LoadedLandmarker, loadLandmarker, meanLuma } from "./landmarker";
+import type { FromWorker, ModelName, ToWorker } from "./protocol";
+
+interface WorkerScope {
+  postMessage(message: FromWorker): void;
+  addEventListener(type: "message", listener: (e: MessageEvent<ToWorker>) => void): void;
+  close(): void;
+}
+const scope = self as unknown as WorkerScope;
+
+const loaded = new Map<ModelName, LoadedLandmarker>();
+let current: LoadedLandmarker | null = null;
+let lumaCtx: OffscreenCanvasRenderingContext2D | null = null;
+
+scope.addEventListener("message", async (e) => {
+  const msg = e.data;
+  if (msg.type === "load") {
+    try {
+      let l = loaded.get(msg.model);
+      if (!l) {
+        l = await loadLandmarker(msg.assets, msg.model, true);
+        loaded.set(msg.model, l);
+      }
+      current = l;
+      scope.postMessage({ type: "loaded", model: l.model, loadMs: l.loadMs });
+    } catch (err) {
+      scope.postMessage({ type: "error", phase: "load", message: String((err as Error)?.message ?? err) });
+    }
+    return;
+  }
+  if (msg.type === "frame") {
+    const { bitmap, id, t } = msg;
+    try {
+      if (!current) throw new Error("no model loaded");
+      const r = detect(current, bitmap, t);
+      let luma: number | undefined;
+      if (msg.luma) {
+        lumaCtx ??= new OffscreenCanvas(16, 12).getContext("2d", { willReadFrequently: true });
+        if (lumaCtx) luma = meanLuma(lumaCtx, bitmap);
+      }
+      scope.postMessage({
+        type: "result",
+        pose: { id, t, width: bitmap.width, height: bitmap.height, ...r, meanLuma: luma, model: current.model },
+      });
+    } catch (err) {
+      scope.postMessage({ type: "error", phase: "frame", id, message: String((err as Error)?.message ?? err) });
+    } finally {
+      bitmap.close();
+    }
+    return;
+  }
+  if (msg.type === "close") {
+    for (const l of loaded.values()) l.landmarker.close();
+    loaded.clear();
+    scope.close();
+  }
+});

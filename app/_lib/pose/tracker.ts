@@ -1,0 +1,347 @@
+// PoseTracker: the browser pose pipeline. Grabs frames from a <video>, runs MediaPipe PoseLandmarker in a Web Worker
+// (or on the main thread as a fallback) and turns the landmarks into clinical angles with PoseProcessor.
+//
+// Latency is bounded by design: at most ONE frame is in flight. A video frame that arrives while the worker is busy
+// is dropped (counted in stats.dropped); when the worker becomes free it immediately takes the CURRENT video frame,
+// i.e. always the latest one. Nothing is ever queued, so on a slow machine the analysed frame rate drops but the delay
+// between capture and result stays at one inference time.
+import { type CalibrationOutcome, NeutralCalibrator } from "@/app/_shared/pose/calibration";
+import type { PoseFrame } from "@/app/_shared/pose/landmarks";
+import { PoseProcessor, type PoseResult, type ProcessorOptions } from "@/app/_shared/pose/processor";
+import { MainThreadBackend, type PoseBackend, WorkerBackend, type WorkerFactory } from "./backend";
+import { type AssetPaths, DEFAULT_ASSETS, type ModelName, type RawPose } from "./protocol";
+
+export type ModelChoice = "auto" | ModelName;
+
+export interface TrackerOptions {
+  assets: AssetPaths;
+  /** "auto": measure the full model during a short warm-up on the live frames and keep it only if it is fast enough */
+  model: ModelChoice;
+  backend: "auto" | "worker" | "main-thread";
+  createWorker?: WorkerFactory;
+  processor: Partial<ProcessorOptions>;
+  /** auto choice: keep "full" when its median per-frame inference time is at most this (ms) */
+  autoFullMaxMs: number;
+  /** analysed frames measured by the warm-up (after the first few, which include detection and WASM warm-up) */
+  warmupFrames: number;
+  /** "video": analyse new video frames (default); "continuous": re-analyse as fast as possible (benchmarks) */
+  schedule: "video" | "continuous";
+  /** measure frame brightness every Nth frame (0 = never) for the light guidance */
+  lumaEvery: number;
+  /** called with each captured bitmap before it is sent; its return value comes back with the result (benchmarks) */
+  onCapture?: (bitmap: ImageBitmap) => unknown;
+}
+
+export const DEFAULT_TRACKER: TrackerOptions = {
+  assets: DEFAULT_ASSETS,
+  model: "auto",
+  backend: "auto",
+  processor: {},
+  autoFullMaxMs: 40,
+  warmupFrames: 12,
+  schedule: "video",
+  lumaEvery: 15,
+};
+
+export interface TrackerStats {
+  state: "idle" | "loading" | "warming-up" | "running" | "error" | "stopped";
+  backend: PoseBackend["kind"] | null;
+  /** why the worker was not used, when it was not */
+  fallbackReason: string | null;
+  model: ModelName | null;
+  /** how the model was chosen */
+  modelReason: string;
+  /** analysed frames per second over the last 2 s */
+  analysedFps: number;
+  /** median / p95 inference time over the last 30 frames, ms */
+  inferMs: number;
+  inferP95Ms: number;
+  /** capture -> result time of the last frame (includes bitmap transfer and inference), ms */
+  latencyMs: number;
+  analysed: number;
+  dropped: number;
+  /** median inference time measured during the warm-up, per model */
+  warmupMs: Partial<Record<ModelName, number>>;
+  calibrating: number | null;
+  error: string | null;
+}
+
+export interface TrackerUpdate {
+  result: PoseResult;
+  raw: RawPose;
+  stats: TrackerStats;
+  tag: unknown;
+}
+
+type Listener = (u: TrackerUpdate) => void;
+
+
+const median = (a: number[]) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length ? s[Math.floor((s.length - 1) / 2)]! : NaN;
+};
+const pct = (a: number[], p: number) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]! : NaN;
+};
+
+export class PoseTracker {
+  readonly options: TrackerOptions;
+  readonly processor: PoseProcessor;
+  private backend: PoseBackend | null = null;
+  private video: HTMLVideoElement | null = null;
+  private running = false;
+  private busy = false;
+  private missed = false;
+  private frameHandle = 0;
+  private nextId = 1;
+  private listeners = new Set<Listener>();
+  private statusListeners = new Set<(s: TrackerStats) => void>();
+  private doneTimes: number[] = [];
+  private inferTimes: number[] = [];
+  private warm: { model: ModelName; times: number[] } | null = null;
+  private calibrator: { c: NeutralCalibrator; resolve: (o: CalibrationOutcome) => void } | null = null;
+  private switching = false;
+  readonly stats: TrackerStats = {
+    state: "idle",
+    backend: null,
+    fallbackReason: null,
+    model: null,
+    modelReason: "",
+    analysedFps: 0,
+    inferMs: NaN,
+    inferP95Ms: NaN,
+    latencyMs: NaN,
+    analysed: 0,
+    dropped: 0,
+    warmupMs: {},
+    calibrating: null,
+    error: null,
+  };
+
+  constructor(options: Partial<TrackerOptions> = {}) {
+    this.options = { ...DEFAULT_TRACKER, ...options };
+    this.processor = new PoseProcessor(this.options.processor);
+  }
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  onStatus(fn: (s: TrackerStats) => void): () => void {
+    this.statusListeners.add(fn);
+    return () => this.statusListeners.delete(fn);
+  }
+
+  private setState(state: TrackerStats["state"], error: string | null = null) {
+    this.stats.state = state;
+    this.stats.error = error;
+    for (const fn of this.statusListeners) fn({ ...this.stats });
+  }
+
+  /** Loads the runtime and starts analysing `video`. Resolves once the first model is loaded. */
+  async start(video: HTMLVideoElement): Promise<void> {
+    if (this.running) this.stop();
+    this.video = video;
+    this.setState("loading");
+    try {
+      const first: ModelName = this.options.model === "lite" ? "lite" : "full";
+      await this.initBackend(first);
+      if (this.options.model === "auto") {
+        this.warm = { model: first, times: [] };
+        this.stats.modelReason = "auto: measuring the full model";
+        this.setState("warming-up");
+      } else {
+        this.stats.modelReason = "chosen by the user";
+        this.setState("running");
+      }
+    } catch (err) {
+      this.setState("error", String((err as Error)?.message ?? err));
+      throw err;
+    }
+    this.running = true;
+    this.scheduleNext();
+  }
+
+  private async initBackend(model: ModelName) {
+    const want = this.options.backend;
+    if (want !== "main-thread" && typeof Worker !== "undefined") {
+      let b: WorkerBackend | null = null;
+      try {
+        b = new WorkerBackend(this.options.assets, this.options.createWorker);
+        const r = await b.load(model);
+        this.backend = b;
+        this.stats.backend = "worker";
+        this.stats.model = r.model;
+        return;
+      } catch (err) {
+        b?.close();
+        if (want === "worker") throw err;
+        this.stats.fallbackReason = String((err as Error)?.message ?? err);
+        console.warn("[pose] worker unavailable, running on the main thread:", this.stats.fallbackReason);
+      }
+    }
+    const m = new MainThreadBackend(this.options.assets);
+    const r = await m.load(model);
+    this.backend = m;
+    this.stats.backend = "main-thread";
+    this.stats.model = r.model;
+  }
+
+  /** Overrides the model (or goes back to the automatic choice). */
+  async setModel(choice: ModelChoice): Promise<void> {
+    this.options.model = choice;
+    const target: ModelName = choice === "auto" ? "full" : choice;
+    if (!this.backend) return;
+    await this.switchModel(target);
+    if (choice === "auto") {
+      this.warm = { model: "full", times: [] };
+      this.stats.modelReason = "auto: measuring the full model";
+      this.setState("warming-up");
+    } else {
+      this.warm = null;
+      this.stats.modelReason = "chosen by the user";
+      this.setState("running");
+    }
+  }
+
+  private async switchModel(model: ModelName) {
+    if (!this.backend || this.stats.model === model) return;
+    this.switching = true;
+    try {
+      while (this.busy) await new Promise((r) => setTimeout(r, 5));
+      await this.backend.load(model);
+      this.stats.model = model;
+      this.inferTimes = [];
+    } finally {
+      this.switching = false;
+    }
+  }
+
+  /** Neutral calibration: stand still and upright; resolves after `durationMs`. */
+  calibrate(durationMs = 2500): Promise<CalibrationOutcome> {
+    this.calibrator?.resolve({ ok: false, reason: "too-few-frames", message: "Calibration restarted." });
+    return new Promise((resolve) => {
+      const c = new NeutralCalibrator({ ...new NeutralCalibrator().options, durationMs });
+      this.calibrator = { c, resolve };
+      this.stats.calibrating = 0;
+    });
+  }
+
+  clearCalibration(): void {
+    this.processor.setOptions({ calibration: null });
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.video && this.frameHandle && "cancelVideoFrameCallback" in this.video) this.video.cancelVideoFrameCallback(this.frameHandle);
+    this.frameHandle = 0;
+    this.backend?.close();
+    this.backend = null;
+    this.setState("stopped");
+  }
+
+  private scheduleNext() {
+    if (!this.running || !this.video) return;
+    const v = this.video;
+    if ("requestVideoFrameCallback" in v) this.frameHandle = v.requestVideoFrameCallback(this.onVideoFrame);
+    else requestAnimationFrame(this.onVideoFrame);
+  }
+
+  private onVideoFrame = () => {
+    if (!this.running) return;
+    this.scheduleNext();
+    if (this.busy || this.switching) {
+      // Drop: the worker is still on an older frame. Remember that a newer one exists.
+      this.missed = true;
+      this.stats.dropped++;
+      return;
+    }
+    void this.capture();
+  };
+
+  private async capture(): Promise<void> {
+    const v = this.video;
+    const backend = this.backend;
+    if (!v || !backend || !this.running || this.busy || this.switching) return;
+    if (v.readyState < 2 || !v.videoWidth) return;
+    this.busy = true;
+    this.missed = false;
+    const id = this.nextId++;
+    const t = performance.now();
+    try {
+      const bitmap = await createImageBitmap(v);
+      const tag = this.options.onCapture?.(bitmap);
+      const luma = this.options.lumaEvery > 0 && id % this.options.lumaEvery === 1;
+      const raw = await backend.detect(bitmap, id, t, luma);
+      if (!this.running || backend !== this.backend) return;
+      this.handle(raw, t, tag);
+    } catch (err) {
+      if (this.running) {
+        console.error("[pose] frame failed", err);
+        this.stats.error = String((err as Error)?.message ?? err);
+      }
+    } finally {
+      this.busy = false;
+    }
+    // The worker is free: take the latest frame now if one arrived meanwhile (or always, in continuous mode).
+    if (this.running && (this.missed || this.options.schedule === "continuous")) setTimeout(() => void this.capture(), 0);
+  }
+
+  private lastLuma: number | undefined;
+  private handle(raw: RawPose, t: number, tag: unknown) {
+    const now = performance.now();
+    const s = this.stats;
+    s.analysed++;
+    s.latencyMs = now - t;
+    this.doneTimes.push(now);
+    while (this.doneTimes.length && this.doneTimes[0]! < now - 2000) this.doneTimes.shift();
+    s.analysedFps = this.doneTimes.length > 1 ? ((this.doneTimes.length - 1) * 1000) / (now - this.doneTimes[0]!) : 0;
+    this.inferTimes.push(raw.inferMs);
+    if (this.inferTimes.length > 30) this.inferTimes.shift();
+    s.inferMs = median(this.inferTimes);
+    s.inferP95Ms = pct(this.inferTimes, 0.95);
+    if (raw.meanLuma !== undefined) this.lastLuma = raw.meanLuma;
+
+    const frame: PoseFrame = { t, width: raw.width, height: raw.height, image: raw.image, world: raw.world, meanLuma: this.lastLuma };
+    if (this.calibrator) {
+      const { c, resolve } = this.calibrator;
+      const done = c.add(frame);
+      s.calibrating = c.progress;
+      if (done) {
+        this.calibrator = null;
+        s.calibrating = null;
+        const out = c.result();
+        if (out.ok) this.processor.setOptions({ calibration: out.calibration });
+        resolve(out);
+      }
+    }
+    const result = this.processor.process(frame);
+    if (this.warm) this.warmStep(raw);
+    const stats = { ...s, warmupMs: { ...s.warmupMs } };
+    for (const fn of this.listeners) fn({ result, raw, stats, tag });
+  }
+
+  private warmStep(raw: RawPose) {
+    const w = this.warm!;
+    if (raw.model !== w.model) return;
+    w.times.push(raw.inferMs);
+    const skip = 3; // first frames include person detection and WASM warm-up
+    if (w.times.length < skip + this.options.warmupFrames) return;
+    const m = median(w.times.slice(skip));
+    this.stats.warmupMs[w.model] = m;
+    this.warm = null;
+    const max = this.options.autoFullMaxMs;
+    if (m <= max) {
+      this.stats.modelReason = `auto: full (median ${m.toFixed(0)} ms/frame <= ${max} ms)`;
+      this.setState("running");
+    } else {
+      this.stats.modelReason = `auto: lite (full took ${m.toFixed(0)} ms/frame > ${max} ms)`;
+      void this.switchModel("lite").then(
+        () => this.setState("running"),
+        (err) => this.setState("error", String(err)),
+      );
+    }
+  }
+}
