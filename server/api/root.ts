@@ -1,5 +1,6 @@
 import { authRouter } from "./routers/auth";
 import { liveRouter } from "./routers/live";
+import { trialsRouter } from "./routers/trials";
 import { auditRouter, patientsRouter, usersRouter, visitsRouter } from "./routers/clinic";
 import { createCallerFactory, router } from "./trpc";
 
@@ -10,6 +11,7 @@ export const appRouter = router({
   users: usersRouter,
   audit: auditRouter,
   live: liveRouter,
+  trials: trialsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { PROTOCOLS, protocolByKey } from "../../app/_shared/assessments/catalogue";
+import { compare, detectReps, summarize } from "../../app/_shared/assessments/summary";
+import { MEASURES } from "../../app/_shared/pose/measures";
+import { flexionSweep } from "../support/samples";
+
+test("catalogue: exam order, unique keys, sourced normal ranges, measures exist", () => {
+  assert.deepEqual(PROTOCOLS.map((p) => p.key), ["posture", "trunk-flexion", "trunk-extension", "lateral-flexion-left", "lateral-flexion-right", "rotation-left", "rotation-right", "squat", "gait"]);
+  for (const p of PROTOCOLS) {
+    assert.ok(p.instructions.length >= 2, p.key);
+    assert.ok(MEASURES.includes(p.primary), p.key);
+    for (const m of p.measures) assert.ok(MEASURES.includes(m), `${p.key}: ${m}`);
+    if (p.normal) assert.ok(p.normal.source.length > 5 && p.normal.min < p.normal.max, p.key);
+  }
+  assert.equal(protocolByKey("rotation-left")!.estimate, true);
+});
+
+test("repetitions are peaks with hysteresis; jitter around the threshold makes no extra reps", () => {
+  const t = Array.from({ length: 200 }, (_, i) => i * 50);
+  // two reps to 60 and 70 deg, with noise of ±3 deg around the 20 deg threshold on the way
+  const v = t.map((ms) => {
+    const x = ms < 4000 ? 60 * Math.sin((Math.PI * ms) / 4000) : ms < 5000 ? 0 : 70 * Math.sin((Math.PI * (ms - 5000)) / 4000);
+    return Math.max(0, x) + (Math.round(ms / 50) % 2 ? 3 : -3);
+  });
+  const reps = detectReps({ t, v, c: v.map(() => 1) }, 1, { threshold: 20, hysteresis: 8, minRepMs: 800 });
+  assert.equal(reps.length, 2);
+  assert.ok(Math.abs(reps[0]!.peakDeg - 63) < 1.5);
+  assert.ok(Math.abs(reps[1]!.peakDeg - 73) < 1.5);
+  assert.ok(reps[0]!.timeToPeakMs > 1000 && reps[0]!.timeToPeakMs < 2500);
+});
+
+test("extension reps are found in the negative direction; gaps give no samples, not zeros", () => {
+  const s = flexionSweep({ reps: 2, peakDeg: 25 }).map((x) => ({ ...x, angles: { ...x.angles, trunkFlexion: -x.angles.trunkFlexion! } }));
+  s.splice(20, 20, ...s.slice(20, 40).map((x) => ({ ...x, angles: { ...x.angles, trunkFlexion: null } })));
+  const sum = summarize(s, protocolByKey("trunk-extension")!);
+  assert.ok(sum.bestDeg! > 24 && sum.bestDeg! <= 25.1, String(sum.bestDeg));
+  assert.equal(sum.vsNormal, "within");
+  assert.ok(sum.flags.includes("GAPS"));
+  assert.ok(sum.validFraction < 1);
+});
+
+test("a hold protocol reports mean and spread; no data is flagged", () => {
+  const s = flexionSweep({ reps: 0 }).map((x, i) => ({ ...x, angles: { ...x.angles, trunkFlexion: 4 + (i % 2) } }));
+  const sum = summarize(s, protocolByKey("posture")!);
+  assert.equal(sum.hold!.meanDeg, 4.5);
+  assert.equal(sum.hold!.sdDeg, 0.5);
+  assert.ok(summarize([], protocolByKey("posture")!).flags.includes("NO_DATA"));
+});
+
+test("changes below 5 deg are within measurement error", () => {
+  assert.deepEqual(compare(84, 80), { deltaDeg: 4, withinError: true });
+  assert.deepEqual(compare(92, 80), { deltaDeg: 12, withinError: false });
+});
