@@ -1,0 +1,172 @@
+"use client";
+// Therapist side of the live visit: who is waiting (admit / turn away), the patient's video large
+// for assessing movement, own preview, mute / camera / device switch, connection quality, end visit.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useMemo, useState } from "react";
+import { VISIT_STATUS_LABEL, type VisitStatus } from "../../../../_shared/domain";
+import { Alert, Badge, Button, Card, Spinner, formatDateTime, visitStatusTone } from "../../../../_components/ui";
+import { VideoTile } from "../../../../_components/visit/VideoTile";
+import { DevicePickers, MediaToggles } from "../../../../_components/visit/MediaControls";
+import { QualityIndicator } from "../../../../_components/visit/QualityIndicator";
+import { useDevices, useLocalMedia, useVisitCall } from "../../../../_lib/realtime/hooks";
+import { MEDIA_HELP } from "../../../../_lib/realtime/media";
+import type { CallAuth } from "../../../../_lib/realtime/call";
+import { describeError, useTRPC } from "../../../../_lib/trpc";
+
+export function VisitRoom({ visitId }: { visitId: string }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const info = useQuery(trpc.live.room.queryOptions({ visitId }, { refetchOnWindowFocus: false }));
+  const media = useLocalMedia();
+  const devices = useDevices(media.stream);
+  const [generation, setGeneration] = useState(0);
+  const auth = useMemo<CallAuth | null>(() => (info.data && info.data.status !== "ENDED" && info.data.status !== "CANCELLED" ? { role: "therapist", visitId } : null), [info.data, visitId]);
+  const { call, snap } = useVisitCall(auth, generation);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [confirmEnd, setConfirmEnd] = useState(false);
+
+  // The therapist may have no camera: once we know, join receive-only rather than wait.
+  useEffect(() => {
+    if (call && (media.stream || media.problem)) call.setLocalStream(media.stream);
+  }, [call, media.stream, media.problem]);
+  useEffect(() => {
+    if (snap?.phase === "ended") void qc.invalidateQueries();
+  }, [snap?.phase, qc]);
+
+  if (info.isLoading) return <Spinner label="Opening the visit room…" />;
+  if (info.error) return <Alert title="This visit room cannot be opened">{describeError(info.error).message}</Alert>;
+  const v = info.data!;
+  const patientLabel = `${v.patient.firstName} ${v.patient.lastName}`;
+  if (v.status === "ENDED" || v.status === "CANCELLED" || snap?.phase === "ended")
+    return (
+      <div className="mx-auto max-w-xl p-4">
+        <Alert tone="blue" title={v.status === "CANCELLED" ? "This visit was cancelled" : "This visit has ended"}>
+          {v.startedAt && <p>Started {formatDateTime(v.startedAt)}{v.endedAt && <>, ended {formatDateTime(v.endedAt)}</>}.</p>}
+        </Alert>
+        <Link href={`/visits/${visitId}`} className="mt-4 inline-block text-sm font-medium text-brand-700 hover:underline">Back to the visit</Link>
+      </div>
+    );
+
+  const room = snap?.room ?? null;
+  const patient = room?.patient ?? null;
+  const status = (room?.status ?? v.status) as VisitStatus;
+  const act = async (name: string, f: () => Promise<{ ok: boolean; message?: string }>) => {
+    setBusy(name);
+    setActionError(null);
+    const r = await f();
+    setBusy(null);
+    if (!r.ok) setActionError(r.message ?? "That did not work");
+  };
+
+  const liveLine =
+    !snap || snap.phase === "connecting"
+      ? "Connecting to the visit room…"
+      : snap.phase === "reconnecting"
+        ? "Connection to the server lost. Reconnecting…"
+        : snap.phase === "failed" || snap.phase === "replaced"
+          ? (snap.error?.message ?? snap.message ?? "Disconnected")
+          : !patient
+            ? "Waiting for the patient to join."
+            : patient.presence === "reconnecting"
+              ? `${patient.name}: reconnecting…`
+              : status === "WAITING"
+                ? `${patient.name} is waiting to be admitted.`
+                : snap.linkState === "connected"
+                  ? `In the visit with ${patient.name}.`
+                  : snap.everConnected
+                    ? `${patient.name}: reconnecting…`
+                    : `Connecting to ${patient.name}…`;
+  const remoteOverlay =
+    !patient || status !== "IN_PROGRESS"
+      ? "The patient's video appears here once admitted."
+      : patient.presence === "reconnecting" || (snap?.everConnected && snap.linkState !== "connected")
+        ? "Reconnecting…"
+        : !snap?.remoteStream
+          ? "Connecting video…"
+          : !patient.media.video
+            ? "The patient's camera is off"
+            : null;
+
+  return (
+    <div className="flex flex-col gap-3" data-testid="visit-room" data-phase={snap?.phase ?? "loading"} data-link-state={snap?.linkState ?? "none"}>
+      <header className="flex flex-wrap items-center justify-between gap-3 px-1">
+        <div>
+          <h1 className="text-lg font-semibold">{patientLabel}</h1>
+          <p className="text-xs text-slate-500">
+            {formatDateTime(v.scheduledAt)} · {v.durationMin} min{v.reason && <> · {v.reason}</>}
+          </p>
+        </div>
+        <div className="flex items-center gap-3">
+          <span data-testid="room-status"><Badge tone={visitStatusTone[status] ?? "gray"}>{VISIT_STATUS_LABEL[status] ?? status}</Badge></span>
+          <p role="status" aria-live="polite" className="text-sm font-medium text-slate-700" data-testid="room-live">{liveLine}</p>
+        </div>
+      </header>
+
+      {patient && status === "WAITING" && (
+        <Card className="border-amber-300 bg-amber-50">
+          <div className="flex flex-wrap items-center justify-between gap-3" data-testid="waiting-patient">
+            <div>
+              <p className="font-medium">{patient.name} is in the waiting room{patient.presence === "reconnecting" ? " (reconnecting…)" : ""}</p>
+              {patient.consentAt && <p className="text-xs text-slate-600">Consented to movement measurement at {formatDateTime(patient.consentAt)}</p>}
+            </div>
+            <div className="flex gap-2">
+              <Button busy={busy === "admit"} onClick={() => call && act("admit", () => call.admit() as Promise<{ ok: boolean; message?: string }>)}>Admit {patient.name}</Button>
+              <Button variant="secondary" busy={busy === "decline"} onClick={() => call && act("decline", () => call.decline() as Promise<{ ok: boolean; message?: string }>)}>Turn away</Button>
+            </div>
+          </div>
+        </Card>
+      )}
+      {actionError && <Alert>{actionError}</Alert>}
+      {(snap?.phase === "replaced" || snap?.phase === "failed") && (
+        <Alert tone="amber" title="This window is no longer connected to the visit">
+          {snap.message ?? snap.error?.message}
+          {snap.phase === "replaced" && <Button className="ml-3" variant="secondary" onClick={() => setGeneration((g) => g + 1)}>Use this window</Button>}
+        </Alert>
+      )}
+
+      <div className="grid gap-3 lg:grid-cols-[1fr_18rem]">
+        <div className="relative">
+          <VideoTile stream={snap?.remoteStream ?? null} label={patient?.name ?? "Patient"} testId="remote-video" overlay={remoteOverlay} className="h-[72vh] w-full" />
+          {patient && status === "IN_PROGRESS" && !patient.media.audio && (
+            <p className="absolute left-3 top-3 rounded bg-black/60 px-2 py-1 text-xs text-white" data-testid="patient-muted">Patient muted</p>
+          )}
+          {patient && status === "IN_PROGRESS" && !patient.media.video && (
+            <p className="absolute left-3 top-10 rounded bg-black/60 px-2 py-1 text-xs text-white" data-testid="patient-camera-off">Patient camera off</p>
+          )}
+          <VideoTile stream={media.stream} label="You" muted mirror testId="local-video" fit="cover"
+            overlay={media.problem ? "No camera" : snap && !snap.media.video ? "Camera off" : null}
+            className="absolute bottom-3 right-3 aspect-video w-48 shadow-lg ring-2 ring-white" />
+        </div>
+        <aside className="flex flex-col gap-3">
+          <QualityIndicator q={snap?.quality ?? null} linkState={snap?.linkState ?? "none"} />
+          <Card title="Your camera and microphone">
+            <div className="space-y-3">
+              {media.problem && <Alert tone="amber" title={MEDIA_HELP[media.problem].title}>{MEDIA_HELP[media.problem].help}</Alert>}
+              {snap && <MediaToggles media={snap.media} onChange={(m) => call?.setMedia(m)} />}
+              <DevicePickers cameras={devices.cameras} mics={devices.mics}
+                cameraId={media.stream?.getVideoTracks()[0]?.getSettings().deviceId ?? media.choice.cameraId}
+                micId={media.stream?.getAudioTracks()[0]?.getSettings().deviceId ?? media.choice.micId}
+                onChange={media.setChoice} disabled={media.busy} />
+              {media.problem && <Button variant="secondary" onClick={media.retry}>Try the camera again</Button>}
+            </div>
+          </Card>
+          <Card title="Visit">
+            {!confirmEnd ? (
+              <Button variant="danger" className="w-full" onClick={() => setConfirmEnd(true)} disabled={!snap || snap.phase === "connecting"}>End visit</Button>
+            ) : (
+              <div className="space-y-2">
+                <p className="text-sm">End the visit for both of you?</p>
+                <div className="flex gap-2">
+                  <Button variant="danger" busy={busy === "end"} onClick={() => call && act("end", () => call.end() as Promise<{ ok: boolean; message?: string }>)}>Yes, end visit</Button>
+                  <Button variant="secondary" onClick={() => setConfirmEnd(false)}>Cancel</Button>
+                </div>
+              </div>
+            )}
+          </Card>
+        </aside>
+      </div>
+    </div>
+  );
+}

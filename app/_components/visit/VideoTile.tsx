@@ -1,0 +1,43 @@
+"use client";
+import { useEffect, useRef } from "react";
+
+/** A <video> showing a MediaStream, with a label and an overlay message (camera off, reconnecting…). */
+export function VideoTile({
+  stream, label, muted = false, mirror = false, overlay, className = "", testId, fit = "contain",
+}: {
+  stream: MediaStream | null;
+  label: string;
+  muted?: boolean;
+  mirror?: boolean;
+  overlay?: string | null;
+  className?: string;
+  testId?: string;
+  fit?: "contain" | "cover";
+}) {
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    const v = ref.current;
+    if (!v) return;
+    if (v.srcObject !== stream) v.srcObject = stream;
+    if (stream) void v.play().catch(() => {});
+  }, [stream]);
+  return (
+    <figure className={`relative overflow-hidden rounded-lg bg-slate-900 ${className}`}>
+      <video
+        ref={ref}
+        data-testid={testId}
+        autoPlay
+        playsInline
+        muted={muted}
+        aria-label={label}
+        className={`h-full w-full ${fit === "cover" ? "object-cover" : "object-contain"} ${mirror ? "-scale-x-100" : ""}`}
+      />
+      <figcaption className="absolute bottom-2 left-2 rounded bg-black/60 px-2 py-0.5 text-xs font-medium text-white">{label}</figcaption>
+      {overlay && (
+        <div className="absolute inset-0 flex items-center justify-center bg-slate-900/70 p-4 text-center text-sm font-medium text-white" role="status">
+          {overlay}
+        </div>
+      )}
+    </figure>
+  );
+}

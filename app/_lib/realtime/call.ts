@@ -1,0 +1,275 @@
+// The live-visit client: signalling socket + reconnect handling + the peer connection + quality.
+// Framework-free (a React hook wraps it in hooks.ts); state is published as immutable snapshots.
+import type { ErrorCode, MediaState, ParticipantRole, RoomView, S2CEvents, SignalMsg, Welcome } from "../../_shared/protocol";
+import { PeerLink, type LinkState } from "./peer";
+import { sampleQuality, type Quality } from "./quality";
+import { RelayInbox, RelayOutbox } from "./relay";
+import { emitAck, FATAL_HANDSHAKE, handshakeError, openSocket, type VisitSocket } from "./socket";
+
+export type CallAuth = { role: "patient"; token: string; name: string; consent: true } | { role: "therapist"; visitId: string };
+
+export type CallPhase = "connecting" | "waiting" | "in-call" | "reconnecting" | "declined" | "ended" | "replaced" | "failed";
+
+export type CallSnapshot = {
+  phase: CallPhase;
+  error: { code: ErrorCode | "NETWORK"; message: string } | null;
+  room: RoomView | null;
+  welcome: Welcome | null;
+  socketConnected: boolean;
+  remoteStream: MediaStream | null;
+  linkState: LinkState | "none";
+  /** True once media flowed in this call; used to show "reconnecting…" rather than "connecting…". */
+  everConnected: boolean;
+  iceRestarts: number;
+  quality: Quality | null;
+  media: MediaState;
+  message: string | null;
+};
+
+export function randomInstanceId(): string {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+type RelayIn = Parameters<S2CEvents["relay"]>[0];
+
+export class VisitCall {
+  readonly instanceId = randomInstanceId();
+  readonly role: ParticipantRole;
+  readonly socket: VisitSocket;
+  private link: PeerLink | null = null;
+  private local: MediaStream | null = null;
+  private localReady = false;
+  private pendingSignals: (SignalMsg & { from: string })[] = [];
+  private listeners = new Set<() => void>();
+  private qualityTimer: ReturnType<typeof setInterval> | null = null;
+  private qualityPrev: Parameters<typeof sampleQuality>[1] = null;
+  private stopped = false;
+  readonly relayOut: RelayOutbox;
+  readonly relayIn: RelayInbox;
+  onRelay: ((m: RelayIn) => void) | null = null;
+  snap: CallSnapshot = {
+    phase: "connecting", error: null, room: null, welcome: null, socketConnected: false, remoteStream: null, linkState: "none",
+    everConnected: false, iceRestarts: 0, quality: null, media: { audio: true, video: true }, message: null,
+  };
+
+  constructor(auth: CallAuth, opts: { url?: string; extraHeaders?: Record<string, string>; log?: (m: string) => void } = {}) {
+    this.role = auth.role;
+    const log = opts.log ?? (() => {});
+    this.log = log;
+    this.socket = openSocket({ ...auth, instanceId: this.instanceId }, { url: opts.url, extraHeaders: opts.extraHeaders, autoConnect: false });
+    const s = this.socket;
+    this.relayOut = new RelayOutbox({
+      send: async (m) => (await emitAck(s, "relay", m)).ok,
+      ack: (m) => void s.emit("relay:ack", m),
+    });
+    this.relayIn = new RelayInbox({ send: async () => false, ack: (m) => void s.emit("relay:ack", m) }, (m) => this.onRelay?.(m));
+
+    s.on("connect", () => this.set({ socketConnected: true }));
+    s.on("connect_error", (e) => {
+      const h = handshakeError(e);
+      if (h && FATAL_HANDSHAKE.has(h.code)) {
+        this.set({ phase: "failed", error: h });
+        this.stop(false);
+      } else if (h) {
+        // A transient refusal (server busy, INTERNAL): Socket.IO does not retry those by itself.
+        setTimeout(() => !this.stopped && s.connect(), 2_000);
+      }
+      this.set({ socketConnected: false });
+    });
+    s.on("disconnect", (reason) => {
+      this.set({ socketConnected: false });
+      if (reason === "io server disconnect" && !this.isFinal()) {
+        // Kicked without a reason event (e.g. replaced on another node): try again.
+        setTimeout(() => !this.stopped && s.connect(), 1_000);
+      }
+    });
+    s.on("session:welcome", (w) => {
+      const rejoin = this.snap.welcome !== null;
+      this.set({ welcome: w });
+      void emitAck(s, "media:state", this.snap.media);
+      if (rejoin) {
+        // Back after a drop: heal the media path if it suffered, and resend unacknowledged feature data.
+        if (this.link && this.link.pc.connectionState !== "connected") this.link.restartIce(w.iceServers);
+        void this.relayOut.resend();
+      }
+    });
+    s.on("room:state", (r) => {
+      const prevPeer = this.snap.room?.[this.other()];
+      this.set({ room: r });
+      const peer = r[this.other()];
+      if (peer && peer.presence === "online" && prevPeer && (prevPeer.presence !== "online" || prevPeer.instanceId !== peer.instanceId)) {
+        if (prevPeer.instanceId === peer.instanceId && this.link && this.link.pc.connectionState !== "connected" && this.role === "therapist")
+          this.link.restartIce();
+        void this.relayOut.resend();
+      }
+      this.reconcile();
+    });
+    s.on("signal", (m) => this.onSignal(m));
+    s.on("relay", (m) => this.relayIn.receive(m));
+    s.on("relay:ack", (m) => {
+      if (m.sender === this.instanceId) this.relayOut.onAck(m.ns, m.upTo);
+    });
+    s.on("visit:declined", (m) => {
+      this.set({ phase: "declined", message: m.message });
+      this.stop(false);
+    });
+    s.on("visit:ended", () => {
+      this.set({ phase: "ended" });
+      this.stop(false);
+    });
+    s.on("session:replaced", (m) => {
+      this.set({ phase: "replaced", message: m.message });
+      this.stop(false);
+    });
+    s.on("server:error", (e) => log(`[socket] ${e.event}: ${e.code} ${e.message}`));
+  }
+
+  private log: (m: string) => void;
+
+  private other(): ParticipantRole {
+    return this.role === "patient" ? "therapist" : "patient";
+  }
+
+  private isFinal() {
+    return ["declined", "ended", "replaced", "failed"].includes(this.snap.phase);
+  }
+
+  private set(p: Partial<CallSnapshot>) {
+    const next = { ...this.snap, ...p };
+    if (!this.isFinal() && !(p.phase && ["declined", "ended", "replaced", "failed"].includes(p.phase))) {
+      next.phase = !next.socketConnected
+        ? next.welcome
+          ? "reconnecting"
+          : "connecting"
+        : next.room?.status === "IN_PROGRESS"
+          ? "in-call"
+          : next.room
+            ? "waiting"
+            : "connecting";
+    }
+    this.snap = next;
+    for (const l of this.listeners) l();
+  }
+
+  subscribe = (fn: () => void) => {
+    this.listeners.add(fn);
+    return () => void this.listeners.delete(fn);
+  };
+  getSnapshot = () => this.snap;
+
+  start() {
+    this.stopped = false;
+    this.socket.connect();
+    this.qualityTimer ??= setInterval(() => void this.sampleQuality(), 1_000);
+  }
+
+  /** Local camera/microphone (null: receive only). Switching devices replaces tracks in place. */
+  setLocalStream(stream: MediaStream | null) {
+    this.local = stream;
+    this.localReady = true;
+    this.applyMedia();
+    this.link?.setLocalStream(stream);
+    this.reconcile();
+  }
+
+  setMedia(m: Partial<MediaState>) {
+    this.set({ media: { ...this.snap.media, ...m } });
+    this.applyMedia();
+    if (this.socket.connected) void emitAck(this.socket, "media:state", this.snap.media);
+  }
+
+  private applyMedia() {
+    for (const t of this.local?.getAudioTracks() ?? []) t.enabled = this.snap.media.audio;
+    for (const t of this.local?.getVideoTracks() ?? []) t.enabled = this.snap.media.video;
+  }
+
+  admit() {
+    return emitAck(this.socket, "visit:admit", {});
+  }
+  decline(message?: string) {
+    return emitAck(this.socket, "visit:decline", message ? { message } : {});
+  }
+  end() {
+    return emitAck(this.socket, "visit:end", {});
+  }
+  /** Sends feature data to the other participant reliably (see relay.ts). */
+  relay(ns: string, data: unknown) {
+    return this.relayOut.send(ns, data);
+  }
+
+  /** Leaves for good (page closed by the user): frees the seat at once. */
+  leave() {
+    this.stop(true);
+  }
+
+  private stop(disconnect: boolean) {
+    this.stopped = true;
+    if (this.qualityTimer) clearInterval(this.qualityTimer);
+    this.qualityTimer = null;
+    this.closeLink();
+    if (disconnect) this.socket.disconnect();
+    else this.socket.io.reconnection(false);
+  }
+
+  private closeLink() {
+    if (!this.link) return;
+    this.link.close();
+    this.link = null;
+    this.set({ remoteStream: null, linkState: "none", quality: null });
+  }
+
+  private reconcile() {
+    if (this.stopped) return;
+    const room = this.snap.room;
+    const peer = room?.[this.other()];
+    const w = this.snap.welcome;
+    if (!room || room.status !== "IN_PROGRESS" || !peer || !w) return this.closeLink();
+    if (this.link && this.link.remoteInstance !== peer.instanceId) this.closeLink();
+    if (this.link || !this.localReady) return;
+    this.link = new PeerLink({
+      polite: this.role === "patient",
+      remoteInstance: peer.instanceId,
+      iceServers: w.iceServers,
+      log: this.log,
+      send: (m) => void emitAck(this.socket, "signal", { ...m, to: peer.instanceId }),
+      onRemoteStream: (stream) => this.set({ remoteStream: stream }),
+      onState: (st) => this.set({ linkState: st, everConnected: this.snap.everConnected || st === "connected", iceRestarts: this.link?.restarts ?? 0 }),
+    });
+    this.link.setLocalStream(this.local);
+    this.set({ linkState: this.link.pc.connectionState });
+    const queued = this.pendingSignals.filter((m) => m.from === peer.instanceId);
+    this.pendingSignals = [];
+    for (const m of queued) void this.link.handle(m);
+  }
+
+  private onSignal(m: SignalMsg & { from: string }) {
+    if (m.to !== this.instanceId) return;
+    if (!this.link || this.link.remoteInstance !== m.from) {
+      this.reconcile();
+      if (!this.link || this.link.remoteInstance !== m.from) {
+        if (this.pendingSignals.length < 100) this.pendingSignals.push(m);
+        return;
+      }
+    }
+    void this.link.handle(m);
+  }
+
+  private async sampleQuality() {
+    const link = this.link;
+    if (!link || link.pc.connectionState === "closed") return;
+    try {
+      const { q, prev } = await sampleQuality(link.pc, this.qualityPrev);
+      this.qualityPrev = prev;
+      if (this.link === link) this.set({ quality: q });
+    } catch {
+      /* the connection closed meanwhile */
+    }
+  }
+
+  /** The live RTCPeerConnection (tests and diagnostics). */
+  get pc(): RTCPeerConnection | null {
+    return this.link?.pc ?? null;
+  }
+}

@@ -1,0 +1,128 @@
+// One RTCPeerConnection to the other participant, with the perfect-negotiation pattern
+// (https://w3c.github.io/webrtc-pc/#perfect-negotiation-example): the patient is polite, the
+// therapist impolite, so simultaneous offers after a reload or ICE restart resolve themselves.
+import type { IceServer, SignalMsg } from "../../_shared/protocol";
+
+export type LinkState = RTCPeerConnectionState;
+export type OutSignal = Omit<SignalMsg, "to">;
+
+export type PeerLinkOptions = {
+  polite: boolean;
+  remoteInstance: string;
+  iceServers: IceServer[];
+  send: (m: OutSignal) => void;
+  onRemoteStream: (s: MediaStream) => void;
+  onState: (s: LinkState) => void;
+  log?: (m: string) => void;
+};
+
+export class PeerLink {
+  readonly pc: RTCPeerConnection;
+  readonly remoteInstance: string;
+  private makingOffer = false;
+  private ignoreOffer = false;
+  private settingRemoteAnswer = false;
+  private remote = new MediaStream();
+  private disconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+  restarts = 0;
+
+  constructor(private o: PeerLinkOptions) {
+    this.remoteInstance = o.remoteInstance;
+    this.pc = new RTCPeerConnection({ iceServers: o.iceServers as RTCIceServer[], bundlePolicy: "max-bundle" });
+    const pc = this.pc;
+    pc.onnegotiationneeded = async () => {
+      try {
+        this.makingOffer = true;
+        await pc.setLocalDescription();
+        if (pc.localDescription) o.send({ description: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
+      } catch (e) {
+        this.log(`negotiation failed: ${String(e)}`);
+      } finally {
+        this.makingOffer = false;
+      }
+    };
+    pc.onicecandidate = ({ candidate }) => {
+      if (candidate) o.send({ candidate: candidate.toJSON() as SignalMsg["candidate"] });
+    };
+    pc.ontrack = ({ track }) => {
+      for (const t of this.remote.getTracks()) if (t.kind === track.kind && t !== track) this.remote.removeTrack(t);
+      if (!this.remote.getTracks().includes(track)) this.remote.addTrack(track);
+      // A new MediaStream object makes <video> pick up the change.
+      this.remote = new MediaStream(this.remote.getTracks());
+      o.onRemoteStream(this.remote);
+    };
+    pc.onconnectionstatechange = () => {
+      const s = pc.connectionState;
+      o.onState(s);
+      if (this.disconnectTimer) clearTimeout(this.disconnectTimer);
+      this.disconnectTimer = null;
+      if (s === "failed") this.restartIce();
+      // "disconnected" often heals by itself; if not within 3 s, the impolite side restarts ICE.
+      else if (s === "disconnected" && !o.polite) this.disconnectTimer = setTimeout(() => this.restartIce(), 3_000);
+    };
+  }
+
+  private log(m: string) {
+    this.o.log?.(`[peer] ${m}`);
+  }
+
+  /** Sends (or swaps, without renegotiation) the local tracks. */
+  setLocalStream(stream: MediaStream | null) {
+    if (this.closed) return;
+    for (const kind of ["audio", "video"] as const) {
+      const track = stream?.getTracks().find((t) => t.kind === kind) ?? null;
+      const tx = this.pc.getTransceivers().find((t) => t.receiver.track.kind === kind);
+      if (tx) {
+        if (tx.sender.track !== track) void tx.sender.replaceTrack(track);
+        if (track && tx.direction !== "sendrecv") tx.direction = "sendrecv";
+      } else if (track && stream) this.pc.addTrack(track, stream);
+      else this.pc.addTransceiver(kind, { direction: "recvonly" });
+    }
+  }
+
+  async handle(m: Omit<SignalMsg, "to">) {
+    const pc = this.pc;
+    if (this.closed) return;
+    try {
+      if (m.description) {
+        const d = m.description as RTCSessionDescriptionInit;
+        const readyForOffer = !this.makingOffer && (pc.signalingState === "stable" || this.settingRemoteAnswer);
+        const collision = d.type === "offer" && !readyForOffer;
+        this.ignoreOffer = !this.o.polite && collision;
+        if (this.ignoreOffer) return;
+        this.settingRemoteAnswer = d.type === "answer";
+        await pc.setRemoteDescription(d);
+        this.settingRemoteAnswer = false;
+        if (d.type === "offer") {
+          await pc.setLocalDescription();
+          if (pc.localDescription) this.o.send({ description: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
+        }
+      } else if (m.candidate) {
+        try {
+          await pc.addIceCandidate(m.candidate as RTCIceCandidateInit);
+        } catch (e) {
+          if (!this.ignoreOffer) throw e;
+        }
+      }
+    } catch (e) {
+      this.log(`signal handling failed: ${String(e)}`);
+    }
+  }
+
+  /** New ICE credentials and candidates; negotiationneeded sends the restart offer. */
+  restartIce(iceServers?: IceServer[]) {
+    if (this.closed) return;
+    this.restarts++;
+    if (iceServers) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers: iceServers as RTCIceServer[] });
+    this.log("ICE restart");
+    this.pc.restartIce();
+  }
+
+  close() {
+    this.closed = true;
+    if (this.disconnectTimer) clearTimeout(this.disconnectTimer);
+    this.pc.onnegotiationneeded = this.pc.onicecandidate = this.pc.ontrack = this.pc.onconnectionstatechange = null;
+    this.pc.close();
+  }
+}
