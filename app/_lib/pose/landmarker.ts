@@ -12,10 +12,10 @@ export interface LoadedLandmarker {
 }
 
 /**
- * @param esModule true inside a MODULE worker: importScripts() does not exist there, so tasks-vision must load
- *   the ES-module build of its WASM loader (vision_wasm_module_internal.js, which has no no-SIMD variant; every
- *   browser we support has WASM SIMD). The main thread and classic workers use the classic loader, which picks the
- *   SIMD or no-SIMD binary itself.
+ * @param esModule true inside a MODULE worker: importScripts() does not work there, so tasks-vision must load
+ *   the ES-module build of its WASM glue (vision_wasm_module_internal.js, which has no no-SIMD variant; every
+ *   browser we support has WASM SIMD). The main thread and classic workers use the classic glue, and tasks-vision
+ *   picks the SIMD or no-SIMD binary itself.
  */
 export async function loadLandmarker(assets: AssetPaths, model: ModelName, esModule: boolean): Promise<LoadedLandmarker> {
   const t0 = performance.now();

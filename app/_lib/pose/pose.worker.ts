@@ -1,7 +1,11 @@
-// Pose Web Worker (module worker): hosts MediaPipe PoseLandmarker so inference never blocks the page. The main thread
-// sends one ImageBitmap at a time (only when this worker is idle: frames are dropped, never queued) and gets back the
-// landmarks. Create it with:
-//   new Worker(new URL("./pose.worker.ts", import.meta.url), { type: "module" })
+// Pose Web Worker: hosts MediaPipe PoseLandmarker so inference never blocks the page. The main thread sends one
+// ImageBitmap at a time (only when this worker is idle: frames are dropped, never queued) and gets back the landmarks.
+// Created by backend.ts with new Worker(new URL("./pose.worker.ts", import.meta.url), { type: "module" }).
+//
+// Module or classic? Next 16's Turbopack bundles the worker but starts it as a CLASSIC worker (it drops
+// `type: "module"` and loads its chunks with importScripts), while other bundlers (esbuild in our benchmark, webpack)
+// keep it a module worker. tasks-vision loads its WASM glue with importScripts() in a classic worker and with import()
+// in a module worker, which needs the ES-module build of the glue. So we detect which kind we are and pick the glue.
 import { detect, type LoadedLandmarker, loadLandmarker, meanLuma } from "./landmarker";
 import type { FromWorker, ModelName, ToWorker } from "./protocol";
 
@@ -11,6 +15,16 @@ interface WorkerScope {
   close(): void;
 }
 const scope = self as unknown as WorkerScope;
+
+/** importScripts() with no arguments is a no-op in a classic worker and throws a TypeError in a module worker. */
+const isModuleWorker = (() => {
+  try {
+    (self as unknown as { importScripts(...urls: string[]): void }).importScripts();
+    return false;
+  } catch {
+    return true;
+  }
+})();
 
 const loaded = new Map<ModelName, LoadedLandmarker>();
 let current: LoadedLandmarker | null = null;
@@ -22,7 +36,7 @@ scope.addEventListener("message", async (e) => {
     try {
       let l = loaded.get(msg.model);
       if (!l) {
-        l = await loadLandmarker(msg.assets, msg.model, true);
+        l = await loadLandmarker(msg.assets, msg.model, isModuleWorker);
         loaded.set(msg.model, l);
       }
       current = l;

@@ -1,0 +1,4 @@
+export { AngleReadouts } from "./AngleReadouts";
+export { GuidancePanel } from "./GuidancePanel";
+export { PerfStats } from "./PerfStats";
+export { SkeletonOverlay } from "./SkeletonOverlay";
