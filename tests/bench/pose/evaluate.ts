@@ -1,0 +1,160 @@
+// Error statistics of a pipeline run against the clips' per-frame ground truth (or reference), matched by the frame
+// index decoded from each analysed frame.
+import type { BenchRecord, BenchRun } from "./page";
+import type { Truth } from "./harness";
+
+export interface ErrStats {
+  /** frames compared */
+  n: number;
+  /** fraction of analysed frames (with a truth value) that produced a value */
+  coverage: number;
+  mae: number;
+  p95: number;
+  max: number;
+  /** mean signed error (measured - truth) */
+  bias: number;
+}
+
+export function errStats(errors: number[], total: number): ErrStats {
+  const abs = errors.map(Math.abs).sort((a, b) => a - b);
+  const n = errors.length;
+  const mean = (a: number[]) => (a.length ? a.reduce((x, y) => x + y, 0) / a.length : NaN);
+  return {
+    n,
+    coverage: total ? n / total : 0,
+    mae: mean(abs),
+    p95: n ? abs[Math.min(n - 1, Math.ceil(0.95 * n) - 1)]! : NaN,
+    max: n ? abs[n - 1]! : NaN,
+    bias: mean(errors),
+  };
+}
+
+type Frame = Truth["frames"][number];
+export interface MeasureSpec {
+  name: string;
+  /** what the pipeline produced for this record (null = no value) */
+  get: (r: BenchRecord) => number | null;
+  /** the truth for this frame (null/undefined = not comparable) */
+  truth: (f: Frame) => number | null | undefined;
+  note?: string;
+}
+
+const px = (f: Frame, k: string) => f[k] as [number, number] | undefined;
+/** + when the subject's right point is lower (pixel y grows downward). */
+const tiltTruth = (f: Frame, left: string, right: string) => {
+  const l = px(f, left), r = px(f, right);
+  return l && r ? (Math.atan2(r[1] - l[1], Math.abs(l[0] - r[0])) * 180) / Math.PI : null;
+};
+
+export const CLIP_MEASURES: Record<string, MeasureSpec[]> = {
+  synthetic_sagittal_flexion: [
+    { name: "trunk flexion", get: (r) => r.angles.trunkFlexion ?? null, truth: (f) => f.trunkFlexionDeg as number, note: "pipeline output (smoothed)" },
+    { name: "trunk flexion, unsmoothed", get: (r) => r.raw.trunkFlexion ?? null, truth: (f) => f.trunkFlexionDeg as number },
+    { name: "trunk flexion, world landmarks", get: (r) => r.variants.trunkFlexionWorld ?? null, truth: (f) => f.trunkFlexionDeg as number, note: "alternative, not used" },
+    { name: "hip flexion R (near side)", get: (r) => r.angles.hipFlexionR ?? null, truth: (f) => f.trunkFlexionDeg as number, note: "truth assumes vertical femurs (hip hinge over fixed legs)" },
+  ],
+  synthetic_frontal_lateral: [
+    { name: "lateral flexion", get: (r) => r.angles.lateralFlexion ?? null, truth: (f) => f.lateralFlexionDeg as number, note: "pipeline output (smoothed)" },
+    { name: "lateral flexion, unsmoothed", get: (r) => r.raw.lateralFlexion ?? null, truth: (f) => f.lateralFlexionDeg as number },
+    { name: "lateral flexion, world landmarks", get: (r) => r.variants.lateralFlexionWorld ?? null, truth: (f) => f.lateralFlexionDeg as number, note: "alternative, not used" },
+    { name: "shoulder tilt", get: (r) => r.angles.shoulderTilt ?? null, truth: (f) => tiltTruth(f, "shoulderLeftPx", "shoulderRightPx") },
+    { name: "pelvic tilt (frontal)", get: (r) => r.angles.pelvicTilt ?? null, truth: (f) => tiltTruth(f, "hipLeftPx", "hipRightPx") },
+  ],
+  real_frontal_squats: [
+    {
+      name: "image trunk angle vs reference",
+      get: (r) => r.variants.imageTrunkDeg ?? null,
+      truth: (f) => f.refImageTrunkAngleDeg as number | undefined,
+      note: "reference = MediaPipe reference pipeline output, not truth",
+    },
+  ],
+  real_sagittal_walking: [],
+};
+
+export interface MeasureRow extends ErrStats {
+  clip: string;
+  model: string;
+  measure: string;
+  note?: string;
+}
+
+export function evaluate(clip: string, truth: Truth | null, run: BenchRun, model: string): MeasureRow[] {
+  const rows: MeasureRow[] = [];
+  if (!truth) return rows;
+  for (const m of CLIP_MEASURES[clip] ?? []) {
+    const errors: number[] = [];
+    let total = 0;
+    for (const r of run.records) {
+      const f = truth.frames[r.idx];
+      if (!f) continue;
+      const gt = m.truth(f);
+      if (gt === null || gt === undefined || !Number.isFinite(gt)) continue;
+      total++;
+      const v = m.get(r);
+      if (v === null || !Number.isFinite(v)) continue;
+      errors.push(v - gt);
+    }
+    rows.push({ clip, model, measure: m.name, note: m.note, ...errStats(errors, total) });
+  }
+  return rows;
+}
+
+/** Speed summary of a run. */
+export function speed(run: BenchRun) {
+  const infer = run.records.map((r) => r.inferMs).sort((a, b) => a - b);
+  const lat = run.records.map((r) => r.latencyMs).filter(Number.isFinite).sort((a, b) => a - b);
+  const q = (a: number[], p: number) => (a.length ? a[Math.min(a.length - 1, Math.ceil(p * a.length) - 1)]! : NaN);
+  // analysed fps over the steady part (after the first second: model warm-up, first person detection)
+  const steady = run.records.filter((r) => r.t - (run.records[0]?.t ?? 0) > 1000);
+  const span = steady.length > 1 ? (steady[steady.length - 1]!.t - steady[0]!.t) / 1000 : NaN;
+  return {
+    analysedFps: steady.length > 1 ? (steady.length - 1) / span : 0,
+    inferMedian: q(infer, 0.5),
+    inferP95: q(infer, 0.95),
+    latencyMedian: q(lat, 0.5),
+    latencyP95: q(lat, 0.95),
+    frames: run.records.length,
+    seenFraction: run.records.length ? run.records.filter((r) => r.seen).length / run.records.length : 0,
+  };
+}
+
+/**
+ * Lag added by the smoothing: the time shift L (ms) that best aligns the smoothed series with the unsmoothed one,
+ * i.e. minimises mean |smoothed(t) - raw(t - L)| over the frames where the angle is changing.
+ */
+export function smoothingLagMs(run: BenchRun, key: string): number {
+  const pts = run.records
+    .filter((r) => r.raw[key] != null && r.angles[key] != null)
+    .map((r) => ({ t: r.t, raw: r.raw[key] as number, f: r.angles[key] as number }));
+  if (pts.length < 20) return NaN;
+  const rawAt = (t: number) => {
+    let lo = 0, hi = pts.length - 1;
+    if (t <= pts[0]!.t || t >= pts[hi]!.t) return NaN;
+    while (hi - lo > 1) {
+      const m = (lo + hi) >> 1;
+      if (pts[m]!.t <= t) lo = m;
+      else hi = m;
+    }
+    const a = pts[lo]!, b = pts[hi]!;
+    if (b.t - a.t > 250) return NaN;
+    return a.raw + ((b.raw - a.raw) * (t - a.t)) / (b.t - a.t);
+  };
+  let best = NaN, bestErr = Infinity;
+  for (let L = 0; L <= 400; L += 5) {
+    let s = 0, n = 0;
+    for (let i = 1; i < pts.length; i++) {
+      const p = pts[i]!, prev = pts[i - 1]!;
+      const speed = Math.abs(p.raw - prev.raw) / Math.max(1e-3, (p.t - prev.t) / 1000);
+      if (speed < 5) continue; // only where it moves
+      const r = rawAt(p.t - L);
+      if (!Number.isFinite(r)) continue;
+      s += Math.abs(p.f - r);
+      n++;
+    }
+    if (n > 10 && s / n < bestErr) {
+      bestErr = s / n;
+      best = L;
+    }
+  }
+  return best;
+}
