@@ -22,9 +22,9 @@ export function useZodForm<S extends z.ZodType<unknown, Record<string, unknown>>
     onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) => set(name, e.target.value),
     error: errors[name],
   });
-  /** Validates on the client; returns true when the values pass. */
-  const check = (): boolean => {
-    const r = schema.safeParse(values);
+  /** Validates on the client (the form's values, or the given ones); returns true when they pass. */
+  const check = (override?: unknown): boolean => {
+    const r = schema.safeParse(override ?? values);
     if (r.success) {
       setErrors({});
       setFormError(null);

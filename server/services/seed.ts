@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import type { Env } from "../env";
 import { audit } from "./audit";
 import { hashPassword, randomToken, tokenHash } from "./crypto";
+import { seedDemoTrials } from "./demo-trials";
 
 export const DEMO = {
   clinic: "Riverside Physio (demo)",
@@ -37,6 +38,7 @@ export async function seedDemo(db: Db, env: Env): Promise<{ joinPath: string } |
       joinTokenHash: tokenHash(env.SESSION_SECRET, token), joinExpiresAt: new Date(scheduledAt.getTime() + 7 * 24 * 3600_000),
     },
   });
+  await seedDemoTrials(db, { clinicId: clinic.id, patientId: patient.id, therapistId: therapist.id, tokenHash: (t) => tokenHash(env.SESSION_SECRET, t) });
   await audit(db, { kind: "system" }, "seed.demo", { clinicId: clinic.id });
   return { joinPath: `/join/${token}` };
 }

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { PROTOCOLS, protocolByKey } from "../../app/_shared/assessments/catalogue";
 import { compare, detectReps, summarize } from "../../app/_shared/assessments/summary";
 import { MEASURES } from "../../app/_shared/pose/measures";
+import type { PoseSample } from "../../app/_shared/pose/sample";
 import { flexionSweep } from "../support/samples";
 
 test("catalogue: exam order, unique keys, sourced normal ranges, measures exist", () => {
@@ -31,7 +32,7 @@ test("repetitions are peaks with hysteresis; jitter around the threshold makes n
 });
 
 test("extension reps are found in the negative direction; gaps give no samples, not zeros", () => {
-  const s = flexionSweep({ reps: 2, peakDeg: 25 }).map((x) => ({ ...x, angles: { ...x.angles, trunkFlexion: -x.angles.trunkFlexion! } }));
+  const s: PoseSample[] = flexionSweep({ reps: 2, peakDeg: 25 }).map((x) => ({ ...x, angles: { ...x.angles, trunkFlexion: -x.angles.trunkFlexion! } }));
   s.splice(20, 20, ...s.slice(20, 40).map((x) => ({ ...x, angles: { ...x.angles, trunkFlexion: null } })));
   const sum = summarize(s, protocolByKey("trunk-extension")!);
   assert.ok(sum.bestDeg! > 24 && sum.bestDeg! <= 25.1, String(sum.bestDeg));

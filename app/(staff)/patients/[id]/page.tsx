@@ -4,6 +4,7 @@ import { useParams } from "next/navigation";
 import { Alert, ButtonLink, Card, PageHeader, Spinner, ageFrom, formatDate } from "../../../_components/ui";
 import { ScheduleVisit } from "../../../_components/schedule-visit";
 import { VisitList } from "../../../_components/visits";
+import { AssessmentProgress } from "../../../_components/review/progress";
 import { describeError, useMe, useTRPC } from "../../../_lib/trpc";
 
 export default function PatientPage() {
@@ -12,6 +13,7 @@ export default function PatientPage() {
   const { me } = useMe();
   const patient = useQuery(trpc.patients.get.queryOptions({ id }));
   const visits = useQuery(trpc.visits.list.queryOptions({ patientId: id }, { enabled: patient.isSuccess, refetchInterval: 10_000 }));
+  const trials = useQuery(trpc.trials.forPatient.queryOptions({ patientId: id }, { enabled: patient.isSuccess }));
   if (patient.isLoading) return <Spinner />;
   if (patient.error) return <Alert title="Cannot show this patient">{describeError(patient.error).message}</Alert>;
   const p = patient.data!;
@@ -27,6 +29,9 @@ export default function PatientPage() {
         <div className="flex flex-col gap-6 lg:col-span-2">
           <Card title="Visits">
             {visits.isLoading ? <Spinner /> : <VisitList visits={visits.data ?? []} showPatient={false} empty="No visits yet." />}
+          </Card>
+          <Card title="Movement assessments">
+            {trials.isLoading ? <Spinner /> : <AssessmentProgress trials={trials.data ?? []} />}
           </Card>
           <Card title="Details">
             <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-sm">

@@ -6,6 +6,7 @@ import { useState } from "react";
 import { JoinLinkBox } from "../../../_components/join-link";
 import { Alert, Button, ButtonLink, Card, PageHeader, Spinner, formatDateTime } from "../../../_components/ui";
 import { VisitStatusBadge } from "../../../_components/visits";
+import { protocolTitle } from "../../../_components/review/trial-bits";
 import { describeError, useMe, useTRPC } from "../../../_lib/trpc";
 
 export default function VisitPage() {
@@ -14,6 +15,7 @@ export default function VisitPage() {
   const qc = useQueryClient();
   const { me } = useMe();
   const visit = useQuery(trpc.visits.get.queryOptions({ visitId: id }, { refetchInterval: 5000 }));
+  const trials = useQuery(trpc.trials.forVisit.queryOptions({ visitId: id }, { refetchInterval: 10_000 }));
   const [link, setLink] = useState<{ path: string; expiresAt: Date } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.visits.pathKey() });
@@ -33,7 +35,10 @@ export default function VisitPage() {
       <PageHeader
         title={<>Visit with <Link className="hover:underline" href={`/patients/${v.patient.id}`}>{v.patient.firstName} {v.patient.lastName}</Link></>}
         subtitle={`${formatDateTime(v.scheduledAt)} · ${v.durationMin} min · ${v.therapist.name}`}
-        actions={open && canWrite && <ButtonLink href={`/visits/${v.id}/room`}>Open visit room</ButtonLink>}
+        actions={<>
+          <ButtonLink variant="secondary" href={`/visits/${v.id}/report`}>Visit report</ButtonLink>
+          {open && canWrite && <ButtonLink href={`/visits/${v.id}/room`}>Open visit room</ButtonLink>}
+        </>}
       />
       {error && <div className="mb-4"><Alert>{error}</Alert></div>}
       <div className="grid gap-6 lg:grid-cols-2">
@@ -46,6 +51,18 @@ export default function VisitPage() {
             <dt className="text-slate-500">Started</dt><dd>{v.startedAt ? formatDateTime(v.startedAt) : "—"}</dd>
             <dt className="text-slate-500">Ended</dt><dd>{v.endedAt ? formatDateTime(v.endedAt) : v.cancelledAt ? `Cancelled ${formatDateTime(v.cancelledAt)}` : "—"}</dd>
           </dl>
+        </Card>
+        <Card title="Movement assessments">
+          {!trials.data?.length ? <p className="text-sm text-slate-500">None recorded.</p> : (
+            <ul className="divide-y divide-slate-100 text-sm">
+              {trials.data.map((t) => (
+                <li key={t.id} className="flex items-center justify-between gap-2 py-2">
+                  <Link className="font-medium text-brand-700 hover:underline" href={`/trials/${t.id}`}>{protocolTitle(t.protocolKey)}</Link>
+                  <span className="text-slate-600">{t.status === "COMPLETED" ? `best ${(t.summary as { bestDeg?: number } | null)?.bestDeg ?? "—"}°` : t.status.toLowerCase()}</span>
+                </li>
+              ))}
+            </ul>
+          )}
         </Card>
         {open && canWrite && (
           <Card title="Patient link">
