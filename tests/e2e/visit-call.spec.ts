@@ -35,7 +35,7 @@ test.afterEach(async () => {
 });
 
 test("live visit: waiting room, admit, video both ways, mute/camera seen, patient reload, end", async ({ db, clinic, baseURL }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(240_000);
   const launch = () => chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: [...chromiumArgs, ...fakeMedia] });
   browsers = await Promise.all([launch(), launch()]);
   const [tb, pb] = browsers as [Browser, Browser];
@@ -54,7 +54,7 @@ test("live visit: waiting room, admit, video both ways, mute/camera seen, patien
   // Patient: pre-call check, name, consent, waiting room.
   const patient = await pctx.newPage();
   await patient.goto(joinPath);
-  await expect(patient.getByTestId("preview")).toBeVisible();
+  await expect(patient.getByTestId("preview")).toBeVisible({ timeout: 45_000 });
   await expect.poll(() => patient.getByTestId("preview").evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
   await expect(patient.getByRole("meter", { name: "Microphone level" })).toBeVisible();
   await expect(patient.getByLabel("Camera", { exact: true })).toBeVisible();

@@ -233,7 +233,12 @@ export class VisitCall {
       remoteInstance: peer.instanceId,
       iceServers: w.iceServers,
       log: this.log,
-      send: (m) => void emitAck(this.socket, "signal", { ...m, to: peer.instanceId }),
+      send: (m) => {
+        this.log(`[signal] → ${m.description?.type ?? "candidate"}`);
+        void emitAck(this.socket, "signal", { ...m, to: peer.instanceId }).then((r) => {
+          if (!r.ok) this.log(`[signal] not delivered: ${r.code} ${r.message}`);
+        });
+      },
       onRemoteStream: (stream) => this.set({ remoteStream: stream }),
       onState: (st) => this.set({ linkState: st, everConnected: this.snap.everConnected || st === "connected", iceRestarts: this.link?.restarts ?? 0 }),
     });
@@ -245,6 +250,7 @@ export class VisitCall {
   }
 
   private onSignal(m: SignalMsg & { from: string }) {
+    this.log(`[signal] ← ${m.description?.type ?? "candidate"}${m.to !== this.instanceId ? " (stale, dropped)" : ""}${this.link ? ` link=${this.link.pc.signalingState}` : " no link"}`);
     if (m.to !== this.instanceId) return;
     if (!this.link || this.link.remoteInstance !== m.from) {
       this.reconcile();

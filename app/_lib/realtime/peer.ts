@@ -81,7 +81,16 @@ export class PeerLink {
     }
   }
 
-  async handle(m: Omit<SignalMsg, "to">) {
+  private chain: Promise<void> = Promise.resolve();
+  private earlyCandidates: RTCIceCandidateInit[] = [];
+
+  /** Handles signals strictly in arrival order. */
+  handle(m: Omit<SignalMsg, "to">): Promise<void> {
+    this.chain = this.chain.then(() => this.handleNow(m));
+    return this.chain;
+  }
+
+  private async handleNow(m: Omit<SignalMsg, "to">) {
     const pc = this.pc;
     if (this.closed) return;
     try {
@@ -94,11 +103,17 @@ export class PeerLink {
         this.settingRemoteAnswer = d.type === "answer";
         await pc.setRemoteDescription(d);
         this.settingRemoteAnswer = false;
+        // Candidates that arrived before any remote description can be applied now.
+        for (const c of this.earlyCandidates.splice(0)) await pc.addIceCandidate(c).catch(() => {});
         if (d.type === "offer") {
           await pc.setLocalDescription();
           if (pc.localDescription) this.o.send({ description: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
         }
       } else if (m.candidate) {
+        if (!pc.remoteDescription && !this.ignoreOffer) {
+          if (this.earlyCandidates.length < 200) this.earlyCandidates.push(m.candidate as RTCIceCandidateInit);
+          return;
+        }
         try {
           await pc.addIceCandidate(m.candidate as RTCIceCandidateInit);
         } catch (e) {
