@@ -1,0 +1,167 @@
+// Loss-free saving of a trial's samples from the patient's browser. Samples are sealed into chunks
+// of about one second, written to durable storage (localStorage) first, then uploaded through tRPC
+// keyed by (trial, seq). Uploads that fail for network reasons stay queued and are retried, also
+// after a reload; the server ignores a chunk it already has, so every sample is stored exactly once.
+import { bytesToBase64, packSamples, type PoseSample } from "../../_shared/pose/sample";
+import { MAX_SAMPLES_PER_CHUNK } from "../../_shared/assessments/schemas";
+
+export interface KV {
+  getItem(k: string): string | null;
+  setItem(k: string, v: string): void;
+  removeItem(k: string): void;
+  keys(): string[];
+}
+export function browserKV(): KV {
+  return {
+    getItem: (k) => localStorage.getItem(k),
+    setItem: (k, v) => localStorage.setItem(k, v),
+    removeItem: (k) => localStorage.removeItem(k),
+    keys: () => Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)!).filter(Boolean),
+  };
+}
+
+export type Chunk = { trialId: string; seq: number; startMs: number; rateHz: number; samples: string };
+/** ok: stored (or already there); retry: try again later; fatal: the server refused it for good. */
+export type SendResult = "ok" | "retry" | { fatal: string };
+export type Transport = {
+  send(token: string, chunk: Chunk): Promise<SendResult>;
+  finish(token: string, trialId: string, chunkCount: number): Promise<SendResult>;
+};
+
+type Meta = { token: string; trialId: string; nextSeq: number; stopped: boolean; finished: boolean };
+const PREFIX = "pv.trial.";
+const metaKey = (trialId: string) => `${PREFIX}${trialId}`;
+const chunkKey = (trialId: string, seq: number) => `${PREFIX}${trialId}.c${String(seq).padStart(5, "0")}`;
+
+export class TrialRecorder {
+  private buf: PoseSample[] = [];
+  private lastT = -1;
+  private flushing: Promise<void> | null = null;
+  errors: string[] = [];
+  sent = 0;
+  private listeners = new Set<() => void>();
+
+  constructor(private store: KV, private transport: Transport, readonly trialId: string, token: string, private chunkMs = 1000) {
+    const existing = store.getItem(metaKey(trialId));
+    if (!existing) this.saveMeta({ token, trialId, nextSeq: 0, stopped: false, finished: false });
+    else this.count = (JSON.parse(existing) as Meta).nextSeq;
+  }
+
+  private count = 0;
+  private done = false;
+  /** The stored state; once the trial is finished it is removed, and a closed record stands in. */
+  private meta(): Meta {
+    const raw = this.store.getItem(metaKey(this.trialId));
+    return raw ? (JSON.parse(raw) as Meta) : { token: "", trialId: this.trialId, nextSeq: this.count, stopped: true, finished: true };
+  }
+  private saveMeta(m: Meta) {
+    this.store.setItem(metaKey(m.trialId), JSON.stringify(m));
+  }
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+  private changed() {
+    for (const l of this.listeners) l();
+  }
+
+  /** Adds a sample (t in ms since the trial started; must increase). */
+  add(s: PoseSample) {
+    if (this.meta().stopped || !(s.t > this.lastT)) return;
+    this.lastT = s.t;
+    this.buf.push(s);
+    if (this.buf.length >= MAX_SAMPLES_PER_CHUNK || s.t - this.buf[0]!.t >= this.chunkMs) this.seal();
+  }
+
+  private seal() {
+    if (!this.buf.length) return;
+    const m = this.meta();
+    const span = this.buf.length > 1 ? this.buf[this.buf.length - 1]!.t - this.buf[0]!.t : 0;
+    const rateHz = span > 0 ? Math.min(60, Math.max(1, ((this.buf.length - 1) * 1000) / span)) : 15;
+    const chunk: Chunk = { trialId: this.trialId, seq: m.nextSeq, startMs: this.buf[0]!.t, rateHz, samples: bytesToBase64(packSamples(this.buf)) };
+    this.store.setItem(chunkKey(this.trialId, m.nextSeq), JSON.stringify(chunk)); // durable before it leaves
+    this.saveMeta({ ...m, nextSeq: m.nextSeq + 1 });
+    this.count = m.nextSeq + 1;
+    this.buf = [];
+    void this.flush();
+  }
+
+  /** Chunks written to storage but not yet confirmed by the server. */
+  pending(): number {
+    return pendingChunkKeys(this.store, this.trialId).length + (this.buf.length ? 1 : 0);
+  }
+  chunkCount(): number {
+    return this.count;
+  }
+  /** True once the server confirmed every chunk and the end of the trial. */
+  finished(): boolean {
+    return this.done || !this.store.getItem(metaKey(this.trialId));
+  }
+
+  /** Uploads queued chunks in order; stops at the first one that must be retried. */
+  flush(): Promise<void> {
+    this.flushing ??= (async () => {
+      try {
+        await flushTrial(this.store, this.transport, this.trialId, this);
+      } finally {
+        this.flushing = null;
+        this.changed();
+      }
+    })();
+    return this.flushing;
+  }
+
+  /** Recording ends: seal the last chunk, upload everything, then tell the server the count. */
+  async stop(): Promise<boolean> {
+    this.seal();
+    if (this.store.getItem(metaKey(this.trialId))) this.saveMeta({ ...this.meta(), stopped: true });
+    await this.flush();
+    this.done = this.finished();
+    return this.done;
+  }
+
+  /** Drops everything of this trial (it was discarded). */
+  discard() {
+    this.buf = [];
+    for (const k of this.store.keys()) if (k === metaKey(this.trialId) || k.startsWith(`${metaKey(this.trialId)}.`)) this.store.removeItem(k);
+    this.changed();
+  }
+}
+
+function pendingChunkKeys(store: KV, trialId: string): string[] {
+  return store.keys().filter((k) => k.startsWith(`${metaKey(trialId)}.c`)).sort();
+}
+
+async function flushTrial(store: KV, transport: Transport, trialId: string, rec?: TrialRecorder) {
+  const raw = store.getItem(metaKey(trialId));
+  if (!raw) return;
+  const meta = JSON.parse(raw) as Meta;
+  for (const key of pendingChunkKeys(store, trialId)) {
+    const chunk = JSON.parse(store.getItem(key)!) as Chunk;
+    const r = await transport.send(meta.token, chunk);
+    if (r === "retry") return;
+    if (r !== "ok") rec?.errors.push(`chunk ${chunk.seq}: ${r.fatal}`);
+    store.removeItem(key);
+    if (rec) rec.sent++;
+  }
+  if (meta.stopped && !meta.finished) {
+    const r = await transport.finish(meta.token, trialId, meta.nextSeq);
+    if (r === "retry") return;
+    if (r !== "ok") rec?.errors.push(`finish: ${r.fatal}`);
+    store.removeItem(metaKey(trialId)); // finished (or refused for good): nothing left to keep
+  }
+}
+
+/** After a reload: uploads whatever an earlier page left behind for this visit's token. */
+export async function flushLeftovers(store: KV, transport: Transport, token: string): Promise<number> {
+  let n = 0;
+  for (const k of store.keys()) {
+    if (!k.startsWith(PREFIX) || /\.c\d+$/.test(k)) continue;
+    const meta = JSON.parse(store.getItem(k) ?? "null") as Meta | null;
+    if (!meta || meta.token !== token) continue;
+    n += pendingChunkKeys(store, meta.trialId).length;
+    if (!meta.stopped) store.setItem(k, JSON.stringify({ ...meta, stopped: true })); // the recording itself is gone with the old page
+    await flushTrial(store, transport, meta.trialId);
+  }
+  return n;
+}
