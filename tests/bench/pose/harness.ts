@@ -186,7 +186,7 @@ export async function runClip(clip: string, specs: RunSpec[], log: (s: string) =
     await page.route(/^(?!https?:\/\/127\.0\.0\.1[:/]).*$/i, (r) => (r.request().url().startsWith("data:") || r.request().url().startsWith("blob:") ? r.continue() : r.abort()));
     page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
     page.on("console", (m) => {
-      if (m.type() === "error" && !/Failed to load resource|XNNPACK delegate/.test(m.text())) errors.push(`console: ${m.text()}`);
+      if (m.type() === "error" && !/Failed to load resource|XNNPACK delegate|odml\.pa\.googleapis\.com/.test(m.text())) errors.push(`console: ${m.text()}`);
       if (process.env.POSE_BENCH_DEBUG) log(`[browser ${m.type()}] ${m.text()}`);
     });
     await page.goto(srv.url + "/");
