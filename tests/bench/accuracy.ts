@@ -106,6 +106,12 @@ lines.push("");
 lines.push("Targets:");
 for (const [text, ok] of checks) lines.push(`- ${ok ? "PASS" : "FAIL"} ${text}`);
 
+lines.push("");
+lines.push("Notes:");
+lines.push("- Errors are against the per-frame truth of the synthetic clips, matched by the frame-index code of each analysed frame; the smoothed rows are what the app shows (One Euro lag included).");
+lines.push("- real_frontal_squats is compared with MediaPipe's own reference landmarks (a regression reference, not a truth). real_sagittal_walking has no truth: the walker actually walks right to left (facing image left); MediaPipe sometimes locks onto the rooftop person doing a handstand (numPoses 1), which produces the outliers.");
+lines.push("- Hip flexion truth assumes vertical femurs during the hip hinge (the rig keeps the hip joints fixed); the first frames after the body is (re)acquired are skipped while tracking settles.");
+lines.push("- Speed depends on other load on the machine: the numbers above were taken with the load average shown in the header.");
 const report = lines.join("\n");
 console.log("\n" + report + `\n\n(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 fs.mkdirSync(TMP, { recursive: true });
