@@ -106,11 +106,18 @@ export type SignalMsg = z.infer<typeof signalMsg>;
 /**
  * Generic feature relay. `ns` names the feature ("pose.angles"), `seq` increases by one per
  * message within (sender instance, ns). The receiver acknowledges with relay:ack up to the highest
- * contiguous seq it processed; the sender keeps unacknowledged messages and resends them after a
- * reconnect (duplicates are dropped by seq). `data` is opaque to the server (size-limited).
+ * contiguous seq it processed; the sender keeps unacknowledged messages and resends them in order after a
+ * reconnect or when unacknowledged for a second (go-back-N: the receiver delivers only seq = last+1,
+ * so samples arrive exactly once and in order). `data` is opaque to the server (size-limited).
  */
 export const relayNs = z.string().regex(/^[a-z][a-z0-9]*(\.[a-z0-9]+)*$/, "Invalid namespace").max(40);
-export const relayMsg = z.strictObject({ ns: relayNs, seq: z.number().int().min(0), data: z.unknown() });
+export const relayMsg = z.strictObject({
+  ns: relayNs,
+  seq: z.number().int().min(0),
+  /** The sender's oldest unacknowledged seq: where a fresh receiver starts (go-back-N). */
+  base: z.number().int().min(0).optional(),
+  data: z.unknown(),
+});
 export const relayAckMsg = z.strictObject({ ns: relayNs, upTo: z.number().int().min(-1), sender: instanceId });
 
 // ---------------------------------------------------------------------------------------------

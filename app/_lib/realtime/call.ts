@@ -162,7 +162,10 @@ export class VisitCall {
   start() {
     this.stopped = false;
     this.socket.connect();
-    this.qualityTimer ??= setInterval(() => void this.sampleQuality(), 1_000);
+    this.qualityTimer ??= setInterval(() => {
+      void this.sampleQuality();
+      if (this.socket.connected) this.relayOut.retransmit();
+    }, 1_000);
   }
 
   /** Local camera/microphone (null: receive only). Switching devices replaces tracks in place. */

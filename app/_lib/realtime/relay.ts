@@ -12,7 +12,7 @@ export type RelayTransport = {
 
 export class RelayOutbox {
   private seq = new Map<string, number>();
-  private pending = new Map<string, { seq: number; data: unknown }[]>();
+  private pending = new Map<string, { seq: number; data: unknown; sentAt: number }[]>();
   dropped = 0;
 
   constructor(private t: RelayTransport, private max = 2_000) {}
@@ -21,13 +21,13 @@ export class RelayOutbox {
     const seq = this.seq.get(ns) ?? 0;
     this.seq.set(ns, seq + 1);
     const q = this.pending.get(ns) ?? [];
-    q.push({ seq, data });
+    q.push({ seq, data, sentAt: Date.now() });
     if (q.length > this.max) {
       q.splice(0, q.length - this.max);
       this.dropped++;
     }
     this.pending.set(ns, q);
-    void this.t.send({ ns, seq, data });
+    void this.t.send({ ns, seq, base: q[0]!.seq, data });
     return seq;
   }
 
@@ -39,7 +39,23 @@ export class RelayOutbox {
 
   /** Sends every unacknowledged message again, in order (after a reconnect or a new receiver). */
   async resend() {
-    for (const [ns, q] of this.pending) for (const m of [...q]) if (!(await this.t.send({ ns, seq: m.seq, data: m.data }))) return;
+    const now = Date.now();
+    for (const [ns, q] of this.pending)
+      for (const m of [...q]) {
+        m.sentAt = now;
+        if (!(await this.t.send({ ns, seq: m.seq, base: q[0]?.seq ?? m.seq, data: m.data }))) return;
+      }
+  }
+
+  /** Go-back-N: when the oldest message has waited `afterMs` for its ack, send everything again. */
+  retransmit(afterMs = 1_000) {
+    const now = Date.now();
+    for (const q of this.pending.values())
+      if (q.length && q[0]!.sentAt < now - afterMs) {
+        void this.resend();
+        return true;
+      }
+    return false;
   }
 
   unacked(): number {
@@ -58,11 +74,13 @@ export class RelayInbox {
 
   receive(m: RelayIn) {
     const key = `${m.from}|${m.ns}`;
-    const last = this.last.get(key) ?? -1;
-    if (m.seq > last) {
+    // A fresh receiver starts at the sender's oldest unacknowledged message; after that only the
+    // next seq is accepted (duplicates and messages after a gap are dropped and come again).
+    const last = this.last.get(key) ?? (m.base ?? m.seq) - 1;
+    if (m.seq === last + 1) {
       this.last.set(key, m.seq);
       this.deliver(m);
-    }
+    } else if (!this.last.has(key)) this.last.set(key, last);
     this.dirty.set(key, { ns: m.ns, sender: m.from });
     this.ackTimer ??= setTimeout(() => this.flush(), this.ackEveryMs);
   }
