@@ -10,7 +10,7 @@ import { useMe, useTRPC } from "../_lib/trpc";
 const NAV = [
   { href: "/dashboard", label: "Dashboard", roles: ["ADMIN", "THERAPIST", "CLINICIAN"] },
   { href: "/patients", label: "Patients", roles: ["ADMIN", "THERAPIST", "CLINICIAN"] },
-  { href: "/lab", label: "Pose lab", roles: ["THERAPIST", "ADMIN"] },
+  { href: "/lab", label: "Pose lab", roles: ["THERAPIST"] },
   { href: "/users", label: "Users", roles: ["ADMIN"] },
   { href: "/audit", label: "Audit trail", roles: ["ADMIN"] },
 ] as const;
