@@ -1,0 +1,208 @@
+"use client";
+// The patient's side of a guided assessment: instructions (spoken if sound is on), a live framing
+// check until the body is well seen, a countdown, then recording. Every analysed frame streams to
+// the therapist; the recorded samples are saved loss-free through tRPC (TrialRecorder).
+import { useMutation } from "@tanstack/react-query";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { TRPCClientError } from "@trpc/client";
+import { protocolByKey, type Protocol } from "../../_shared/assessments/catalogue";
+import { COUNTDOWN_S, controlMsg, NS, type Phase, type StateMsg } from "../../_shared/assessments/live";
+import { bytesToBase64, packSamples } from "../../_shared/pose/sample";
+import { browserKV, flushLeftovers, TrialRecorder, type SendResult, type Transport } from "../../_lib/assessment/recorder";
+import { usePoseTracker } from "../../_lib/pose/usePoseTracker";
+import type { VisitCall } from "../../_lib/realtime/call";
+import { useTRPC } from "../../_lib/trpc";
+import { GuidancePanel } from "../pose/GuidancePanel";
+
+function toResult(e: unknown): SendResult {
+  if (e instanceof TRPCClientError) {
+    const status = (e.data as { httpStatus?: number } | undefined)?.httpStatus;
+    if (status && status >= 400 && status < 500 && status !== 408 && status !== 429) return { fatal: e.message };
+  }
+  return "retry"; // network down, server restarting, 5xx
+}
+
+export function PatientAssessment({ call, stream, token }: { call: VisitCall; stream: MediaStream | null; token: string }) {
+  const trpc = useTRPC();
+  // The pose tracker reads frames from its own (visually hidden) <video> of the local camera.
+  const [video, setVideo] = useState<HTMLVideoElement | null>(null);
+  useEffect(() => {
+    if (!video) return;
+    if (video.srcObject !== stream) video.srcObject = stream;
+    if (stream) void video.play().catch(() => {});
+  }, [video, stream]);
+  const upload = useMutation(trpc.trials.uploadChunk.mutationOptions());
+  const finish = useMutation(trpc.trials.finish.mutationOptions());
+  const transport = useMemo<Transport>(() => ({
+    send: (t, c) => upload.mutateAsync({ token: t, ...c }).then(() => "ok" as const, toResult),
+    finish: (t, trialId, chunkCount) => finish.mutateAsync({ token: t, trialId, chunkCount }).then(() => "ok" as const, toResult),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }), []);
+  const [trial, setTrial] = useState<{ id: string; protocol: Protocol } | null>(null);
+  const [phase, setPhase] = useState<Phase | null>(null);
+  const [count, setCount] = useState(COUNTDOWN_S);
+  const [speak, setSpeak] = useState(false);
+  const [pending, setPending] = useState(0);
+  const recorder = useRef<TrialRecorder | null>(null);
+  const t0 = useRef(0);
+  const goodFrames = useRef(0);
+  const phaseRef = useRef<Phase | null>(null);
+  phaseRef.current = phase;
+
+  const sendState = (m: Omit<StateMsg, "trialId">, trialId = trial?.id) => {
+    if (trialId) call.relayOut.send(NS.state, { trialId, ...m });
+  };
+
+  // Leftovers of an earlier page (reload mid-trial) are uploaded first; retries continue in the background.
+  useEffect(() => {
+    const kv = browserKV();
+    void flushLeftovers(kv, transport, token);
+    const retry = setInterval(() => {
+      void recorder.current?.flush();
+      void flushLeftovers(kv, transport, token);
+    }, 3000);
+    const online = () => void recorder.current?.flush();
+    window.addEventListener("online", online);
+    return () => {
+      clearInterval(retry);
+      window.removeEventListener("online", online);
+    };
+  }, [transport, token]);
+
+  useEffect(() => {
+    const prev = call.onRelay;
+    call.onRelay = (m) => {
+      if (m.ns !== NS.control) return prev?.(m);
+      const parsed = controlMsg.safeParse(m.data);
+      if (!parsed.success) return;
+      const c = parsed.data;
+      if (c.type === "start") {
+        const p = protocolByKey(c.protocolKey)!;
+        recorder.current = new TrialRecorder(browserKV(), transport, c.trialId, token);
+        recorder.current.onChange(() => setPending(recorder.current?.pending() ?? 0));
+        goodFrames.current = 0;
+        setTrial({ id: c.trialId, protocol: p });
+        setPhase("framing");
+        call.relayOut.send(NS.state, { trialId: c.trialId, phase: "framing" });
+      } else if (c.type === "stop" && recorder.current?.trialId === c.trialId) {
+        const rec = recorder.current;
+        setPhase("saving");
+        call.relayOut.send(NS.state, { trialId: c.trialId, phase: "saving", pendingChunks: rec.pending() });
+        void rec.stop().then(async (done) => {
+          // keep retrying until the server has everything (the background timer also flushes)
+          while (!done && rec.errors.length === 0) {
+            await new Promise((r) => setTimeout(r, 1000));
+            await rec.flush();
+            done = rec.finished();
+          }
+          const ok = rec.errors.length === 0;
+          setPhase(ok ? "saved" : "failed");
+          call.relayOut.send(NS.state, { trialId: c.trialId, phase: ok ? "saved" : "failed", samples: rec.sent, ...(ok ? {} : { error: rec.errors.join("; ").slice(0, 400) }) });
+        });
+      } else if (c.type === "discard" && recorder.current?.trialId === c.trialId) {
+        recorder.current.discard();
+        recorder.current = null;
+        setPhase("discarded");
+        setTrial(null);
+      }
+    };
+    return () => {
+      call.onRelay = prev;
+    };
+  }, [call, transport, token]);
+
+  // Spoken instructions when the patient has turned sound on.
+  useEffect(() => {
+    if (!speak || !trial || phase !== "framing" || typeof speechSynthesis === "undefined") return;
+    speechSynthesis.cancel();
+    speechSynthesis.speak(new SpeechSynthesisUtterance(`${trial.protocol.title}. ${trial.protocol.spoken}`));
+  }, [speak, trial, phase]);
+
+  // Countdown, then recording.
+  useEffect(() => {
+    if (phase !== "countdown") return;
+    setCount(COUNTDOWN_S);
+    let n = COUNTDOWN_S;
+    const timer = setInterval(() => {
+      n--;
+      setCount(n);
+      sendState({ phase: n > 0 ? "countdown" : "recording", countdown: n });
+      if (speak && typeof speechSynthesis !== "undefined") speechSynthesis.speak(new SpeechSynthesisUtterance(n > 0 ? String(n) : "Go"));
+      if (n <= 0) {
+        clearInterval(timer);
+        t0.current = performance.now();
+        setPhase("recording");
+      }
+    }, 1000);
+    return () => clearInterval(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [phase]);
+
+  const active = phase === "framing" || phase === "countdown" || phase === "recording";
+  const wantView = trial?.protocol.view === "FRONTAL" ? "frontal" : "sagittal";
+  const pose = usePoseTracker(video, {
+    enabled: active,
+    wantView,
+    mirrored: true,
+    onUpdate: (u) => {
+      const s = u.result.sample;
+      const ph = phaseRef.current;
+      const id = recorder.current?.trialId ?? null;
+      if (ph === "framing") {
+        goodFrames.current = u.result.guidance.ok ? goodFrames.current + 1 : 0;
+        if (goodFrames.current === 10) {
+          setPhase("countdown");
+          if (id) call.relayOut.send(NS.state, { trialId: id, phase: "countdown", countdown: COUNTDOWN_S });
+        }
+      }
+      if (!s) return;
+      const recording = ph === "recording";
+      const sample = recording ? { ...s, t: Math.max(0, Math.round(s.t - t0.current)) } : s;
+      if (recording) recorder.current?.add(sample);
+      call.relayOut.send(NS.live, { trialId: recording ? id : null, capturedAt: Math.round(performance.timeOrigin + s.t), samples: bytesToBase64(packSamples([sample])) });
+    },
+  });
+
+  // Framing guidance goes to the therapist too (throttled to changes).
+  const guidanceKey = pose.result?.guidance.items.map((i) => i.code).join(",") ?? "";
+  useEffect(() => {
+    if (phase === "framing" && trial) sendState({ phase: "framing", guidance: pose.result?.guidance.items.map((i) => i.message) ?? [] });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [guidanceKey, phase]);
+
+  const hiddenVideo = <video ref={setVideo} muted playsInline autoPlay aria-hidden className="pointer-events-none fixed left-0 top-0 h-px w-px opacity-0" />;
+  if (!trial && phase !== "discarded") return hiddenVideo;
+  return (
+    <section aria-label="Movement assessment" className="rounded-lg border border-brand-100 bg-white p-4 shadow-sm" data-testid="patient-assessment">
+      {hiddenVideo}
+      {phase === "discarded" ? (
+        <p className="text-sm text-slate-600">Your therapist cancelled that recording.</p>
+      ) : trial && (
+        <>
+          <div className="flex items-start justify-between gap-3">
+            <h2 className="text-lg font-semibold">{trial.protocol.title}</h2>
+            <label className="flex items-center gap-2 text-sm">
+              <input type="checkbox" checked={speak} onChange={(e) => setSpeak(e.target.checked)} /> Read instructions aloud
+            </label>
+          </div>
+          <ol className="mt-2 list-decimal space-y-1 pl-5 text-sm text-slate-700">
+            {trial.protocol.instructions.map((i) => <li key={i}>{i}</li>)}
+          </ol>
+          <div className="mt-3" aria-live="polite">
+            {phase === "framing" && (
+              <>
+                <p className="mb-2 text-sm font-medium">Let&apos;s check the camera can see all of you:</p>
+                <GuidancePanel guidance={pose.result?.guidance ?? null} />
+              </>
+            )}
+            {phase === "countdown" && <p className="text-center text-5xl font-bold text-brand-700" data-testid="countdown">{count}</p>}
+            {phase === "recording" && <p className="rounded-md bg-red-50 px-3 py-2 text-sm font-semibold text-red-700"><span className="mr-2 inline-block size-2.5 animate-pulse rounded-full bg-red-600" />Recording — move now</p>}
+            {phase === "saving" && <p className="text-sm text-slate-600">Saving your movement data… {pending > 0 && `(${pending} part${pending === 1 ? "" : "s"} to send)`}</p>}
+            {phase === "saved" && <p className="rounded-md bg-emerald-50 px-3 py-2 text-sm font-medium text-emerald-800">Saved. Thank you! Your therapist will guide you on.</p>}
+            {phase === "failed" && <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">Some data could not be saved. Your therapist can repeat this movement.</p>}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,230 @@
+"use client";
+// The therapist's side of a guided assessment: pick a protocol, watch the patient's streamed angles
+// (skeleton over the remote video, the angle in large type, a 10 s chart with the normal band and
+// each repetition's peak, signal quality), stop / discard / redo, record pain and a note.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { PROTOCOLS, protocolByKey, type Protocol } from "../../_shared/assessments/catalogue";
+import { liveMsg, NS, stateMsg, type StateMsg } from "../../_shared/assessments/live";
+import { detectReps, type TrialSummary } from "../../_shared/assessments/summary";
+import type { Landmark } from "../../_shared/pose/landmarks";
+import { MEASURE_INFO } from "../../_shared/pose/measures";
+import { base64ToBytes, unpackSamples, type PoseSample } from "../../_shared/pose/sample";
+import type { VisitCall } from "../../_lib/realtime/call";
+import { describeError, useTRPC } from "../../_lib/trpc";
+import { SkeletonOverlay } from "../pose/SkeletonOverlay";
+import { AngleChart } from "../review/angle-chart";
+import { Alert, Badge, Button } from "../ui";
+
+type LivePoint = { sample: PoseSample; receivedAt: number; capturedAt: number; trialId: string | null };
+export type LiveAssessment = {
+  latest: LivePoint | null;
+  /** samples of the current trial (t since its start) */
+  trialSamples: PoseSample[];
+  state: StateMsg | null;
+  rateHz: number;
+  latencyMs: number | null;
+  resetTrial(): void;
+};
+
+/** Subscribes to the patient's streamed samples and trial state; re-renders at most once per frame. */
+export function useLiveAssessment(call: VisitCall | null): LiveAssessment {
+  const [, setTick] = useState(0);
+  const latest = useRef<LivePoint | null>(null);
+  const trialSamples = useRef<PoseSample[]>([]);
+  const arrivals = useRef<{ at: number; lat: number }[]>([]);
+  const [state, setState] = useState<StateMsg | null>(null);
+  useEffect(() => {
+    if (!call) return;
+    let raf = 0;
+    const prev = call.onRelay;
+    call.onRelay = (m) => {
+      if (m.ns === NS.state) {
+        const r = stateMsg.safeParse(m.data);
+        if (r.success) setState(r.data);
+        return;
+      }
+      if (m.ns !== NS.live) return prev?.(m);
+      const r = liveMsg.safeParse(m.data);
+      if (!r.success) return;
+      let samples: PoseSample[];
+      try {
+        samples = unpackSamples(base64ToBytes(r.data.samples));
+      } catch {
+        return;
+      }
+      const now = Date.now();
+      for (const s of samples) {
+        latest.current = { sample: s, receivedAt: now, capturedAt: r.data.capturedAt, trialId: r.data.trialId };
+        if (r.data.trialId) {
+          const buf = trialSamples.current;
+          if (!buf.length || s.t > buf[buf.length - 1]!.t) buf.push(s);
+        }
+      }
+      arrivals.current.push({ at: now, lat: now - r.data.capturedAt });
+      while (arrivals.current.length && arrivals.current[0]!.at < now - 2000) arrivals.current.shift();
+      raf ||= requestAnimationFrame(() => {
+        raf = 0;
+        setTick((x) => x + 1);
+      });
+    };
+    return () => {
+      call.onRelay = prev;
+      cancelAnimationFrame(raf);
+    };
+  }, [call]);
+  const lats = arrivals.current.map((a) => a.lat).sort((a, b) => a - b);
+  return {
+    latest: latest.current,
+    trialSamples: trialSamples.current,
+    state,
+    rateHz: arrivals.current.length / 2,
+    latencyMs: lats.length ? lats[Math.floor(lats.length / 2)]! : null,
+    resetTrial: useCallback(() => {
+      trialSamples.current = [];
+      setState(null);
+    }, []),
+  };
+}
+
+/** The streamed skeleton, laid over the patient's video (place inside the video's positioned box). */
+export function LiveSkeleton({ live, width, height }: { live: LiveAssessment; width: number; height: number }) {
+  const lm = live.latest && Date.now() - live.latest.receivedAt < 1000 ? live.latest.sample.landmarks : null;
+  const landmarks: Landmark[] | null = lm ? Array.from({ length: lm.length / 3 }, (_, i) => ({ x: lm[3 * i]!, y: lm[3 * i + 1]!, z: 0, visibility: lm[3 * i + 2]! })) as Landmark[] : null;
+  return <SkeletonOverlay landmarks={landmarks} width={width} height={height} className="pointer-events-none absolute inset-0 h-full w-full" />;
+}
+
+const PHASE_TEXT: Record<string, string> = {
+  framing: "Patient is getting into position", countdown: "Countdown", recording: "Recording", saving: "Saving on the patient's side",
+  saved: "Saved", failed: "Saving failed", discarded: "Discarded",
+};
+
+export function AssessmentPanel({ call, visitId, live }: { call: VisitCall; visitId: string; live: LiveAssessment }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const [protocolKey, setProtocolKey] = useState(PROTOCOLS[1]!.key);
+  const [trial, setTrial] = useState<{ id: string; protocol: Protocol } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [pain, setPain] = useState<number | null>(null);
+  const [note, setNote] = useState("");
+  const trials = useQuery(trpc.trials.forVisit.queryOptions({ visitId }, { refetchInterval: trial ? 2000 : false }));
+  const onError = (e: unknown) => setError(describeError(e).message);
+  const start = useMutation(trpc.trials.start.mutationOptions({ onError }));
+  const stop = useMutation(trpc.trials.stop.mutationOptions({ onError }));
+  const complete = useMutation(trpc.trials.complete.mutationOptions({ onError }));
+  const discard = useMutation(trpc.trials.discard.mutationOptions({ onError }));
+  const annotate = useMutation(trpc.trials.annotate.mutationOptions({ onError }));
+  const stored = trials.data?.find((t) => t.id === trial?.id);
+  const phase = live.state && live.state.trialId === trial?.id ? live.state.phase : trial ? "framing" : null;
+
+  const begin = async (key: string) => {
+    setError(null);
+    live.resetTrial();
+    setPain(null);
+    setNote("");
+    const t = await start.mutateAsync({ visitId, protocolKey: key as never });
+    setTrial({ id: t.id, protocol: protocolByKey(key)! });
+    call.relayOut.send(NS.control, { type: "start", trialId: t.id, protocolKey: key });
+  };
+  const end = async () => {
+    if (!trial) return;
+    call.relayOut.send(NS.control, { type: "stop", trialId: trial.id });
+    await stop.mutateAsync({ trialId: trial.id });
+  };
+  const drop = async () => {
+    if (!trial) return;
+    call.relayOut.send(NS.control, { type: "discard", trialId: trial.id });
+    await discard.mutateAsync({ trialId: trial.id });
+    setTrial(null);
+    live.resetTrial();
+    void qc.invalidateQueries({ queryKey: trpc.trials.forVisit.queryKey({ visitId }) });
+  };
+  const saveNotes = async () => {
+    if (!trial) return;
+    await annotate.mutateAsync({ trialId: trial.id, painDuring: pain, note });
+    void qc.invalidateQueries({ queryKey: trpc.trials.pathKey() });
+  };
+
+  const p = trial?.protocol ?? protocolByKey(protocolKey)!;
+  const points = useMemo(() => live.trialSamples.map((s) => ({ t: s.t, v: s.angles[p.primary] })), [live.trialSamples, live.trialSamples.length, p.primary]); // eslint-disable-line react-hooks/exhaustive-deps
+  const reps = useMemo(() => (p.detection.kind === "peaks" ? detectReps({ t: points.map((x) => x.t), v: points.map((x) => x.v), c: [] }, p.direction, p.detection) : []), [points, p]);
+  const current = live.latest?.sample.angles[p.primary] ?? null;
+  const conf = live.latest?.sample.conf[p.primary] ?? 0;
+  const fresh = live.latest && Date.now() - live.latest.receivedAt < 1500;
+  const summary = stored?.status === "COMPLETED" ? (stored.summary as TrialSummary | null) : null;
+
+  return (
+    <section aria-label="Movement assessment" className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
+      <div className="flex items-center justify-between gap-2">
+        <h2 className="font-semibold">Movement assessment</h2>
+        {phase && <Badge tone={phase === "recording" ? "red" : phase === "saved" ? "green" : "amber"}><span data-testid="assessment-phase">{PHASE_TEXT[phase] ?? phase}</span></Badge>}
+      </div>
+      {error && <Alert>{error}</Alert>}
+      {!trial || stored?.status === "COMPLETED" || stored?.status === "DISCARDED" ? (
+        <div className="flex flex-wrap items-end gap-2">
+          <label className="flex flex-1 flex-col gap-1 text-sm">
+            <span className="font-medium text-slate-700">Protocol</span>
+            <select value={protocolKey} onChange={(e) => setProtocolKey(e.target.value)} className="rounded-md border border-slate-300 px-2 py-1.5 text-sm">
+              {PROTOCOLS.map((x) => <option key={x.key} value={x.key}>{x.title} — {x.view === "SAGITTAL" ? "side-on" : "facing camera"}</option>)}
+            </select>
+          </label>
+          <Button busy={start.isPending} onClick={() => void begin(protocolKey).catch(onError)}>Start assessment</Button>
+        </div>
+      ) : null}
+
+      {trial && (
+        <>
+          <div className="flex items-end justify-between gap-3">
+            <div>
+              <p className="text-xs uppercase tracking-wide text-slate-500">{trial.protocol.title}</p>
+              <p className="text-5xl font-bold tabular-nums text-slate-900" aria-live="off" data-testid="live-angle">
+                {fresh && current !== null ? `${Math.round(trial.protocol.direction * current)}°` : "—"}
+              </p>
+              <p className="text-xs text-slate-500">{MEASURE_INFO[trial.protocol.primary].label}{trial.protocol.estimate && " (estimate)"}</p>
+            </div>
+            <dl className="grid grid-cols-2 gap-x-3 text-right text-xs text-slate-600" aria-label="Signal quality">
+              <dt>tracking</dt><dd className={conf < 0.5 ? "font-semibold text-amber-700" : ""}>{fresh ? `${Math.round(conf * 100)}%` : "no signal"}</dd>
+              <dt>rate</dt><dd data-testid="live-rate">{live.rateHz.toFixed(0)} Hz</dd>
+              <dt>delay</dt><dd>{live.latencyMs !== null ? `${live.latencyMs} ms` : "—"}</dd>
+              <dt>reps</dt><dd>{reps.length}/{trial.protocol.reps}</dd>
+            </dl>
+          </div>
+          {phase === "framing" && live.state?.guidance && live.state.guidance.length > 0 && (
+            <ul className="text-xs text-amber-800">{live.state.guidance.map((g) => <li key={g}>Patient sees: {g}</li>)}</ul>
+          )}
+          <AngleChart points={points} windowMs={10_000} reps={reps} normal={trial.protocol.normal} direction={trial.protocol.direction} height={180} label={`${trial.protocol.title}, last 10 s`} />
+          <div className="flex flex-wrap gap-2">
+            {stored?.status !== "COMPLETED" && <Button variant="primary" busy={stop.isPending} disabled={phase !== "recording"} onClick={() => void end().catch(onError)}>Stop and save</Button>}
+            {phase === "saving" && <Button variant="secondary" busy={complete.isPending} onClick={() => complete.mutate({ trialId: trial.id })}>Save what has arrived</Button>}
+            <Button variant="secondary" busy={discard.isPending} onClick={() => void drop().catch(onError)}>Discard</Button>
+            <Button variant="secondary" onClick={() => void drop().then(() => begin(trial.protocol.key)).catch(onError)}>Redo</Button>
+          </div>
+          <div className="grid gap-2 sm:grid-cols-[1fr_2fr]">
+            <label className="flex flex-col gap-1 text-sm">
+              <span className="font-medium text-slate-700">Pain during movement: {pain ?? "—"}/10</span>
+              <input type="range" min={0} max={10} value={pain ?? 0} onChange={(e) => setPain(Number(e.target.value))} aria-valuetext={`${pain ?? 0} out of 10`} />
+            </label>
+            <label className="flex flex-col gap-1 text-sm">
+              <span className="font-medium text-slate-700">Note</span>
+              <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} className="rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+            </label>
+          </div>
+          <Button variant="secondary" busy={annotate.isPending} onClick={() => void saveNotes().catch(onError)}>Save pain and note</Button>
+          {summary && (
+            <p className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900" data-testid="trial-saved">
+              Saved: best {summary.bestDeg ?? "—"}° over {summary.reps.length} repetition(s){summary.vsNormal && `, ${summary.vsNormal} normal`}.{" "}
+              <Link className="underline" href={`/trials/${trial.id}`} target="_blank">Open trial</Link>
+            </p>
+          )}
+        </>
+      )}
+      {!!trials.data?.filter((t) => t.status === "COMPLETED").length && (
+        <div className="border-t border-slate-100 pt-2 text-xs text-slate-600">
+          <p className="font-medium">Recorded in this visit</p>
+          <ul>{trials.data.filter((t) => t.status === "COMPLETED").map((t) => <li key={t.id}>{protocolByKey(t.protocolKey)?.title}: best {(t.summary as TrialSummary | null)?.bestDeg ?? "—"}°</li>)}</ul>
+        </div>
+      )}
+    </section>
+  );
+}
