@@ -118,7 +118,7 @@ test("live visit: waiting room, admit, video both ways, mute/camera seen, patien
   await expect(patient.getByText("This visit has ended. Thank you!")).toBeVisible();
 });
 
-test("join page explains a bad link and a camera that cannot be used", async ({ page }) => {
+test("join page explains a link that is not valid", async ({ page }) => {
   await page.goto("/join/" + "x".repeat(43));
   await expect(page.getByText("This visit link is not valid")).toBeVisible();
 });
