@@ -84,6 +84,16 @@ test("a reload loses nothing: leftovers from the old page are flushed and the tr
   assert.equal(await flushLeftovers(kv, srv.transport, "other-token"), 0);
 });
 
+test("the trial this page is recording is never treated as a leftover", async () => {
+  const kv = memoryKV(), srv = fakeServer();
+  const rec = new TrialRecorder(kv, srv.transport, "live", "tok3");
+  for (const s of flexionSweep({ reps: 1 })) rec.add(s);
+  await flushLeftovers(kv, srv.transport, "tok3", "live");
+  assert.equal(srv.finished.has("live"), false);
+  rec.add({ ...flexionSweep({ reps: 1 })[0]!, t: 1e6 });
+  assert.ok(rec.chunkCount() > 0);
+});
+
 test("discard drops the trial's queue", async () => {
   const kv = memoryKV(), srv = fakeServer();
   srv.online = false;

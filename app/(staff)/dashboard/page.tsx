@@ -1,10 +1,11 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo } from "react";
 import { ButtonLink, Card, Empty, PageHeader, Spinner, formatDateTime } from "../../_components/ui";
 import { VisitList } from "../../_components/visits";
 import { useMe, useTRPC } from "../../_lib/trpc";
+import { useClinicLive } from "../../_lib/realtime/hooks";
 
 function dayRange(offsetDays = 0) {
   const from = new Date();
@@ -20,8 +21,11 @@ export default function DashboardPage() {
   const { me } = useMe();
   const today = useMemo(() => dayRange(), []);
   const upcoming = useMemo(() => ({ from: today.to, to: new Date(today.to.getTime() + 7 * 86400_000) }), [today]);
-  // Visit status changes (patient waiting, call started/ended) show up within seconds.
-  const visitsToday = useQuery(trpc.visits.list.queryOptions(today, { refetchInterval: 5000 }));
+  // Visit status changes (patient waiting, call started/ended) arrive over the clinic's socket room;
+  // a slow poll covers a lost connection.
+  const qc = useQueryClient();
+  const live = useClinicLive(() => void qc.invalidateQueries({ queryKey: trpc.visits.list.pathKey() }));
+  const visitsToday = useQuery(trpc.visits.list.queryOptions(today, { refetchInterval: live.connected ? 60_000 : 10_000 }));
   const visitsNext = useQuery(trpc.visits.list.queryOptions(upcoming, { refetchInterval: 30_000 }));
   const patients = useQuery(trpc.patients.list.queryOptions({ search: "", order: "recent", limit: 8 }));
   const waiting = visitsToday.data?.filter((v) => v.status === "WAITING") ?? [];

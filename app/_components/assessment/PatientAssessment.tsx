@@ -13,6 +13,7 @@ import { usePoseTracker } from "../../_lib/pose/usePoseTracker";
 import type { VisitCall } from "../../_lib/realtime/call";
 import { useTRPC } from "../../_lib/trpc";
 import { GuidancePanel } from "../pose/GuidancePanel";
+import { SkeletonOverlay } from "../pose/SkeletonOverlay";
 
 function toResult(e: unknown): SendResult {
   if (e instanceof TRPCClientError) {
@@ -24,7 +25,8 @@ function toResult(e: unknown): SendResult {
 
 export function PatientAssessment({ call, stream, token }: { call: VisitCall; stream: MediaStream | null; token: string }) {
   const trpc = useTRPC();
-  // The pose tracker reads frames from its own (visually hidden) <video> of the local camera.
+  // The pose tracker reads frames from a self-view <video> shown during the assessment (the patient
+  // needs to see their framing anyway; browsers throttle frames of hidden videos).
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   useEffect(() => {
     if (!video) return;
@@ -50,16 +52,18 @@ export function PatientAssessment({ call, stream, token }: { call: VisitCall; st
   phaseRef.current = phase;
 
   const sendState = (m: Omit<StateMsg, "trialId">, trialId = trial?.id) => {
-    if (trialId) call.relayOut.send(NS.state, { trialId, ...m });
+    if (trialId) call.relay(NS.state, { trialId, ...m });
   };
 
-  // Leftovers of an earlier page (reload mid-trial) are uploaded first; retries continue in the background.
+  // Leftovers of an earlier page (reload mid-trial) are uploaded first; this page's own trial is
+  // retried in the background until the server has every chunk.
   useEffect(() => {
     const kv = browserKV();
-    void flushLeftovers(kv, transport, token);
+    const startedWith = new Set(kv.keys());
+    void flushLeftovers(kv, transport, token, recorder.current?.trialId ?? null);
     const retry = setInterval(() => {
       void recorder.current?.flush();
-      void flushLeftovers(kv, transport, token);
+      if ([...startedWith].some((k) => kv.getItem(k) !== null)) void flushLeftovers(kv, transport, token, recorder.current?.trialId ?? null);
     }, 3000);
     const online = () => void recorder.current?.flush();
     window.addEventListener("online", online);
@@ -83,11 +87,11 @@ export function PatientAssessment({ call, stream, token }: { call: VisitCall; st
         goodFrames.current = 0;
         setTrial({ id: c.trialId, protocol: p });
         setPhase("framing");
-        call.relayOut.send(NS.state, { trialId: c.trialId, phase: "framing" });
+        call.relay(NS.state, { trialId: c.trialId, phase: "framing" });
       } else if (c.type === "stop" && recorder.current?.trialId === c.trialId) {
         const rec = recorder.current;
         setPhase("saving");
-        call.relayOut.send(NS.state, { trialId: c.trialId, phase: "saving", pendingChunks: rec.pending() });
+        call.relay(NS.state, { trialId: c.trialId, phase: "saving", pendingChunks: rec.pending() });
         void rec.stop().then(async (done) => {
           // keep retrying until the server has everything (the background timer also flushes)
           while (!done && rec.errors.length === 0) {
@@ -97,7 +101,7 @@ export function PatientAssessment({ call, stream, token }: { call: VisitCall; st
           }
           const ok = rec.errors.length === 0;
           setPhase(ok ? "saved" : "failed");
-          call.relayOut.send(NS.state, { trialId: c.trialId, phase: ok ? "saved" : "failed", samples: rec.sent, ...(ok ? {} : { error: rec.errors.join("; ").slice(0, 400) }) });
+          call.relay(NS.state, { trialId: c.trialId, phase: ok ? "saved" : "failed", samples: rec.sent, ...(ok ? {} : { error: rec.errors.join("; ").slice(0, 400) }) });
         });
       } else if (c.type === "discard" && recorder.current?.trialId === c.trialId) {
         recorder.current.discard();
@@ -152,14 +156,14 @@ export function PatientAssessment({ call, stream, token }: { call: VisitCall; st
         goodFrames.current = u.result.guidance.ok ? goodFrames.current + 1 : 0;
         if (goodFrames.current === 10) {
           setPhase("countdown");
-          if (id) call.relayOut.send(NS.state, { trialId: id, phase: "countdown", countdown: COUNTDOWN_S });
+          if (id) call.relay(NS.state, { trialId: id, phase: "countdown", countdown: COUNTDOWN_S });
         }
       }
       if (!s) return;
       const recording = ph === "recording";
       const sample = recording ? { ...s, t: Math.max(0, Math.round(s.t - t0.current)) } : s;
       if (recording) recorder.current?.add(sample);
-      call.relayOut.send(NS.live, { trialId: recording ? id : null, capturedAt: Math.round(performance.timeOrigin + s.t), samples: bytesToBase64(packSamples([sample])) });
+      call.relay(NS.live, { trialId: recording ? id : null, capturedAt: Math.round(performance.timeOrigin + s.t), samples: bytesToBase64(packSamples([sample])) });
     },
   });
 
@@ -170,11 +174,10 @@ export function PatientAssessment({ call, stream, token }: { call: VisitCall; st
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [guidanceKey, phase]);
 
-  const hiddenVideo = <video ref={setVideo} muted playsInline autoPlay aria-hidden className="pointer-events-none fixed left-0 top-0 h-px w-px opacity-0" />;
-  if (!trial && phase !== "discarded") return hiddenVideo;
+  if (!trial && phase !== "discarded") return null;
+  const vw = video?.videoWidth || 640, vh = video?.videoHeight || 480;
   return (
     <section aria-label="Movement assessment" className="rounded-lg border border-brand-100 bg-white p-4 shadow-sm" data-testid="patient-assessment">
-      {hiddenVideo}
       {phase === "discarded" ? (
         <p className="text-sm text-slate-600">Your therapist cancelled that recording.</p>
       ) : trial && (
@@ -185,9 +188,15 @@ export function PatientAssessment({ call, stream, token }: { call: VisitCall; st
               <input type="checkbox" checked={speak} onChange={(e) => setSpeak(e.target.checked)} /> Read instructions aloud
             </label>
           </div>
-          <ol className="mt-2 list-decimal space-y-1 pl-5 text-sm text-slate-700">
-            {trial.protocol.instructions.map((i) => <li key={i}>{i}</li>)}
-          </ol>
+          <div className="mt-2 grid gap-4 md:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+            <div className="relative overflow-hidden rounded-md bg-slate-900">
+              <video ref={setVideo} muted playsInline autoPlay aria-label="Your camera, as the measurement sees it" className="aspect-[4/3] w-full -scale-x-100 object-contain" />
+              <SkeletonOverlay landmarks={active ? pose.result?.frame.image ?? null : null} width={vw} height={vh} mirrored className="pointer-events-none absolute inset-0 h-full w-full" />
+            </div>
+            <ol className="list-decimal space-y-1 pl-5 text-base text-slate-700">
+              {trial.protocol.instructions.map((i) => <li key={i}>{i}</li>)}
+            </ol>
+          </div>
           <div className="mt-3" aria-live="polite">
             {phase === "framing" && (
               <>

@@ -125,16 +125,16 @@ export function AssessmentPanel({ call, visitId, live }: { call: VisitCall; visi
     setNote("");
     const t = await start.mutateAsync({ visitId, protocolKey: key as never });
     setTrial({ id: t.id, protocol: protocolByKey(key)! });
-    call.relayOut.send(NS.control, { type: "start", trialId: t.id, protocolKey: key });
+    call.relay(NS.control, { type: "start", trialId: t.id, protocolKey: key });
   };
   const end = async () => {
     if (!trial) return;
-    call.relayOut.send(NS.control, { type: "stop", trialId: trial.id });
+    call.relay(NS.control, { type: "stop", trialId: trial.id });
     await stop.mutateAsync({ trialId: trial.id });
   };
   const drop = async () => {
     if (!trial) return;
-    call.relayOut.send(NS.control, { type: "discard", trialId: trial.id });
+    call.relay(NS.control, { type: "discard", trialId: trial.id });
     await discard.mutateAsync({ trialId: trial.id });
     setTrial(null);
     live.resetTrial();

@@ -152,13 +152,16 @@ async function flushTrial(store: KV, transport: Transport, trialId: string, rec?
   }
 }
 
-/** After a reload: uploads whatever an earlier page left behind for this visit's token. */
-export async function flushLeftovers(store: KV, transport: Transport, token: string): Promise<number> {
+/**
+ * After a reload: uploads whatever an earlier page left behind for this visit's token. `active` is the
+ * trial this page is recording itself (never touched here).
+ */
+export async function flushLeftovers(store: KV, transport: Transport, token: string, active: string | null = null): Promise<number> {
   let n = 0;
   for (const k of store.keys()) {
     if (!k.startsWith(PREFIX) || /\.c\d+$/.test(k)) continue;
     const meta = JSON.parse(store.getItem(k) ?? "null") as Meta | null;
-    if (!meta || meta.token !== token) continue;
+    if (!meta || meta.token !== token || meta.trialId === active) continue;
     n += pendingChunkKeys(store, meta.trialId).length;
     if (!meta.stopped) store.setItem(k, JSON.stringify({ ...meta, stopped: true })); // the recording itself is gone with the old page
     await flushTrial(store, transport, meta.trialId);

@@ -33,6 +33,11 @@ export class WorkerBackend implements PoseBackend {
     this.worker.onmessageerror = () => this.fail(new Error("pose worker message error"));
   }
 
+  /** True once the worker died or stopped answering; it must be replaced. */
+  get failed(): boolean {
+    return this.dead !== null && this.dead !== undefined;
+  }
+
   private fail(err: Error) {
     this.dead = err;
     const w = this.waiting;
@@ -67,7 +72,7 @@ export class WorkerBackend implements PoseBackend {
   }
 
   async detect(bitmap: ImageBitmap, id: number, t: number, luma: boolean) {
-    const m = await this.request({ type: "frame", id, t, bitmap, luma }, [bitmap], 10_000);
+    const m = await this.request({ type: "frame", id, t, bitmap, luma }, [bitmap], 30_000);
     if (m.type === "result") return m.pose;
     throw new Error(m.type === "error" ? m.message : `unexpected ${m.type}`);
   }

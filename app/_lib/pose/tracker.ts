@@ -164,6 +164,19 @@ export class PoseTracker {
     this.scheduleNext();
   }
 
+  private workerLosses = 0;
+  private async replaceDeadWorker(dead: WorkerBackend) {
+    dead.close();
+    this.workerLosses++;
+    if (this.workerLosses >= 2) this.options.backend = "main-thread";
+    try {
+      await this.initBackend(this.stats.model ?? "lite");
+      console.warn(`[pose] replaced a stalled worker; now on ${this.stats.backend}`);
+    } catch (err) {
+      this.setState("error", String((err as Error)?.message ?? err));
+    }
+  }
+
   private async initBackend(model: ModelName) {
     const want = this.options.backend;
     if (want !== "main-thread" && typeof Worker !== "undefined") {
@@ -281,6 +294,9 @@ export class PoseTracker {
       if (this.running) {
         console.error("[pose] frame failed", err);
         this.stats.error = String((err as Error)?.message ?? err);
+        // A worker that died or stalled (a starved machine) is replaced instead of failing every later frame;
+        // after two such losses the pipeline runs on the main thread.
+        if (backend instanceof WorkerBackend && backend.failed && backend === this.backend) await this.replaceDeadWorker(backend);
       }
     } finally {
       this.busy = false;

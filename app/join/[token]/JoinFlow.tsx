@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { Alert, Button, Card, Field, Spinner, formatDateTime } from "../../_components/ui";
 import { VideoTile } from "../../_components/visit/VideoTile";
+import { PatientAssessment } from "../../_components/assessment/PatientAssessment";
 import { DevicePickers, MediaToggles, MicMeter } from "../../_components/visit/MediaControls";
 import { useTRPC } from "../../_lib/trpc";
 import { useAudioLevel, useDevices, useLocalMedia, useVisitCall } from "../../_lib/realtime/hooks";
@@ -119,6 +120,7 @@ function Visit({ token, visit, resume }: { token: string; visit: VisitInfo; resu
           {therapist && !therapist.media.audio && <p className="absolute left-3 top-3 rounded bg-black/60 px-2 py-1 text-xs text-white">Therapist muted</p>}
         </div>
       )}
+      {call && snap.phase !== "waiting" && <PatientAssessment call={call} stream={media.stream} token={token} />}
       <MediaToggles media={snap.media} onChange={(m) => call?.setMedia(m)} />
     </main>
   );

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from "react";
 import { VISIT_STATUS_LABEL, type VisitStatus } from "../../../../_shared/domain";
 import { Alert, Badge, Button, Card, Spinner, formatDateTime, visitStatusTone } from "../../../../_components/ui";
 import { VideoTile } from "../../../../_components/visit/VideoTile";
+import { AssessmentPanel, LiveSkeleton, useLiveAssessment } from "../../../../_components/assessment/TherapistAssessment";
 import { DevicePickers, MediaToggles } from "../../../../_components/visit/MediaControls";
 import { QualityIndicator } from "../../../../_components/visit/QualityIndicator";
 import { useDevices, useLocalMedia, useVisitCall } from "../../../../_lib/realtime/hooks";
@@ -23,6 +24,7 @@ export function VisitRoom({ visitId }: { visitId: string }) {
   const [generation, setGeneration] = useState(0);
   const auth = useMemo<CallAuth | null>(() => (info.data && info.data.status !== "ENDED" && info.data.status !== "CANCELLED" ? { role: "therapist", visitId } : null), [info.data, visitId]);
   const { call, snap } = useVisitCall(auth, generation);
+  const live = useLiveAssessment(call);
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [confirmEnd, setConfirmEnd] = useState(false);
@@ -128,7 +130,12 @@ export function VisitRoom({ visitId }: { visitId: string }) {
 
       <div className="grid gap-3 lg:grid-cols-[1fr_18rem]">
         <div className="relative">
-          <VideoTile stream={snap?.remoteStream ?? null} label={patient?.name ?? "Patient"} testId="remote-video" overlay={remoteOverlay} className="h-[72vh] w-full" />
+          <div className="relative">
+            <VideoTile stream={snap?.remoteStream ?? null} label={patient?.name ?? "Patient"} testId="remote-video" overlay={remoteOverlay} className="h-[72vh] w-full" />
+            {status === "IN_PROGRESS" && snap?.remoteStream && (
+              <LiveSkeleton live={live} width={snap.remoteStream.getVideoTracks()[0]?.getSettings().width ?? 640} height={snap.remoteStream.getVideoTracks()[0]?.getSettings().height ?? 480} />
+            )}
+          </div>
           {patient && status === "IN_PROGRESS" && !patient.media.audio && (
             <p className="absolute left-3 top-3 rounded bg-black/60 px-2 py-1 text-xs text-white" data-testid="patient-muted">Patient muted</p>
           )}
@@ -139,6 +146,11 @@ export function VisitRoom({ visitId }: { visitId: string }) {
             overlay={media.problem ? "No camera" : snap && !snap.media.video ? "Camera off" : null}
             className="absolute bottom-3 right-3 aspect-video w-48 shadow-lg ring-2 ring-white" />
         </div>
+        {call && status === "IN_PROGRESS" && (
+          <div className="lg:col-span-2 lg:order-last">
+            <AssessmentPanel call={call} visitId={visitId} live={live} />
+          </div>
+        )}
         <aside className="flex flex-col gap-3">
           <QualityIndicator q={snap?.quality ?? null} linkState={snap?.linkState ?? "none"} />
           <Card title="Your camera and microphone">
