@@ -3,21 +3,14 @@
 // live; the trial is saved through tRPC and its stored peak matches the clip's ground truth; the
 // review page shows it and its CSV has one row per stored sample. The patient's network is cut in
 // the middle of the trial and restored: every sample reaches the database exactly once.
-import { chromium, type Browser, type BrowserContext } from "@playwright/test";
+import { chromium, type Browser } from "@playwright/test";
 import { chromiumArgs } from "../../playwright.config";
 import { unpackSamples } from "../../app/_shared/pose/sample";
 import { ensureY4m, loadTruth, missingPrerequisite } from "../bench/pose/harness";
 import { PASSWORD } from "../support/seed";
-import { expect, test } from "./fixtures";
+import { expect, test, trpc } from "./fixtures";
 
 const CLIP = "synthetic_sagittal_flexion";
-
-async function trpc(ctx: BrowserContext, base: string, path: string, input: unknown) {
-  const r = await ctx.request.post(`${base}/api/trpc/${path}`, { data: { json: input }, headers: { origin: base } });
-  const body = (await r.json()) as { result?: { data: { json: unknown } }; error?: unknown };
-  if (!body.result) throw new Error(`${path} failed: ${JSON.stringify(body.error)}`);
-  return body.result.data.json as Record<string, unknown>;
-}
 
 let browsers: Browser[] = [];
 test.afterEach(async () => {

@@ -1,5 +1,5 @@
 // Playwright fixtures that seed unique data straight into the e2e server's database.
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
 import { createDb, type Db } from "../../server/db/client";
 import { PASSWORD, seedClinic, type SeededClinic } from "../support/seed";
 
@@ -26,3 +26,11 @@ export const test = base.extend<Fixtures>({
   },
 });
 export { expect };
+
+/** Calls a tRPC procedure over HTTP as the context's signed-in user (superjson wire format, same origin). */
+export async function trpc(ctx: BrowserContext, base: string, path: string, input: unknown) {
+  const r = await ctx.request.post(`${base}/api/trpc/${path}`, { data: { json: input }, headers: { origin: base } });
+  const body = (await r.json()) as { result?: { data: { json: unknown } }; error?: unknown };
+  if (!body.result) throw new Error(`${path} failed: ${JSON.stringify(body.error)}`);
+  return body.result.data.json as Record<string, unknown>;
+}

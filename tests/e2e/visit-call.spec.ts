@@ -1,19 +1,12 @@
 // Two browsers, each with its own fake camera: the patient joins, waits, is admitted; both peers
 // connect and decode frames both ways; mute / camera-off are seen; a patient reload comes back into
 // the call; the therapist ends the visit and its status and times are stored.
-import { chromium, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { chromium, type Browser, type Page } from "@playwright/test";
 import { chromiumArgs } from "../../playwright.config";
 import { PASSWORD } from "../support/seed";
-import { expect, test } from "./fixtures";
+import { expect, test, trpc } from "./fixtures";
 
 const fakeMedia = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"];
-
-async function trpc(ctx: BrowserContext, base: string, path: string, input: unknown) {
-  const r = await ctx.request.post(`${base}/api/trpc/${path}`, { data: { json: input }, headers: { origin: base } });
-  const body = (await r.json()) as { result?: { data: { json: unknown } }; error?: unknown };
-  if (!body.result) throw new Error(`${path} failed: ${JSON.stringify(body.error)}`);
-  return body.result.data.json as Record<string, unknown>;
-}
 
 /** Frames decoded by the page's remote <video> (grows while video flows). */
 async function remoteFrames(page: Page): Promise<number> {
