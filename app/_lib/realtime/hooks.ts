@@ -14,7 +14,9 @@ export function useVisitCall(auth: CallAuth | null, generation = 0): { call: Vis
   const key = auth ? JSON.stringify([auth, generation]) : null;
   useEffect(() => {
     if (!key) return;
-    const c = new VisitCall((JSON.parse(key) as [CallAuth])[0], { log: (m) => console.debug(m) });
+    // Signalling traces only when asked for: localStorage.setItem("pv.debug", "1").
+    const debug = typeof localStorage !== "undefined" && localStorage.getItem("pv.debug") === "1";
+    const c = new VisitCall((JSON.parse(key) as [CallAuth])[0], { log: debug ? (m) => console.debug(m) : undefined });
     setCall(c);
     c.start();
     // A page unload just drops the socket: the other side sees "reconnecting…" and a reload comes back.
