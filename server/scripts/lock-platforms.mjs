@@ -12,9 +12,8 @@ const platform = (name) => {
   if (!m) return null;
   const [, os, cpu, abi] = m;
   if (os === "wasm32") return { cpu: ["wasm32"] };
-  const entry = { os: [os], cpu: [cpu === "arm" ? "arm" : cpu] };
-  if (os === "linux" && abi) entry.libc = [abi === "musl" ? "musl" : "glibc"];
-  return entry;
+  // keys in the order npm itself writes them, so a later `npm install` leaves the lock unchanged
+  return { cpu: [cpu], ...(os === "linux" && abi ? { libc: [abi === "musl" ? "musl" : "glibc"] } : {}), os: [os] };
 };
 let added = 0;
 for (const [, meta] of Object.entries(pkgs)) {
@@ -23,7 +22,8 @@ for (const [, meta] of Object.entries(pkgs)) {
     if (pkgs[key]) continue;
     const p = platform(dep);
     if (!p) continue;
-    pkgs[key] = { version, optional: true, ...p };
+    const { os, ...rest } = p;
+    pkgs[key] = { version, ...rest, optional: true, ...(os ? { os } : {}) };
     added++;
   }
 }
