@@ -4,7 +4,7 @@
 // each repetition's peak, signal quality), stop / discard / redo, record pain and a note.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { PROTOCOLS, protocolByKey, type Protocol } from "../../_shared/assessments/catalogue";
 import { liveMsg, NS, stateMsg, type StateMsg } from "../../_shared/assessments/live";
 import { detectReps, type TrialSummary } from "../../_shared/assessments/summary";
@@ -27,6 +27,20 @@ export type LiveAssessment = {
   latencyMs: number | null;
   resetTrial(): void;
 };
+
+/**
+ * Timing trace of the last live messages (npm run bench:stream reads it as window.__pvLive): wall-clock
+ * capture time, arrival in this page and the commit that put it on screen (ms since epoch), in ring
+ * buffers of TRACE entries; `n` counts every message. A few stores per message, nothing else.
+ */
+export type LiveTrace = { n: number; shownUpTo: number; captured: Float64Array; received: Float64Array; shown: Float64Array };
+const TRACE = 512;
+function liveTrace(): LiveTrace | null {
+  if (typeof window === "undefined") return null;
+  const w = window as unknown as { __pvLive?: LiveTrace };
+  return (w.__pvLive ??= { n: 0, shownUpTo: 0, captured: new Float64Array(TRACE), received: new Float64Array(TRACE), shown: new Float64Array(TRACE) });
+}
+const wallNow = () => performance.timeOrigin + performance.now();
 
 /** Subscribes to the patient's streamed samples and trial state; re-renders at most once per frame. */
 export function useLiveAssessment(call: VisitCall | null): LiveAssessment {
@@ -63,6 +77,13 @@ export function useLiveAssessment(call: VisitCall | null): LiveAssessment {
         }
       }
       arrivals.current.push({ at: now, lat: now - r.data.capturedAt });
+      const tr = liveTrace();
+      if (tr) {
+        const i = tr.n++ % TRACE;
+        tr.captured[i] = r.data.capturedAt;
+        tr.received[i] = wallNow();
+        tr.shown[i] = 0;
+      }
       while (arrivals.current.length && arrivals.current[0]!.at < now - 2000) arrivals.current.shift();
       raf ||= requestAnimationFrame(() => {
         raf = 0;
@@ -74,6 +95,14 @@ export function useLiveAssessment(call: VisitCall | null): LiveAssessment {
       cancelAnimationFrame(raf);
     };
   }, [call]);
+  // Every render after a message arrived has committed it to the DOM.
+  useLayoutEffect(() => {
+    const tr = liveTrace();
+    if (!tr || tr.shownUpTo === tr.n) return;
+    const t = wallNow();
+    for (let k = Math.max(tr.shownUpTo, tr.n - TRACE); k < tr.n; k++) tr.shown[k % TRACE] = t;
+    tr.shownUpTo = tr.n;
+  });
   const lats = arrivals.current.map((a) => a.lat).sort((a, b) => a - b);
   return {
     latest: latest.current,
