@@ -29,7 +29,9 @@ export default defineConfig({
   outputDir: "tests/.tmp/results",
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
-    trace: "retain-on-failure",
+    // No trace screenshots: they stream a capture of every page, which starves the pose worker and the
+    // video pipeline on a 2-core machine; DOM snapshots still explain a failure.
+    trace: { mode: "retain-on-failure", screenshots: false, snapshots: true, sources: true },
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: chromiumArgs },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],

@@ -115,6 +115,12 @@ export function PatientAssessment({ call, stream, token }: { call: VisitCall; st
     };
   }, [call, transport, token]);
 
+  // The patient stands 2–3 m back: bring the instructions, self-view and countdown into view.
+  const section = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    if (trial) section.current?.scrollIntoView({ behavior: "smooth", block: "start" });
+  }, [trial]);
+
   // Spoken instructions when the patient has turned sound on.
   useEffect(() => {
     if (!speak || !trial || phase !== "framing" || typeof speechSynthesis === "undefined") return;
@@ -177,7 +183,7 @@ export function PatientAssessment({ call, stream, token }: { call: VisitCall; st
   if (!trial && phase !== "discarded") return null;
   const vw = video?.videoWidth || 640, vh = video?.videoHeight || 480;
   return (
-    <section aria-label="Movement assessment" className="rounded-lg border border-brand-100 bg-white p-4 shadow-sm" data-testid="patient-assessment">
+    <section ref={section} aria-label="Movement assessment" className="scroll-mt-2 rounded-lg border border-brand-100 bg-white p-4 shadow-sm" data-testid="patient-assessment">
       {phase === "discarded" ? (
         <p className="text-sm text-slate-600">Your therapist cancelled that recording.</p>
       ) : trial && (
