@@ -32,6 +32,11 @@ export class PeerLink {
     this.pc = new RTCPeerConnection({ iceServers: o.iceServers as RTCIceServer[], bundlePolicy: "max-bundle" });
     const pc = this.pc;
     pc.onnegotiationneeded = async () => {
+      // A fresh link is always opened by the impolite side (the therapist). If the polite patient
+      // offered too, both offers would collide after every reload; with the rollback that follows,
+      // Chromium sometimes gathered no ICE candidates for the patient's answer. Later renegotiations
+      // (ICE restarts) may come from either side.
+      if (o.polite && !pc.remoteDescription) return;
       try {
         this.makingOffer = true;
         await pc.setLocalDescription();
