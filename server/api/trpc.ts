@@ -5,7 +5,7 @@ import { ZodError } from "zod";
 import type { Role } from "../../app/_shared/domain";
 import type { Db } from "../db/client";
 import type { Env } from "../env";
-import { sessionUser, type SessionUser } from "../services/auth";
+import { authDeps, SESSION_COOKIE, sessionUser, type SessionUser } from "../services/auth";
 import type { Caller } from "../services/context";
 
 export type CookieOptions = { maxAgeSec?: number; expires?: Date };
@@ -21,7 +21,7 @@ export type RequestMeta = {
 export type Context = RequestMeta & { db: Db; env: Env; user: SessionUser | null; sessionId: string | null };
 
 export async function createContext(deps: { db: Db; env: Env }, meta: RequestMeta): Promise<Context> {
-  const s = await sessionUser({ db: deps.db, secret: deps.env.SESSION_SECRET, sessionTtlHours: deps.env.SESSION_TTL_HOURS }, meta.cookies["pv_session"]);
+  const s = await sessionUser(authDeps(deps), meta.cookies[SESSION_COOKIE]);
   return { ...deps, ...meta, user: s?.user ?? null, sessionId: s?.sessionId ?? null };
 }
 

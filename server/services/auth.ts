@@ -9,6 +9,9 @@ export const SESSION_COOKIE = "pv_session";
 
 export type SessionUser = { id: string; clinicId: string; email: string; name: string; role: Role; mustChangePassword: boolean };
 export type AuthDeps = { db: Db; secret: string; sessionTtlHours: number };
+export const authDeps = (ctx: { db: Db; env: { SESSION_SECRET: string; SESSION_TTL_HOURS: number } }): AuthDeps => ({
+  db: ctx.db, secret: ctx.env.SESSION_SECRET, sessionTtlHours: ctx.env.SESSION_TTL_HOURS,
+});
 
 // 5 failed attempts per account and 30 per address within 15 minutes, then a wait.
 export const accountLimiter = new RateLimiter(5, 15 * 60_000);

@@ -6,7 +6,7 @@ import { protocolByKey } from "../../app/_shared/assessments/catalogue";
 import type { annotateTrialInput, finishTrialInput, startTrialInput, uploadChunkInput } from "../../app/_shared/assessments/schemas";
 import { MAX_SAMPLES_PER_CHUNK } from "../../app/_shared/assessments/schemas";
 import { summarize } from "../../app/_shared/assessments/summary";
-import { base64ToBytes, bytesToBase64, SAMPLE_BYTES, unpackSamples, type PoseSample } from "../../app/_shared/pose/sample";
+import { base64ToBytes, SAMPLE_BYTES, unpackSamples, type PoseSample } from "../../app/_shared/pose/sample";
 import { isUniqueViolation, type Db } from "../db/client";
 import { audit } from "./audit";
 import { actorOf, type Caller } from "./context";
@@ -60,20 +60,19 @@ async function patientTrial(db: Db, secret: string, token: string, trialId: stri
   return { visit, trial };
 }
 
-function decodeChunk(input: { samples: string; startMs: number }): PoseSample[] {
+function decodeChunk(input: { samples: string; startMs: number }): { bytes: Uint8Array; samples: PoseSample[] } {
   const bytes = base64ToBytes(input.samples);
   if (bytes.length === 0 || bytes.length % SAMPLE_BYTES !== 0) throw badRequest(`Samples must be a whole number of ${SAMPLE_BYTES}-byte records`);
   const samples = unpackSamples(bytes);
   if (samples.length > MAX_SAMPLES_PER_CHUNK) throw badRequest(`At most ${MAX_SAMPLES_PER_CHUNK} samples per chunk`);
   if (Math.abs(samples[0]!.t - input.startMs) > 1) throw badRequest("startMs does not match the first sample");
   for (let i = 1; i < samples.length; i++) if (samples[i]!.t <= samples[i - 1]!.t) throw badRequest("Sample times must increase");
-  return samples;
+  return { bytes, samples };
 }
 
 export async function uploadChunk(db: Db, secret: string, input: z.output<typeof uploadChunkInput>) {
   const { trial } = await patientTrial(db, secret, input.token, input.trialId);
-  const samples = decodeChunk(input);
-  const bytes = base64ToBytes(input.samples);
+  const { bytes, samples } = decodeChunk(input);
   const existing = await db.angleSampleChunk.findUnique({ where: { trialId_seq: { trialId: trial.id, seq: input.seq } } });
   if (existing) {
     // A retried upload: accepted once, identical bytes only.
@@ -102,13 +101,12 @@ export async function uploadChunk(db: Db, secret: string, input: z.output<typeof
   return { stored: true, duplicate: false, seq: input.seq };
 }
 
-async function storedSamples(db: Db, trialId: string) {
-  const chunks = await db.angleSampleChunk.findMany({ where: { trialId }, orderBy: { seq: "asc" }, select: { seq: true, samples: true } });
-  return { chunks, samples: chunks.flatMap((ch) => unpackSamples(new Uint8Array(ch.samples))) };
+function storedChunks(db: Db, trialId: string) {
+  return db.angleSampleChunk.findMany({ where: { trialId }, orderBy: { seq: "asc" }, select: { seq: true, samples: true } });
 }
 
 async function computeAndComplete(db: Db, trialId: string, protocolKey: string, incomplete: boolean) {
-  const { samples } = await storedSamples(db, trialId);
+  const samples = (await storedChunks(db, trialId)).flatMap((ch) => unpackSamples(new Uint8Array(ch.samples)));
   const summary = summarize(samples, protocolByKey(protocolKey)!, { incomplete });
   return db.assessmentTrial.update({
     where: { id: trialId },
@@ -173,10 +171,9 @@ export async function annotateTrial(c: Caller, input: z.output<typeof annotateTr
 /** A trial with its samples (packed, base64: the browser unpacks them with the shared code). */
 export async function getTrial(c: Caller, trialId: string) {
   const t = await ownTrial(c, trialId);
-  const { chunks } = await storedSamples(c.db, t.id);
-  const packed = Buffer.concat(chunks.map((ch) => Buffer.from(ch.samples)));
+  const chunks = await storedChunks(c.db, t.id);
   await audit(c.db, actorOf(c), "trial.read", { record: { type: "AssessmentTrial", id: t.id }, ip: c.ip });
-  return { ...t, chunkSeqs: chunks.map((ch) => ch.seq), samples: bytesToBase64(new Uint8Array(packed)) };
+  return { ...t, chunkSeqs: chunks.map((ch) => ch.seq), samples: Buffer.concat(chunks.map((ch) => Buffer.from(ch.samples))).toString("base64") };
 }
 
 /** Every saved trial of a patient, oldest visit first, for the record and progress charts. */

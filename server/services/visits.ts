@@ -14,9 +14,11 @@ const visitSelect = {
   therapist: { select: { id: true, name: true } },
 } as const;
 
-function newJoinLink(secret: string, ttlHours: number, from = new Date()) {
+/** A new patient link, valid from now until TTL after the visit's scheduled end. */
+function newJoinLink(c: Caller, visit: { scheduledAt: Date; durationMin: number }) {
   const token = randomToken();
-  return { token, joinTokenHash: tokenHash(secret, token), joinExpiresAt: new Date(from.getTime() + ttlHours * 3600_000) };
+  const end = Math.max(Date.now(), visit.scheduledAt.getTime() + visit.durationMin * 60_000);
+  return { token, joinTokenHash: tokenHash(c.env.SESSION_SECRET, token), joinExpiresAt: new Date(end + c.env.JOIN_LINK_TTL_HOURS * 3600_000) };
 }
 
 async function ownVisit(c: Caller, visitId: string) {
@@ -33,9 +35,7 @@ export async function scheduleVisit(c: Caller, input: z.output<typeof scheduleVi
   if (c.user.role === "THERAPIST" && therapistId !== c.user.id) throw badRequest("Therapists schedule their own visits");
   const therapist = await c.db.user.findFirst({ where: { id: therapistId, clinicId: c.user.clinicId, role: "THERAPIST", disabled: false } });
   if (!therapist) throw notFound("Therapist");
-  // The link stays valid from now until TTL after the scheduled end.
-  const end = new Date(input.scheduledAt.getTime() + input.durationMin * 60_000);
-  const link = newJoinLink(c.env.SESSION_SECRET, c.env.JOIN_LINK_TTL_HOURS, end > new Date() ? end : new Date());
+  const link = newJoinLink(c, input);
   const v = await c.db.visit.create({
     data: {
       clinicId: c.user.clinicId, patientId: patient.id, therapistId, scheduledAt: input.scheduledAt,
@@ -51,8 +51,7 @@ export async function scheduleVisit(c: Caller, input: z.output<typeof scheduleVi
 export async function rotateJoinLink(c: Caller, visitId: string) {
   const v = await ownVisit(c, visitId);
   if (v.status === "ENDED" || v.status === "CANCELLED") throw badRequest("This visit is over; schedule a new one");
-  const end = new Date(v.scheduledAt.getTime() + v.durationMin * 60_000);
-  const link = newJoinLink(c.env.SESSION_SECRET, c.env.JOIN_LINK_TTL_HOURS, end > new Date() ? end : new Date());
+  const link = newJoinLink(c, v);
   await c.db.visit.update({ where: { id: v.id }, data: { joinTokenHash: link.joinTokenHash, joinExpiresAt: link.joinExpiresAt, joinRevokedAt: null } });
   await audit(c.db, actorOf(c), "visit.link.rotate", { record: { type: "Visit", id: v.id }, ip: c.ip });
   return { joinPath: `/join/${link.token}`, joinExpiresAt: link.joinExpiresAt };

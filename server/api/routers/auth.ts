@@ -1,12 +1,7 @@
-import { changePasswordInput, signInInput } from "../../../app/_shared/domain";
-import { changePassword, listSessions, revokeSession, SESSION_COOKIE, signIn, signOut } from "../../services/auth";
-import { authedProcedure, publicProcedure, router } from "../trpc";
 import { z } from "zod";
-import { id } from "../../../app/_shared/domain";
-
-const deps = (ctx: { db: import("../../db/client").Db; env: import("../../env").Env }) => ({
-  db: ctx.db, secret: ctx.env.SESSION_SECRET, sessionTtlHours: ctx.env.SESSION_TTL_HOURS,
-});
+import { changePasswordInput, id, signInInput } from "../../../app/_shared/domain";
+import { authDeps as deps, changePassword, listSessions, revokeSession, SESSION_COOKIE, signIn, signOut } from "../../services/auth";
+import { authedProcedure, publicProcedure, router } from "../trpc";
 
 export const authRouter = router({
   me: publicProcedure.query(({ ctx }) => ctx.user),

@@ -15,6 +15,12 @@ import { MEDIA_HELP } from "../../../../_lib/realtime/media";
 import type { CallAuth } from "../../../../_lib/realtime/call";
 import { describeError, useTRPC } from "../../../../_lib/trpc";
 
+/** Intrinsic size of a stream's video track (the skeleton overlay letterboxes like the <video>). */
+function videoSize(stream: MediaStream) {
+  const st = stream.getVideoTracks()[0]?.getSettings();
+  return { width: st?.width ?? 640, height: st?.height ?? 480 };
+}
+
 export function VisitRoom({ visitId }: { visitId: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -133,7 +139,7 @@ export function VisitRoom({ visitId }: { visitId: string }) {
           <div className="relative">
             <VideoTile stream={snap?.remoteStream ?? null} label={patient?.name ?? "Patient"} testId="remote-video" overlay={remoteOverlay} className="h-[72vh] w-full" />
             {status === "IN_PROGRESS" && snap?.remoteStream && (
-              <LiveSkeleton live={live} width={snap.remoteStream.getVideoTracks()[0]?.getSettings().width ?? 640} height={snap.remoteStream.getVideoTracks()[0]?.getSettings().height ?? 480} />
+              <LiveSkeleton live={live} {...videoSize(snap.remoteStream)} />
             )}
           </div>
           {patient && status === "IN_PROGRESS" && !patient.media.audio && (
