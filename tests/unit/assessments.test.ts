@@ -53,3 +53,17 @@ test("changes below 5 deg are within measurement error", () => {
   assert.deepEqual(compare(84, 80), { deltaDeg: 4, withinError: true });
   assert.deepEqual(compare(92, 80), { deltaDeg: 12, withinError: false });
 });
+
+test("live assessment messages between the browsers are validated on receipt", async () => {
+  const { controlMsg, liveMsg, stateMsg } = await import("../../app/_shared/assessments/live");
+  assert.equal(controlMsg.safeParse({ type: "start", trialId: "t1", protocolKey: "trunk-flexion" }).success, true);
+  assert.equal(controlMsg.safeParse({ type: "start", trialId: "t1", protocolKey: "moonwalk" }).success, false);
+  assert.equal(controlMsg.safeParse({ type: "explode", trialId: "t1" }).success, false);
+  assert.equal(controlMsg.safeParse({ type: "stop", trialId: "../x", extra: 1 }).success, false);
+  assert.equal(stateMsg.safeParse({ trialId: "t1", phase: "recording" }).success, true);
+  assert.equal(stateMsg.safeParse({ trialId: "t1", phase: "hacking" }).success, false);
+  assert.equal(stateMsg.safeParse({ trialId: "t1", phase: "framing", guidance: Array(50).fill("x") }).success, false);
+  assert.equal(liveMsg.safeParse({ trialId: null, capturedAt: 1, samples: "AAAA" }).success, true);
+  assert.equal(liveMsg.safeParse({ trialId: null, capturedAt: 1, samples: "not base64!" }).success, false);
+  assert.equal(liveMsg.safeParse({ trialId: null, capturedAt: 1, samples: "A".repeat(100_000) }).success, false);
+});
