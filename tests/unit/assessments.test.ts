@@ -31,6 +31,21 @@ test("repetitions are peaks with hysteresis; jitter around the threshold makes n
   assert.ok(reps[0]!.timeToPeakMs > 1000 && reps[0]!.timeToPeakMs < 2500);
 });
 
+test("one outlying frame is neither a repetition's peak nor the trial's best ROM", () => {
+  const clean = flexionSweep({ reps: 3, peakDeg: 80 });
+  const cleanBest = summarize(clean, protocolByKey("trunk-flexion")!).bestDeg!;
+  // the model locks onto the wrong limb for a frame at the bottom of the second rep: 80 -> 135 deg
+  const i = clean.reduce((k, x, j) => (j > clean.length / 3 && j < (2 * clean.length) / 3 && x.angles.trunkFlexion! > clean[k]!.angles.trunkFlexion! ? j : k), Math.floor(clean.length / 3));
+  const spiked = clean.map((x, j) => (j === i ? { ...x, angles: { ...x.angles, trunkFlexion: 135 } } : x));
+  const sum = summarize(spiked, protocolByKey("trunk-flexion")!);
+  assert.equal(sum.reps.length, 3);
+  assert.ok(Math.abs(sum.bestDeg! - cleanBest) < 1, `${sum.bestDeg} vs ${cleanBest}`);
+  assert.ok(sum.reps.every((r) => r.peakDeg < 81), JSON.stringify(sum.reps));
+  // a frame that dips to 0 mid-rep does not split it either
+  const dipped = clean.map((x, j) => (j === i ? { ...x, angles: { ...x.angles, trunkFlexion: 0 } } : x));
+  assert.equal(summarize(dipped, protocolByKey("trunk-flexion")!).reps.length, 3);
+});
+
 test("extension reps are found in the negative direction; gaps give no samples, not zeros", () => {
   const s: PoseSample[] = flexionSweep({ reps: 2, peakDeg: 25 }).map((x) => ({ ...x, angles: { ...x.angles, trunkFlexion: -x.angles.trunkFlexion! } }));
   s.splice(20, 20, ...s.slice(20, 40).map((x) => ({ ...x, angles: { ...x.angles, trunkFlexion: null } })));

@@ -38,12 +38,31 @@ export function seriesOf(samples: readonly PoseSample[], measure: MeasureKey): S
   };
 }
 
-/** Peaks with hysteresis: a rep starts when direction·value rises above threshold and ends below threshold − hysteresis. */
+/**
+ * A single wrong frame (the pose model briefly locking onto the wrong limb) must not become a repetition's peak:
+ * each value is replaced by the median of itself and its two neighbours; where a neighbour is missing, by the
+ * smaller excursion of the two that exist. A smooth movement keeps its peak (within a fraction of a degree at
+ * 10–30 Hz), an isolated spike is removed.
+ */
+export function despike(v: readonly (number | null)[], direction: 1 | -1): (number | null)[] {
+  return v.map((x, i) => {
+    if (x === null || x === undefined) return null;
+    const around = [v[i - 1], x, v[i + 1]].filter((y): y is number => y !== null && y !== undefined);
+    if (around.length === 3) return around.sort((a, b) => a - b)[1]!;
+    return around.length === 2 ? (direction * around[0]! < direction * around[1]! ? around[0]! : around[1]!) : x;
+  });
+}
+
+/**
+ * Peaks with hysteresis: a rep starts when direction·value rises above threshold and ends below threshold − hysteresis.
+ * Runs on the despiked series, so one outlying frame neither makes a peak nor splits a repetition.
+ */
 export function detectReps(series: Series, direction: 1 | -1, opts: { threshold: number; hysteresis: number; minRepMs: number }): Rep[] {
   const reps: Rep[] = [];
   let cur: { startMs: number; peakMs: number; peak: number } | null = null;
+  const values = despike(series.v, direction);
   for (let i = 0; i < series.t.length; i++) {
-    const raw = series.v[i];
+    const raw = values[i];
     if (raw === null || raw === undefined) continue;
     const x = direction * raw;
     const t = series.t[i]!;
@@ -99,7 +118,7 @@ export function summarize(samples: readonly PoseSample[], protocol: Protocol, op
   if (protocol.detection.kind === "peaks") {
     reps = detectReps(s, protocol.direction, protocol.detection);
     if (reps.length < protocol.reps) flags.push("FEW_REPS");
-    const peaks = reps.length ? reps.map((r) => r.peakDeg) : [Math.max(...valid.map((x) => protocol.direction * x.v))];
+    const peaks = reps.length ? reps.map((r) => r.peakDeg) : [Math.max(...despike(s.v, protocol.direction).filter((x) => x !== null).map((x) => protocol.direction * x))];
     best = Math.max(...peaks);
     mean = peaks.reduce((a, b) => a + b, 0) / peaks.length;
   } else {
