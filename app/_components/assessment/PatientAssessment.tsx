@@ -23,7 +23,13 @@ function toResult(e: unknown): SendResult {
   return "retry"; // network down, server restarting, 5xx
 }
 
-export function PatientAssessment({ call, stream, token }: { call: VisitCall; stream: MediaStream | null; token: string }) {
+export function PatientAssessment({ call, stream, token, onSelfView }: {
+  call: VisitCall;
+  stream: MediaStream | null;
+  token: string;
+  /** told whether this panel is showing the patient's own camera (the page then hides its corner picture) */
+  onSelfView?: (shown: boolean) => void;
+}) {
   const trpc = useTRPC();
   // The pose tracker reads frames from a self-view <video> shown during the assessment (the patient
   // needs to see their framing anyway; browsers throttle frames of hidden videos).
@@ -169,7 +175,10 @@ export function PatientAssessment({ call, stream, token }: { call: VisitCall; st
       const recording = ph === "recording";
       const sample = recording ? { ...s, t: Math.max(0, Math.round(s.t - t0.current)) } : s;
       if (recording) recorder.current?.add(sample);
-      call.relay(NS.live, { trialId: recording ? id : null, capturedAt: Math.round(performance.timeOrigin + s.t), samples: bytesToBase64(packSamples([sample])) });
+      const capturedAt = Math.round(performance.timeOrigin + s.t);
+      call.relay(NS.live, { trialId: recording ? id : null, capturedAt, samples: bytesToBase64(packSamples([sample])) });
+      // npm run bench:stream puts an array here to split the patient's delay into its parts
+      (window as { __pvPose?: unknown[][] }).__pvPose?.push([capturedAt, u.stats.latencyMs, u.raw.inferMs, u.raw.model]);
     },
   });
 
@@ -179,6 +188,12 @@ export function PatientAssessment({ call, stream, token }: { call: VisitCall; st
     if (phase === "framing" && trial) sendState({ phase: "framing", guidance: pose.result?.guidance.items.map((i) => i.message) ?? [] });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [guidanceKey, phase]);
+
+  const selfView = !!trial && phase !== "discarded";
+  useEffect(() => {
+    onSelfView?.(selfView);
+  }, [selfView, onSelfView]);
+  useEffect(() => () => onSelfView?.(false), [onSelfView]);
 
   if (!trial && phase !== "discarded") return null;
   const vw = video?.videoWidth || 640, vh = video?.videoHeight || 480;

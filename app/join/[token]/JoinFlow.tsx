@@ -42,6 +42,7 @@ type VisitInfo = { scheduledAt: Date; durationMin: number; status: string; thera
 function Visit({ token, visit, resume }: { token: string; visit: VisitInfo; resume: Saved | null }) {
   const [joined, setJoined] = useState<Saved | null>(resume);
   const [attempt, setAttempt] = useState(0);
+  const [assessing, setAssessing] = useState(false);
   const media = useLocalMedia(resume ? { cameraId: resume.cameraId, micId: resume.micId } : {});
   const auth = useMemo<CallAuth | null>(
     () => (joined && media.stream ? { role: "patient", token, name: joined.name, consent: true } : null),
@@ -116,11 +117,12 @@ function Visit({ token, visit, resume }: { token: string; visit: VisitInfo; resu
         <div className="relative flex-1">
           <VideoTile stream={snap.remoteStream} label={visit.therapistName} testId="remote-video" className="h-[70vh] w-full"
             overlay={!snap.remoteStream ? "Connecting video…" : therapist && !therapist.media.video ? "Your therapist's camera is off" : null} />
-          <VideoTile stream={media.stream} label="You" muted mirror testId="local-video" className="absolute bottom-3 right-3 aspect-video w-1/4 min-w-40 shadow-lg ring-2 ring-white" />
+          {/* During an assessment the patient's self-view (with the skeleton) is in the assessment panel: no second picture here. */}
+          {!assessing && <VideoTile stream={media.stream} label="You" muted mirror testId="local-video" className="absolute bottom-3 right-3 aspect-video w-1/4 min-w-40 shadow-lg ring-2 ring-white" />}
           {therapist && !therapist.media.audio && <p className="absolute left-3 top-3 rounded bg-black/60 px-2 py-1 text-xs text-white">Therapist muted</p>}
         </div>
       )}
-      {call && snap.phase !== "waiting" && <PatientAssessment call={call} stream={media.stream} token={token} />}
+      {call && snap.phase !== "waiting" && <PatientAssessment call={call} stream={media.stream} token={token} onSelfView={setAssessing} />}
       <MediaToggles media={snap.media} onChange={(m) => call?.setMedia(m)} />
     </main>
   );
