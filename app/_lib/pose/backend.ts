@@ -1,12 +1,12 @@
 // Where inference runs: a module Web Worker (preferred, keeps the page smooth) or the main thread (fallback when the
 // worker cannot start, e.g. a browser without module workers or OffscreenCanvas).
-import type { AssetPaths, FromWorker, ModelName, RawPose, ToWorker } from "./protocol";
+import type { AssetPaths, FrameImage, FromWorker, ModelName, RawPose, ToWorker } from "./protocol";
 
 export interface PoseBackend {
   readonly kind: "worker" | "main-thread";
   load(model: ModelName): Promise<{ model: ModelName; loadMs: number }>;
-  /** Takes ownership of the bitmap (closes/transfers it). At most one call in flight. */
-  detect(bitmap: ImageBitmap, id: number, t: number, luma: boolean): Promise<RawPose>;
+  /** Takes ownership of the image (closes/transfers it); a VideoFrame is scaled to `resize` first. At most one call in flight. */
+  detect(image: FrameImage, id: number, t: number, luma: boolean, resize?: ImageBitmapOptions): Promise<RawPose>;
   close(): void;
 }
 
@@ -71,8 +71,8 @@ export class WorkerBackend implements PoseBackend {
     throw new Error(m.type === "error" ? m.message : `unexpected ${m.type}`);
   }
 
-  async detect(bitmap: ImageBitmap, id: number, t: number, luma: boolean) {
-    const m = await this.request({ type: "frame", id, t, bitmap, luma }, [bitmap], 30_000);
+  async detect(image: FrameImage, id: number, t: number, luma: boolean, resize?: ImageBitmapOptions) {
+    const m = await this.request({ type: "frame", id, t, image, luma, ...(resize ? { resize } : {}) }, [image], 30_000);
     if (m.type === "result") return m.pose;
     throw new Error(m.type === "error" ? m.message : `unexpected ${m.type}`);
   }
@@ -107,24 +107,21 @@ export class MainThreadBackend implements PoseBackend {
     return { model, loadMs: l.loadMs };
   }
 
-  async detect(bitmap: ImageBitmap, id: number, t: number, luma: boolean): Promise<RawPose> {
-    try {
-      if (!this.mod || !this.current) throw new Error("no model loaded");
-      const r = this.mod.detect(this.current, bitmap, t);
-      let meanLuma: number | undefined;
-      if (luma) {
-        if (!this.lumaCtx) {
-          const c = document.createElement("canvas");
-          c.width = 16;
-          c.height = 12;
-          this.lumaCtx = c.getContext("2d", { willReadFrequently: true });
-        }
-        if (this.lumaCtx) meanLuma = this.mod.meanLuma(this.lumaCtx, bitmap);
-      }
-      return { id, t, width: bitmap.width, height: bitmap.height, ...r, meanLuma, model: this.current.model };
-    } finally {
-      bitmap.close();
+  async detect(image: FrameImage, id: number, t: number, luma: boolean, resize?: ImageBitmapOptions): Promise<RawPose> {
+    if (!this.mod || !this.current) {
+      image.close();
+      throw new Error("no model loaded");
     }
+    const lumaContext = () => {
+      if (!this.lumaCtx) {
+        const c = document.createElement("canvas");
+        c.width = 16;
+        c.height = 12;
+        this.lumaCtx = c.getContext("2d", { willReadFrequently: true });
+      }
+      return this.lumaCtx;
+    };
+    return this.mod.analyseFrame(this.current, { id, t, image, resize }, luma ? lumaContext : null);
   }
 
   close() {

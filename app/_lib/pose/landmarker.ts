@@ -3,7 +3,7 @@
 // public/models): no CDN, no eval (WASM compiles under CSP 'wasm-unsafe-eval').
 import { FilesetResolver, PoseLandmarker } from "@mediapipe/tasks-vision";
 import type { Landmark } from "@/app/_shared/pose/landmarks";
-import { type AssetPaths, type ModelName, modelUrl } from "./protocol";
+import { type AssetPaths, type FrameImage, type ModelName, modelUrl, type RawPose } from "./protocol";
 
 export interface LoadedLandmarker {
   model: ModelName;
@@ -34,11 +34,11 @@ export async function loadLandmarker(assets: AssetPaths, model: ModelName, esMod
 
 let lastTs = 0;
 /** Runs one frame. Timestamps passed to MediaPipe must strictly increase; this enforces it. */
-export function detect(l: LoadedLandmarker, frame: ImageBitmap | HTMLVideoElement | HTMLCanvasElement | OffscreenCanvas, t: number) {
+export function detect(l: LoadedLandmarker, frame: FrameImage | HTMLVideoElement | HTMLCanvasElement | OffscreenCanvas, t: number) {
   const ts = Math.max(lastTs + 1, Math.round(t));
   lastTs = ts;
   const t0 = performance.now();
-  const res = l.landmarker.detectForVideo(frame as ImageBitmap, ts);
+  const res = l.landmarker.detectForVideo(frame, ts);
   const inferMs = performance.now() - t0;
   const image = res.landmarks[0] ? (res.landmarks[0].map(copy) as Landmark[]) : null;
   const world = res.worldLandmarks[0] ? (res.worldLandmarks[0].map(copy) as Landmark[]) : null;
@@ -54,10 +54,35 @@ const copy = (l: { x: number; y: number; z: number; visibility?: number; presenc
 });
 
 /** Mean luma (0..255) of a frame, from a 16x12 thumbnail. */
-export function meanLuma(ctx: OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D, frame: CanvasImageSource): number {
+export function meanLuma(ctx: LumaContext, frame: CanvasImageSource): number {
   ctx.drawImage(frame, 0, 0, 16, 12);
   const d = ctx.getImageData(0, 0, 16, 12).data;
   let s = 0;
   for (let i = 0; i < d.length; i += 4) s += 0.299 * d[i]! + 0.587 * d[i + 1]! + 0.114 * d[i + 2]!;
   return s / (d.length / 4);
+}
+
+type LumaContext = OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
+
+/**
+ * Runs the model on one captured frame (scaling a VideoFrame down to `resize` first, here rather than on the page's
+ * main thread) and closes it. `lumaContext` is asked for a 16x12 canvas when the frame's brightness is wanted.
+ */
+export async function analyseFrame(
+  l: LoadedLandmarker,
+  frame: { id: number; t: number; image: FrameImage; resize?: ImageBitmapOptions },
+  lumaContext: (() => LumaContext | null) | null,
+): Promise<RawPose> {
+  const { image, resize } = frame;
+  let src: FrameImage = image;
+  try {
+    if (resize && typeof VideoFrame !== "undefined" && image instanceof VideoFrame) src = await createImageBitmap(image, resize);
+    const [width, height] = src instanceof ImageBitmap ? [src.width, src.height] : [src.displayWidth, src.displayHeight];
+    const r = detect(l, src, frame.t);
+    const ctx = lumaContext?.();
+    return { id: frame.id, t: frame.t, width, height, ...r, meanLuma: ctx ? meanLuma(ctx, src) : undefined, model: l.model };
+  } finally {
+    if (src !== image) src.close();
+    image.close();
+  }
 }

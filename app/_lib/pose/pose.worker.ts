@@ -6,7 +6,7 @@
 // `type: "module"` and loads its chunks with importScripts), while other bundlers (esbuild in our benchmark, webpack)
 // keep it a module worker. tasks-vision loads its WASM glue with importScripts() in a classic worker and with import()
 // in a module worker, which needs the ES-module build of the glue. So we detect which kind we are and pick the glue.
-import { detect, type LoadedLandmarker, loadLandmarker, meanLuma } from "./landmarker";
+import { analyseFrame, type LoadedLandmarker, loadLandmarker } from "./landmarker";
 import type { FromWorker, ModelName, ToWorker } from "./protocol";
 
 interface WorkerScope {
@@ -47,23 +47,15 @@ scope.addEventListener("message", async (e) => {
     return;
   }
   if (msg.type === "frame") {
-    const { bitmap, id, t } = msg;
     try {
-      if (!current) throw new Error("no model loaded");
-      const r = detect(current, bitmap, t);
-      let luma: number | undefined;
-      if (msg.luma) {
-        lumaCtx ??= new OffscreenCanvas(16, 12).getContext("2d", { willReadFrequently: true });
-        if (lumaCtx) luma = meanLuma(lumaCtx, bitmap);
+      if (!current) {
+        msg.image.close();
+        throw new Error("no model loaded");
       }
-      scope.postMessage({
-        type: "result",
-        pose: { id, t, width: bitmap.width, height: bitmap.height, ...r, meanLuma: luma, model: current.model },
-      });
+      const lumaContext = () => (lumaCtx ??= new OffscreenCanvas(16, 12).getContext("2d", { willReadFrequently: true }));
+      scope.postMessage({ type: "result", pose: await analyseFrame(current, msg, msg.luma ? lumaContext : null) });
     } catch (err) {
-      scope.postMessage({ type: "error", phase: "frame", id, message: String((err as Error)?.message ?? err) });
-    } finally {
-      bitmap.close();
+      scope.postMessage({ type: "error", phase: "frame", id: msg.id, message: String((err as Error)?.message ?? err) });
     }
     return;
   }

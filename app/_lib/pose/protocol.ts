@@ -3,6 +3,12 @@ import type { Landmark } from "@/app/_shared/pose/landmarks";
 
 export type ModelName = "lite" | "full";
 
+/**
+ * A captured camera frame on its way to the model: a VideoFrame (taken from the <video> without copying its pixels,
+ * so the main thread does no conversion work) or, where VideoFrame is missing, an ImageBitmap already scaled down.
+ */
+export type FrameImage = ImageBitmap | VideoFrame;
+
 export interface AssetPaths {
   /** folder holding vision_wasm_*_internal.{js,wasm}; served by the app itself (public/mediapipe) */
   wasmBase: string;
@@ -29,7 +35,7 @@ export interface RawPose {
 
 export type ToWorker =
   | { type: "load"; assets: AssetPaths; model: ModelName }
-  | { type: "frame"; id: number; t: number; bitmap: ImageBitmap; luma: boolean }
+  | { type: "frame"; id: number; t: number; image: FrameImage; resize?: ImageBitmapOptions; luma: boolean }
   | { type: "close" };
 
 export type FromWorker =

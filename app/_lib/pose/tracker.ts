@@ -9,7 +9,7 @@ import { type CalibrationOutcome, NeutralCalibrator } from "@/app/_shared/pose/c
 import type { PoseFrame } from "@/app/_shared/pose/landmarks";
 import { PoseProcessor, type PoseResult, type ProcessorOptions } from "@/app/_shared/pose/processor";
 import { MainThreadBackend, type PoseBackend, WorkerBackend, type WorkerFactory } from "./backend";
-import { type AssetPaths, DEFAULT_ASSETS, type ModelName, type RawPose } from "./protocol";
+import { type AssetPaths, DEFAULT_ASSETS, type FrameImage, type ModelName, type RawPose } from "./protocol";
 
 export type ModelChoice = "auto" | ModelName;
 
@@ -28,8 +28,20 @@ export interface TrackerOptions {
   schedule: "video" | "continuous";
   /** measure frame brightness every Nth frame (0 = never) for the light guidance */
   lumaEvery: number;
-  /** called with each captured bitmap before it is sent; its return value comes back with the result (benchmarks) */
-  onCapture?: (bitmap: ImageBitmap) => unknown;
+  /**
+   * Longest side (px) of the bitmap handed to the model: larger frames are scaled down while they are captured
+   * (0 = as captured). The landmark model only ever sees a 256x256 crop of the person, so a camera frame far bigger
+   * than that costs copy and conversion time without adding precision; see `npm run bench:accuracy`.
+   */
+  inputMaxSide: number;
+  /**
+   * How a frame leaves the page: "video-frame" wraps the video's current frame in a VideoFrame (no pixel copy on the
+   * main thread; the worker scales it), "bitmap" copies and scales it with createImageBitmap on the main thread (which
+   * showed up as most of the patient page's main-thread time during a call). "auto": VideoFrame where it exists.
+   */
+  capture: "auto" | "video-frame" | "bitmap";
+  /** called with each captured frame before it is sent; its return value comes back with the result (benchmarks) */
+  onCapture?: (image: FrameImage) => unknown;
 }
 
 export const DEFAULT_TRACKER: TrackerOptions = {
@@ -41,6 +53,8 @@ export const DEFAULT_TRACKER: TrackerOptions = {
   warmupFrames: 12,
   schedule: "video",
   lumaEvery: 15,
+  inputMaxSide: 384,
+  capture: "auto",
 };
 
 export interface TrackerStats {
@@ -84,6 +98,14 @@ const pct = (a: number[], p: number) => {
   const s = [...a].sort((x, y) => x - y);
   return s.length ? s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]! : NaN;
 };
+
+/** createImageBitmap options that scale a w x h frame down to at most `maxSide` on its longest side. */
+export function captureSize(w: number, h: number, maxSide: number): ImageBitmapOptions | undefined {
+  const side = Math.max(w, h);
+  if (!maxSide || side <= maxSide) return undefined;
+  const k = maxSide / side;
+  return { resizeWidth: Math.round(w * k), resizeHeight: Math.round(h * k), resizeQuality: "medium" };
+}
 
 export class PoseTracker {
   readonly options: TrackerOptions;
@@ -284,10 +306,12 @@ export class PoseTracker {
     const id = this.nextId++;
     const t = performance.now();
     try {
-      const bitmap = await createImageBitmap(v);
-      const tag = this.options.onCapture?.(bitmap);
+      const size = captureSize(v.videoWidth, v.videoHeight, this.options.inputMaxSide);
+      const asFrame = this.options.capture === "video-frame" || (this.options.capture === "auto" && typeof VideoFrame === "function");
+      const image: FrameImage = asFrame ? new VideoFrame(v) : await createImageBitmap(v, size);
+      const tag = this.options.onCapture?.(image);
       const luma = this.options.lumaEvery > 0 && id % this.options.lumaEvery === 1;
-      const raw = await backend.detect(bitmap, id, t, luma);
+      const raw = await backend.detect(image, id, t, luma, asFrame ? size : undefined);
       if (!this.running || backend !== this.backend) return;
       this.handle(raw, t, tag);
     } catch (err) {

@@ -171,6 +171,9 @@ export interface RunSpec {
   seconds: number;
   backend?: "worker" | "main-thread" | "auto";
   autoFullMaxMs?: number;
+  /** the tracker's inputMaxSide (default: the app's) */
+  inputMaxSide?: number;
+  capture?: "video-frame" | "bitmap";
 }
 
 /** Plays `clip` as the camera and runs the pipeline once per spec (same browser). */

@@ -45,6 +45,8 @@ declare global {
         backend?: "worker" | "main-thread" | "auto";
         autoFullMaxMs?: number;
         workerType?: "classic" | "module";
+        inputMaxSide?: number;
+        capture?: "video-frame" | "bitmap";
       }): Promise<BenchRun>;
     };
   }
@@ -55,8 +57,9 @@ const codeCanvas = new OffscreenCanvas(96, 12);
 const codeCtx = codeCanvas.getContext("2d", { willReadFrequently: true })!;
 
 /** Frame-index code: 8 squares of 12x12 px at x = 540 + 12b, y = 464..475, MSB first, white = 1. */
-function decodeIndex(bitmap: ImageBitmap): number {
-  const sx = bitmap.width / 640, sy = bitmap.height / 480;
+function decodeIndex(bitmap: ImageBitmap | VideoFrame): number {
+  const [w, h] = bitmap instanceof ImageBitmap ? [bitmap.width, bitmap.height] : [bitmap.displayWidth, bitmap.displayHeight];
+  const sx = w / 640, sy = h / 480;
   codeCtx.drawImage(bitmap, 540 * sx, 464 * sy, 96 * sx, 12 * sy, 0, 0, 96, 12);
   const d = codeCtx.getImageData(0, 0, 96, 12).data;
   let idx = 0;
@@ -82,7 +85,7 @@ async function setup() {
 
 window.poseBench = {
   ready: setup(),
-  async run({ model, seconds, backend = "worker", autoFullMaxMs, workerType = "classic" }) {
+  async run({ model, seconds, backend = "worker", autoFullMaxMs, workerType = "classic", inputMaxSide, capture }) {
     await window.poseBench.ready;
     const records: BenchRecord[] = [];
     const opts: Partial<TrackerOptions> = {
@@ -96,6 +99,8 @@ window.poseBench = {
       processor: { guidance: {} },
     };
     if (autoFullMaxMs !== undefined) opts.autoFullMaxMs = autoFullMaxMs;
+    if (inputMaxSide !== undefined) opts.inputMaxSide = inputMaxSide;
+    if (capture !== undefined) opts.capture = capture;
     const tracker = new PoseTracker(opts);
     tracker.subscribe(({ result, raw, stats, tag }) => {
       const r: Record<string, number | null> = {}, a: Record<string, number | null> = {}, c: Record<string, number> = {};
