@@ -40,6 +40,9 @@ for (const { clip, seconds } of CLIPS) {
     specs.push({ model: "auto", seconds: 6 });
     specs.push({ model: "lite", seconds: 6, workerType: "module" });
     specs.push({ model: "lite", seconds: 6, backend: "main-thread" });
+    // how frames reach the worker: the camera track read in the worker (default) vs the page sending each frame
+    specs.push({ model: "lite", seconds: 6, capture: "video-frame" });
+    specs.push({ model: "lite", seconds: 6, capture: "bitmap" });
   }
   const runs = await runClip(clip, specs, (s) => console.log(s));
   const truth = loadTruth(clip);
@@ -49,10 +52,11 @@ for (const { clip, seconds } of CLIPS) {
     const spec = specs[i]!;
     const label = spec.model === "auto" ? "auto (warm-up, then switch)" : spec.model;
     const sp = speed(run);
-    const backend = run.backend === "worker" ? `${run.workerType} worker` : (run.backend ?? "?");
+    const capture = (run.stats as { capture?: string } | null)?.capture;
+    const backend = (run.backend === "worker" ? `${run.workerType} worker` : (run.backend ?? "?")) + (capture ? `, frames: ${capture}` : "");
     speeds.push({ clip, model: label, backend, ...sp });
     if (spec.model === "auto") extra.push(`auto model choice: ${run.modelReason}`);
-    if (spec.backend === "main-thread" || spec.model === "auto" || spec.workerType === "module") return; // speed comparison only
+    if (spec.backend === "main-thread" || spec.model === "auto" || spec.workerType === "module" || spec.capture) return; // speed comparison only
     rows.push(...evaluate(clip, truth, run, spec.model));
     if (clip === "synthetic_sagittal_flexion" && spec.model === "lite") lagMs = smoothingLagMs(run, "trunkFlexion");
     if (clip === "synthetic_sagittal_flexion" || clip === "synthetic_frontal_lateral") {

@@ -16,6 +16,7 @@ test("pose pipeline: trunk flexion MAE on the side-on clip stays within 5 degree
   const [run] = await runClip(CLIP, [{ model: "lite", seconds: 11 }]);
   expect(run, "pipeline ran").toBeTruthy();
   expect(run!.backend, "inference runs in the Web Worker").toBe("worker");
+  expect((run!.stats as { capture: string }).capture, "the worker reads the camera track itself").toBe("stream");
   const rows = evaluate(CLIP, loadTruth(CLIP), run!, "lite");
   const tf = rows.find((r) => r.measure === "trunk flexion")!;
   const sp = speed(run!);

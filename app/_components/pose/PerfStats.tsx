@@ -13,6 +13,7 @@ export function PerfStats({ stats, className = "" }: { stats: TrackerStats | nul
     ["Capture → angles", `${f0(stats.latencyMs)} ms + smoothing ~${f0(oneEuroLagMs(45))}–${f0(oneEuroLagMs(0))} ms`],
     ["Model", `${stats.model ?? "–"}${stats.modelReason ? ` · ${stats.modelReason}` : ""}`],
     ["Runs in", stats.backend === "worker" ? "Web Worker" : stats.backend === "main-thread" ? "main thread (fallback)" : "–"],
+    ["Frames from", stats.capture === "stream" ? "camera track (in the worker)" : stats.capture === "video-frame" ? "video, per frame (VideoFrame)" : stats.capture === "bitmap" ? "video, per frame (copied)" : "–"],
     ["Dropped frames", `${stats.dropped} (never queued)`],
   ];
   return (

@@ -25,9 +25,11 @@ export class WorkerBackend implements PoseBackend {
   constructor(private assets: AssetPaths, factory: WorkerFactory = defaultWorkerFactory) {
     this.worker = factory();
     this.worker.onmessage = (e: MessageEvent<FromWorker>) => {
+      const m = e.data;
+      if (this.streaming && ((m.type === "result" && m.streamed) || (m.type === "error" && m.phase === "frame"))) return this.streaming(m);
       const w = this.waiting;
       this.waiting = null;
-      w?.resolve(e.data);
+      w?.resolve(m);
     };
     this.worker.onerror = (e) => this.fail(new Error(`pose worker error: ${e.message || "failed to start"}`));
     this.worker.onmessageerror = () => this.fail(new Error("pose worker message error"));
@@ -36,6 +38,11 @@ export class WorkerBackend implements PoseBackend {
   /** True once the worker died or stopped answering; it must be replaced. */
   get failed(): boolean {
     return this.dead !== null && this.dead !== undefined;
+  }
+
+  /** Gives up on a worker that stopped answering (it is then `failed` and must be replaced). */
+  abandon(err: Error) {
+    this.fail(err);
   }
 
   private fail(err: Error) {
@@ -77,7 +84,28 @@ export class WorkerBackend implements PoseBackend {
     throw new Error(m.type === "error" ? m.message : `unexpected ${m.type}`);
   }
 
+  private streaming: ((m: FromWorker) => void) | null = null;
+
+  /**
+   * Stream mode: hands the camera's frames to the worker, which analyses the newest one whenever it is free and
+   * posts each result to `onMessage` (no request/answer round trip through the page).
+   */
+  startStream(frames: ReadableStream<VideoFrame>, opts: { maxSide: number; lumaEvery: number; frameRate: number }, onMessage: (m: FromWorker) => void) {
+    this.streaming = onMessage;
+    this.worker.postMessage({ type: "stream", frames, ...opts } satisfies ToWorker, [frames as unknown as Transferable]);
+  }
+
+  stopStream() {
+    this.streaming = null;
+    try {
+      this.worker.postMessage({ type: "stop-stream" } satisfies ToWorker);
+    } catch {
+      /* already gone */
+    }
+  }
+
   close() {
+    this.streaming = null;
     try {
       this.worker.postMessage({ type: "close" } satisfies ToWorker);
     } catch {

@@ -76,11 +76,15 @@ export async function analyseFrame(
   const { image, resize } = frame;
   let src: FrameImage = image;
   try {
-    if (resize && typeof VideoFrame !== "undefined" && image instanceof VideoFrame) src = await createImageBitmap(image, resize);
+    const t0 = performance.now();
+    // A VideoFrame always goes through createImageBitmap: handed to MediaPipe as it is, a frame scaled by the capture
+    // pipeline came out stretched and mirrored (its coded size differs from its visible size).
+    if (typeof VideoFrame !== "undefined" && image instanceof VideoFrame) src = await createImageBitmap(image, resize);
+    const prepMs = performance.now() - t0;
     const [width, height] = src instanceof ImageBitmap ? [src.width, src.height] : [src.displayWidth, src.displayHeight];
     const r = detect(l, src, frame.t);
     const ctx = lumaContext?.();
-    return { id: frame.id, t: frame.t, width, height, ...r, meanLuma: ctx ? meanLuma(ctx, src) : undefined, model: l.model };
+    return { id: frame.id, t: frame.t, width, height, ...r, prepMs, meanLuma: ctx ? meanLuma(ctx, src) : undefined, model: l.model };
   } finally {
     if (src !== image) src.close();
     image.close();

@@ -7,7 +7,7 @@
 // keep it a module worker. tasks-vision loads its WASM glue with importScripts() in a classic worker and with import()
 // in a module worker, which needs the ES-module build of the glue. So we detect which kind we are and pick the glue.
 import { analyseFrame, type LoadedLandmarker, loadLandmarker } from "./landmarker";
-import type { FromWorker, ModelName, ToWorker } from "./protocol";
+import { captureSize, type FromWorker, type ModelName, type ToWorker } from "./protocol";
 
 interface WorkerScope {
   postMessage(message: FromWorker): void;
@@ -29,6 +29,7 @@ const isModuleWorker = (() => {
 const loaded = new Map<ModelName, LoadedLandmarker>();
 let current: LoadedLandmarker | null = null;
 let lumaCtx: OffscreenCanvasRenderingContext2D | null = null;
+const lumaContext = () => (lumaCtx ??= new OffscreenCanvas(16, 12).getContext("2d", { willReadFrequently: true }));
 
 scope.addEventListener("message", async (e) => {
   const msg = e.data;
@@ -52,16 +53,74 @@ scope.addEventListener("message", async (e) => {
         msg.image.close();
         throw new Error("no model loaded");
       }
-      const lumaContext = () => (lumaCtx ??= new OffscreenCanvas(16, 12).getContext("2d", { willReadFrequently: true }));
       scope.postMessage({ type: "result", pose: await analyseFrame(current, msg, msg.luma ? lumaContext : null) });
     } catch (err) {
       scope.postMessage({ type: "error", phase: "frame", id: msg.id, message: String((err as Error)?.message ?? err) });
     }
     return;
   }
+  if (msg.type === "stream") {
+    void readStream(msg);
+    return;
+  }
+  if (msg.type === "stop-stream") {
+    void reader?.cancel().catch(() => {});
+    reader = null;
+    return;
+  }
   if (msg.type === "close") {
+    void reader?.cancel().catch(() => {});
     for (const l of loaded.values()) l.landmarker.close();
     loaded.clear();
     scope.close();
   }
 });
+
+/**
+ * Stream mode: the worker pulls camera frames itself, so the page's main thread is not in the loop. The processor
+ * keeps at most one frame waiting (maxBufferSize 1, older ones are dropped), so every read returns the newest frame
+ * and a frame never waits behind another: the delay stays at one inference, as in the page-driven mode.
+ */
+let reader: ReadableStreamDefaultReader<VideoFrame> | null = null;
+
+/** Benchmarks read a code drawn into each test-clip frame here, to match results with the clip's ground truth. */
+let tagger: ((frame: VideoFrame) => unknown) | null = null;
+export function setFrameTagger(fn: ((frame: VideoFrame) => unknown) | null): void {
+  tagger = fn;
+}
+async function readStream(msg: Extract<ToWorker, { type: "stream" }>) {
+  void reader?.cancel().catch(() => {});
+  const r = (reader = msg.frames.getReader());
+  let id = 0;
+  let lastTs: number | null = null;
+  while (reader === r) {
+    let frame: VideoFrame | undefined;
+    try {
+      const next = await r.read();
+      if (next.done) break;
+      frame = next.value;
+    } catch {
+      break;
+    }
+    const t = performance.now(); // MediaPipe's timestamps must stay small (it counts µs in 32 bits somewhere)
+    // frames the processor dropped while we were busy, from the gap between capture timestamps (µs) and the frame rate
+    let dropped = 0;
+    if (lastTs !== null && msg.frameRate > 0) dropped = Math.max(0, Math.round(((frame.timestamp - lastTs) * msg.frameRate) / 1e6) - 1);
+    lastTs = frame.timestamp;
+    if (!current || reader !== r) {
+      frame.close();
+      continue;
+    }
+    id++;
+    try {
+      const resize = captureSize(frame.displayWidth, frame.displayHeight, msg.maxSide);
+      const luma = msg.lumaEvery > 0 && id % msg.lumaEvery === 1;
+      const tag = tagger?.(frame);
+      const pose = await analyseFrame(current, { id, t, image: frame, ...(resize ? { resize } : {}) }, luma ? lumaContext : null);
+      // wall-clock time for the page, whose performance clock starts elsewhere
+      if (reader === r) scope.postMessage({ type: "result", pose: { ...pose, t: performance.timeOrigin + t }, streamed: { dropped, tag } });
+    } catch (err) {
+      scope.postMessage({ type: "error", phase: "frame", id, message: String((err as Error)?.message ?? err) });
+    }
+  }
+}

@@ -29,6 +29,8 @@ export interface RawPose {
   world: Landmark[] | null;
   /** time spent in detectForVideo, ms */
   inferMs: number;
+  /** time spent scaling the frame before it (in the worker), ms */
+  prepMs?: number;
   meanLuma?: number;
   model: ModelName;
 }
@@ -36,9 +38,21 @@ export interface RawPose {
 export type ToWorker =
   | { type: "load"; assets: AssetPaths; model: ModelName }
   | { type: "frame"; id: number; t: number; image: FrameImage; resize?: ImageBitmapOptions; luma: boolean }
+  /** the worker reads the camera itself (a MediaStreamTrackProcessor's frames), always the newest frame */
+  | { type: "stream"; frames: ReadableStream<VideoFrame>; maxSide: number; lumaEvery: number; frameRate: number }
+  | { type: "stop-stream" }
   | { type: "close" };
 
 export type FromWorker =
   | { type: "loaded"; model: ModelName; loadMs: number }
-  | { type: "result"; pose: RawPose }
+  /** in stream mode, `pose.t` is wall-clock ms (the page and the worker have different performance time origins) */
+  | { type: "result"; pose: RawPose; streamed?: { dropped: number; tag?: unknown } }
   | { type: "error"; message: string; id?: number; phase: "load" | "frame" };
+
+/** createImageBitmap options that scale a w x h frame down to at most `maxSide` on its longest side. */
+export function captureSize(w: number, h: number, maxSide: number): ImageBitmapOptions | undefined {
+  const side = Math.max(w, h);
+  if (!maxSide || side <= maxSide) return undefined;
+  const k = maxSide / side;
+  return { resizeWidth: Math.round(w * k), resizeHeight: Math.round(h * k), resizeQuality: "medium" };
+}

@@ -1,15 +1,18 @@
-// PoseTracker: the browser pose pipeline. Grabs frames from a <video>, runs MediaPipe PoseLandmarker in a Web Worker
-// (or on the main thread as a fallback) and turns the landmarks into clinical angles with PoseProcessor.
+// PoseTracker: the browser pose pipeline. Runs MediaPipe PoseLandmarker in a Web Worker (or on the main thread as a
+// fallback) on the frames of a <video>'s camera and turns the landmarks into clinical angles with PoseProcessor.
 //
-// Latency is bounded by design: at most ONE frame is in flight. A video frame that arrives while the worker is busy
-// is dropped (counted in stats.dropped); when the worker becomes free it immediately takes the CURRENT video frame,
-// i.e. always the latest one. Nothing is ever queued, so on a slow machine the analysed frame rate drops but the delay
-// between capture and result stays at one inference time.
+// Latency is bounded by design: at most ONE frame is in flight and nothing is ever queued. In stream mode (the default
+// where the browser has MediaStreamTrackProcessor) the worker reads the camera track itself and always takes the newest
+// frame when it becomes free (the processor keeps one frame; older ones are dropped). Otherwise the page hands the
+// worker the video's current frame on each presented frame, dropping frames that arrive while the worker is busy and
+// taking the latest one as soon as it is free. Either way a slow machine gets a lower analysed frame rate, not a
+// growing delay: capture to result stays at one inference time.
 import { type CalibrationOutcome, NeutralCalibrator } from "@/app/_shared/pose/calibration";
 import type { PoseFrame } from "@/app/_shared/pose/landmarks";
 import { PoseProcessor, type PoseResult, type ProcessorOptions } from "@/app/_shared/pose/processor";
 import { MainThreadBackend, type PoseBackend, WorkerBackend, type WorkerFactory } from "./backend";
-import { type AssetPaths, DEFAULT_ASSETS, type FrameImage, type ModelName, type RawPose } from "./protocol";
+import type { FromWorker } from "./protocol";
+import { type AssetPaths, captureSize, DEFAULT_ASSETS, type FrameImage, type ModelName, type RawPose } from "./protocol";
 
 export type ModelChoice = "auto" | ModelName;
 
@@ -35,12 +38,19 @@ export interface TrackerOptions {
    */
   inputMaxSide: number;
   /**
-   * How a frame leaves the page: "video-frame" wraps the video's current frame in a VideoFrame (no pixel copy on the
-   * main thread; the worker scales it), "bitmap" copies and scales it with createImageBitmap on the main thread (which
-   * showed up as most of the patient page's main-thread time during a call). "auto": VideoFrame where it exists.
+   * How frames reach the model:
+   * - "stream": the worker reads the camera track itself (MediaStreamTrackProcessor): the page's main thread is out
+   *   of the loop and a frame is taken when it is captured, not when the <video> presents it;
+   * - "video-frame": on each presented frame the page wraps it in a VideoFrame (no pixel copy) for the worker;
+   * - "bitmap": the page copies and scales it with createImageBitmap (the fallback; on a busy 2-core laptop this
+   *   was most of the patient page's main-thread time during a call).
+   * "auto" picks the first the browser supports ("stream" needs a worker and a MediaStream on the video).
    */
-  capture: "auto" | "video-frame" | "bitmap";
-  /** called with each captured frame before it is sent; its return value comes back with the result (benchmarks) */
+  capture: "auto" | "stream" | "video-frame" | "bitmap";
+  /**
+   * called with each frame the page captures before it is sent; its return value comes back with the result
+   * (benchmarks; in stream mode the worker's frame tagger does this, see pose.worker.ts)
+   */
   onCapture?: (image: FrameImage) => unknown;
 }
 
@@ -62,6 +72,8 @@ export interface TrackerStats {
   backend: PoseBackend["kind"] | null;
   /** why the worker was not used, when it was not */
   fallbackReason: string | null;
+  /** how frames reach the model now (see TrackerOptions.capture) */
+  capture: "stream" | "video-frame" | "bitmap" | null;
   model: ModelName | null;
   /** how the model was chosen */
   modelReason: string;
@@ -89,6 +101,10 @@ export interface TrackerUpdate {
 
 type Listener = (u: TrackerUpdate) => void;
 
+/** MediaStreamTrackProcessor: in the spec only in workers; Chromium also has it on the page (lib.dom lacks it). */
+type TrackProcessor = new (init: { track: MediaStreamTrack; maxBufferSize?: number }) => { readable: ReadableStream<VideoFrame> };
+const trackProcessor = (): TrackProcessor | undefined => (globalThis as { MediaStreamTrackProcessor?: TrackProcessor }).MediaStreamTrackProcessor;
+
 
 const median = (a: number[]) => {
   const s = [...a].sort((x, y) => x - y);
@@ -98,14 +114,6 @@ const pct = (a: number[], p: number) => {
   const s = [...a].sort((x, y) => x - y);
   return s.length ? s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]! : NaN;
 };
-
-/** createImageBitmap options that scale a w x h frame down to at most `maxSide` on its longest side. */
-export function captureSize(w: number, h: number, maxSide: number): ImageBitmapOptions | undefined {
-  const side = Math.max(w, h);
-  if (!maxSide || side <= maxSide) return undefined;
-  const k = maxSide / side;
-  return { resizeWidth: Math.round(w * k), resizeHeight: Math.round(h * k), resizeQuality: "medium" };
-}
 
 export class PoseTracker {
   readonly options: TrackerOptions;
@@ -128,6 +136,7 @@ export class PoseTracker {
     state: "idle",
     backend: null,
     fallbackReason: null,
+    capture: null,
     model: null,
     modelReason: "",
     analysedFps: 0,
@@ -183,7 +192,106 @@ export class PoseTracker {
       throw err;
     }
     this.running = true;
-    this.scheduleNext();
+    if (!this.startStreaming()) this.scheduleNext();
+  }
+
+  private pageCapture(): "video-frame" | "bitmap" {
+    return this.options.capture !== "bitmap" && typeof VideoFrame === "function" ? "video-frame" : "bitmap";
+  }
+
+  private scaleInCapture = true;
+  private stream: { source: MediaStreamTrack; track: MediaStreamTrack; backend: WorkerBackend; lastResultAt: number; watchdog: ReturnType<typeof setInterval> } | null = null;
+
+  /** The camera track behind the video, when the worker can read it directly (stream mode). */
+  private streamSource(): MediaStreamTrack | null {
+    const o = this.options;
+    if ((o.capture !== "auto" && o.capture !== "stream") || !(this.backend instanceof WorkerBackend)) return null;
+    const src = this.video?.srcObject;
+    if (!trackProcessor() || typeof MediaStream === "undefined" || !(src instanceof MediaStream)) return null;
+    const track = src.getVideoTracks()[0];
+    return track && track.readyState === "live" ? track : null;
+  }
+
+  private startStreaming(): boolean {
+    const source = this.streamSource();
+    const backend = this.backend;
+    if (!source || !(backend instanceof WorkerBackend) || !this.running) return false;
+    const track = source.clone();
+    try {
+      const Processor = trackProcessor()!;
+      const frames = new Processor({ track, maxBufferSize: 1 }).readable;
+      backend.startStream(frames, { maxSide: this.options.inputMaxSide, lumaEvery: this.options.lumaEvery, frameRate: source.getSettings().frameRate ?? 0 }, (m) => this.onStreamed(backend, m));
+    } catch (err) {
+      // e.g. a browser that cannot transfer a ReadableStream to a worker: the page-driven mode works everywhere
+      track.stop();
+      console.warn("[pose] camera stream to the worker unavailable, sending frames from the page:", err);
+      this.options.capture = typeof VideoFrame === "function" ? "video-frame" : "bitmap";
+      this.stats.capture = this.options.capture;
+      return false;
+    }
+    const s = { source, track, backend, lastResultAt: performance.now(), watchdog: setInterval(() => this.checkStream(), 1000) };
+    this.stream = s;
+    this.stats.capture = "stream";
+    // Let the browser's capture pipeline scale this copy of the track down to the model's input size (the call keeps
+    // the full-size original): the worker then gets small frames and has nothing to scale. Where the browser cannot,
+    // the worker scales each frame itself.
+    const v = this.video!;
+    const size = this.scaleInCapture && v.videoWidth ? captureSize(v.videoWidth, v.videoHeight, this.options.inputMaxSide) : undefined;
+    if (size)
+      void track
+        .applyConstraints({ width: size.resizeWidth!, height: size.resizeHeight!, aspectRatio: v.videoWidth / v.videoHeight, resizeMode: "crop-and-scale" } as MediaTrackConstraints)
+        .catch(() => {});
+    return true;
+  }
+
+  private stopStreaming() {
+    const s = this.stream;
+    if (!s) return;
+    this.stream = null;
+    clearInterval(s.watchdog);
+    s.backend.stopStream();
+    s.track.stop();
+  }
+
+  /** Follows a camera switch (a new track on the video) and replaces a worker that stopped answering. */
+  private checkStream() {
+    const s = this.stream;
+    if (!s || !this.running) return;
+    const cur = this.video?.srcObject instanceof MediaStream ? this.video.srcObject.getVideoTracks()[0] : undefined;
+    if (cur && cur !== s.source && cur.readyState === "live") {
+      this.stopStreaming();
+      if (!this.startStreaming()) this.scheduleNext();
+    } else if (s.source.readyState === "live" && s.source.enabled && performance.now() - s.lastResultAt > 20_000 && this.backend === s.backend && !this.switching) {
+      this.stopStreaming();
+      s.backend.abandon(new Error("pose worker stopped answering"));
+      void this.replaceDeadWorker(s.backend).then(() => this.running && !this.startStreaming() && this.scheduleNext());
+    }
+  }
+
+  private onStreamed(backend: WorkerBackend, m: FromWorker) {
+    if (!this.running || backend !== this.backend || !this.stream) return;
+    this.stream.lastResultAt = performance.now();
+    if (m.type === "error") {
+      this.stats.error = m.message;
+      return;
+    }
+    if (m.type !== "result") return;
+    // Landmarks are relative to the analysed frame: if the browser cropped the scaled copy of the track, they would
+    // not fit the video. Then the worker gets full frames and scales them itself.
+    const v = this.video;
+    if (v?.videoWidth && Math.abs(m.pose.width / m.pose.height / (v.videoWidth / v.videoHeight) - 1) > 0.02) {
+      if (this.scaleInCapture) {
+        console.warn(`[pose] the camera copy came ${m.pose.width}x${m.pose.height} for a ${v.videoWidth}x${v.videoHeight} video; scaling in the worker instead`);
+        this.scaleInCapture = false;
+        this.stopStreaming();
+        if (!this.startStreaming()) this.scheduleNext();
+      }
+      return;
+    }
+    this.stats.dropped += m.streamed?.dropped ?? 0;
+    // the worker stamps frames in wall-clock time: back to this page's clock
+    const t = m.pose.t - performance.timeOrigin;
+    this.handle({ ...m.pose, t }, t, m.streamed?.tag);
   }
 
   private workerLosses = 0;
@@ -270,6 +378,7 @@ export class PoseTracker {
 
   stop(): void {
     this.running = false;
+    this.stopStreaming();
     if (this.video && this.frameHandle && "cancelVideoFrameCallback" in this.video) this.video.cancelVideoFrameCallback(this.frameHandle);
     this.frameHandle = 0;
     this.backend?.close();
@@ -307,7 +416,8 @@ export class PoseTracker {
     const t = performance.now();
     try {
       const size = captureSize(v.videoWidth, v.videoHeight, this.options.inputMaxSide);
-      const asFrame = this.options.capture === "video-frame" || (this.options.capture === "auto" && typeof VideoFrame === "function");
+      const asFrame = this.pageCapture() === "video-frame";
+      this.stats.capture = this.pageCapture();
       const image: FrameImage = asFrame ? new VideoFrame(v) : await createImageBitmap(v, size);
       const tag = this.options.onCapture?.(image);
       const luma = this.options.lumaEvery > 0 && id % this.options.lumaEvery === 1;

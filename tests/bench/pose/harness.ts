@@ -66,7 +66,7 @@ export async function bundle(): Promise<string> {
   const outdir = path.join(TMP, "bundle");
   await esbuild.build({
     absWorkingDir: REPO,
-    entryPoints: { page: "tests/bench/pose/page.ts", "pose.worker": "app/_lib/pose/pose.worker.ts" },
+    entryPoints: { page: "tests/bench/pose/page.ts", "pose.worker": "tests/bench/pose/worker.ts" },
     outdir,
     bundle: true,
     format: "esm",
@@ -79,7 +79,7 @@ export async function bundle(): Promise<string> {
   // The same worker as a CLASSIC script: this is how Next's Turbopack starts it in the app (see pose.worker.ts).
   await esbuild.build({
     absWorkingDir: REPO,
-    entryPoints: { "pose.worker.classic": "app/_lib/pose/pose.worker.ts" },
+    entryPoints: { "pose.worker.classic": "tests/bench/pose/worker.ts" },
     outdir,
     bundle: true,
     format: "iife",
@@ -173,7 +173,7 @@ export interface RunSpec {
   autoFullMaxMs?: number;
   /** the tracker's inputMaxSide (default: the app's) */
   inputMaxSide?: number;
-  capture?: "video-frame" | "bitmap";
+  capture?: "stream" | "video-frame" | "bitmap";
 }
 
 /** Plays `clip` as the camera and runs the pipeline once per spec (same browser). */

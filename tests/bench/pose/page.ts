@@ -3,6 +3,7 @@
 // analysed frame together with the frame index decoded from the code the test clips carry in their corner.
 import { PoseTracker, type TrackerOptions } from "@/app/_lib/pose/tracker";
 import { MEASURES } from "@/app/_shared/pose/measures";
+import { decodeIndex } from "./frame-code";
 
 export interface BenchRecord {
   idx: number;
@@ -46,31 +47,13 @@ declare global {
         autoFullMaxMs?: number;
         workerType?: "classic" | "module";
         inputMaxSide?: number;
-        capture?: "video-frame" | "bitmap";
+        capture?: "stream" | "video-frame" | "bitmap";
       }): Promise<BenchRun>;
     };
   }
 }
 
 let video: HTMLVideoElement;
-const codeCanvas = new OffscreenCanvas(96, 12);
-const codeCtx = codeCanvas.getContext("2d", { willReadFrequently: true })!;
-
-/** Frame-index code: 8 squares of 12x12 px at x = 540 + 12b, y = 464..475, MSB first, white = 1. */
-function decodeIndex(bitmap: ImageBitmap | VideoFrame): number {
-  const [w, h] = bitmap instanceof ImageBitmap ? [bitmap.width, bitmap.height] : [bitmap.displayWidth, bitmap.displayHeight];
-  const sx = w / 640, sy = h / 480;
-  codeCtx.drawImage(bitmap, 540 * sx, 464 * sy, 96 * sx, 12 * sy, 0, 0, 96, 12);
-  const d = codeCtx.getImageData(0, 0, 96, 12).data;
-  let idx = 0;
-  for (let b = 0; b < 8; b++) {
-    const o = (6 * 96 + 6 + 12 * b) * 4;
-    const luma = (d[o]! + d[o + 1]! + d[o + 2]!) / 3;
-    idx = idx * 2 + (luma > 128 ? 1 : 0);
-  }
-  return idx;
-}
-
 const round = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
 
 async function setup() {
@@ -95,6 +78,7 @@ window.poseBench = {
         workerType === "module"
           ? new Worker("/bench/pose.worker.js", { type: "module", name: "pose" })
           : new Worker("/bench/pose.worker.classic.js", { name: "pose" }),
+      // in stream mode (the app's default) the worker reads the frame index (tests/bench/pose/worker.ts)
       onCapture: decodeIndex,
       processor: { guidance: {} },
     };
