@@ -1,5 +1,6 @@
 // Live-streaming benchmark: latency of the patient's analysed pose frames to the therapist's screen.
-//   npx tsx tests/bench/stream.ts        (BENCH_SECONDS=30 of measurement; BENCH_JSON=1 for JSON output)
+//   npx tsx tests/bench/stream.ts        (BENCH_SECONDS=30 of measurement; BENCH_JSON=1 for JSON output; BENCH_FPS=15
+//   camera rate; BENCH_PROFILE=file.cpuprofile [BENCH_PROFILE_PAGE=therapist] to profile a page's JavaScript)
 // Runs the real visit on loopback: the production build served by the real server (fresh SQLite),
 // the therapist and the patient in two headless Chromiums (the patient's fake camera plays the
 // sagittal sweep clip at 15 fps, like tests/e2e/assessment.spec.ts), a trunk-flexion assessment is
@@ -45,7 +46,7 @@ const buildId = path.join(REPO, ".next/BUILD_ID");
 if (!fs.existsSync(buildId) || fs.statSync(buildId).mtimeMs < newestMtime(path.join(REPO, "app"))) {
   let building = false;
   try {
-    building = execSync("pgrep -f 'next build' || true").toString().trim() !== "";
+    building = execSync("pgrep -f '[n]ext build' || true").toString().trim() !== "";
   } catch {}
   if (building) throw new Error("the production build is stale and another `next build` is running; try again when it has finished");
   log("building the web app (next build)…");
@@ -67,7 +68,9 @@ const env = loadEnv({
 const server = await startServer(env, { dev: false, log: () => {} });
 const base = server.url;
 const clinic = await seedClinic(server.db);
-const y4m = ensureY4m(CLIP, 15);
+// 15 fps like the e2e test by default; BENCH_FPS=30 plays it at a laptop webcam's rate (frames doubled)
+const FPS = Number(process.env.BENCH_FPS ?? 15);
+const y4m = ensureY4m(CLIP, FPS);
 
 async function trpc(ctx: BrowserContext, p: string, input: unknown) {
   const r = await ctx.request.post(`${base}/api/trpc/${p}`, { data: { json: input }, headers: { origin: base } });
@@ -81,11 +84,13 @@ type Row = [captured: number, received: number, shown: number];
 declare global {
   interface Window {
     __pvLive?: { n: number; captured: Float64Array; received: Float64Array; shown: Float64Array };
+    __pvPose?: [capturedAt: number, captureToResult: number, inference: number, model: string, scaling: number, dropped: number, capture: string][];
     __bench?: { pc: RTCPeerConnection; dc?: RTCDataChannel; rows: Row[]; sent: [captured: number, sentAt: number][]; lastSeq: number };
   }
 }
 /** Patient page, before any script of the app: forwards each first send of a pose.live relay message to the data channel. */
 function patientInit() {
+  window.__pvPose = [];
   const b = (window.__bench = { pc: null as unknown as RTCPeerConnection, rows: [], sent: [], lastSeq: -1 } as NonNullable<Window["__bench"]>);
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (d) {
@@ -177,9 +182,23 @@ try {
 
   // Measure: drain both pages once a second (the app's ring buffer holds 512 messages).
   const relay: Row[] = [], dc: Row[] = [], sent: [number, number][] = [];
+  const parts: [number, number, number, string, number, number, string][] = [];
   let seen = await therapist.evaluate(() => window.__pvLive?.n ?? 0);
   await therapist.evaluate(() => void window.__bench!.rows.splice(0));
   await patient.evaluate(() => void window.__bench!.sent.splice(0));
+  await patient.evaluate(() => void window.__pvPose!.splice(0));
+  if (process.env.BENCH_PROFILE) {
+    // a JavaScript CPU profile (8 s, Chrome DevTools format) of the patient's page, or the therapist's
+    const page = process.env.BENCH_PROFILE_PAGE === "therapist" ? therapist : patient;
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 500 });
+    await cdp.send("Profiler.start");
+    setTimeout(async () => {
+      const { profile } = await cdp.send("Profiler.stop");
+      fs.writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
+    }, 8000);
+  }
   const start = Date.now();
   while (Date.now() - start < SECONDS * 1000) {
     await therapist.waitForTimeout(1000);
@@ -201,6 +220,7 @@ try {
     seen += done.length;
     dc.push(...r.dcRows);
     sent.push(...(await patient.evaluate(() => window.__bench!.sent.splice(0))));
+    parts.push(...(await patient.evaluate(() => window.__pvPose!.splice(0))));
   }
   const seconds = (Date.now() - start) / 1000;
 
@@ -217,10 +237,18 @@ try {
     return { messages: rows.length, rateHz: +(rows.length / seconds).toFixed(1), captureToScreenMs: q(shown), captureToReceiveMs: q(recv), sendToReceiveMs: q(wire) };
   };
   const capToSend = sent.map(([c, s]) => s - c);
+  const q3 = (a: number[]) => ({ p50: +pct(a, 50).toFixed(1), p95: +pct(a, 95).toFixed(1) });
   const result = {
     seconds: +seconds.toFixed(1),
     patientSentHz: +(sent.length / seconds).toFixed(1),
     captureToSendMs: { p50: +pct(capToSend, 50).toFixed(1), p95: +pct(capToSend, 95).toFixed(1), p99: +pct(capToSend, 99).toFixed(1) },
+    /** the patient's part, split: capture → result back on the page (hand-over to the worker, scaling, inference), and the model alone */
+    inferenceMs: q3(parts.map((x) => x[2])),
+    scalingMs: q3(parts.map((x) => x[4])),
+    droppedFrames: parts.length ? parts[parts.length - 1]![5] - parts[0]![5] : 0,
+    captureToResultMs: q3(parts.map((x) => x[1])),
+    models: Object.fromEntries([...new Set(parts.map((x) => x[3]))].map((m) => [m, parts.filter((x) => x[3] === m).length])),
+    frames: [...new Set(parts.map((x) => x[6]))].join(", "),
     relay: summarize(relay),
     dataChannel: summarize(dc),
     loadAverage: fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" "),
@@ -236,7 +264,8 @@ try {
   if (process.env.BENCH_JSON) console.log(JSON.stringify({ ...result, recommendation }));
   else {
     console.log(`\nLive streaming benchmark — ${result.seconds} s of a trunk-flexion assessment on loopback, ${result.cores} cores, load ${result.loadAverage}`);
-    console.log(`patient: ${result.patientSentHz} analysed frames/s sent; capture → handed to the socket p50 ${result.captureToSendMs.p50} / p95 ${result.captureToSendMs.p95} ms (pose inference)\n`);
+    console.log(`patient: ${result.patientSentHz} analysed frames/s sent; capture → handed to the socket p50 ${result.captureToSendMs.p50} / p95 ${result.captureToSendMs.p95} ms`);
+    console.log(`  of which capture → pose result p50 ${result.captureToResultMs.p50} / p95 ${result.captureToResultMs.p95} ms, model inference alone p50 ${result.inferenceMs.p50} / p95 ${result.inferenceMs.p95} ms (frames per model: ${JSON.stringify(result.models)}; frames from: ${result.frames}); scaling the frame p50 ${result.scalingMs.p50} / p95 ${result.scalingMs.p95} ms; camera frames dropped while busy: ${result.droppedFrames}\n`);
     const row = (name: string, x: typeof a, screen: string) =>
       `| ${name} | ${x.captureToScreenMs.p50} | ${x.captureToScreenMs.p95} | ${x.captureToScreenMs.p99} | ${x.sendToReceiveMs.p50} | ${x.sendToReceiveMs.p95} | ${x.sendToReceiveMs.p99} | ${x.rateHz} | ${screen} |`;
     console.log("| channel | capture→screen p50 ms | p95 | p99 | send→receive p50 ms | p95 | p99 | delivered Hz | screen = |");
