@@ -199,6 +199,7 @@ export class PoseTracker {
     return this.options.capture !== "bitmap" && typeof VideoFrame === "function" ? "video-frame" : "bitmap";
   }
 
+  private scaleInCapture = true;
   private stream: { source: MediaStreamTrack; track: MediaStreamTrack; backend: WorkerBackend; lastResultAt: number; watchdog: ReturnType<typeof setInterval> } | null = null;
 
   /** The camera track behind the video, when the worker can read it directly (stream mode). */
@@ -231,6 +232,15 @@ export class PoseTracker {
     const s = { source, track, backend, lastResultAt: performance.now(), watchdog: setInterval(() => this.checkStream(), 1000) };
     this.stream = s;
     this.stats.capture = "stream";
+    // Let the browser's capture pipeline scale this copy of the track down to the model's input size (the call keeps
+    // the full-size original): the worker then gets small frames and has nothing to scale. Where the browser cannot,
+    // the worker scales each frame itself.
+    const v = this.video!;
+    const size = this.scaleInCapture && v.videoWidth ? captureSize(v.videoWidth, v.videoHeight, this.options.inputMaxSide) : undefined;
+    if (size)
+      void track
+        .applyConstraints({ width: size.resizeWidth!, height: size.resizeHeight!, aspectRatio: v.videoWidth / v.videoHeight, resizeMode: "crop-and-scale" } as MediaTrackConstraints)
+        .catch(() => {});
     return true;
   }
 
@@ -266,6 +276,18 @@ export class PoseTracker {
       return;
     }
     if (m.type !== "result") return;
+    // Landmarks are relative to the analysed frame: if the browser cropped the scaled copy of the track, they would
+    // not fit the video. Then the worker gets full frames and scales them itself.
+    const v = this.video;
+    if (v?.videoWidth && Math.abs(m.pose.width / m.pose.height / (v.videoWidth / v.videoHeight) - 1) > 0.02) {
+      if (this.scaleInCapture) {
+        console.warn(`[pose] the camera copy came ${m.pose.width}x${m.pose.height} for a ${v.videoWidth}x${v.videoHeight} video; scaling in the worker instead`);
+        this.scaleInCapture = false;
+        this.stopStreaming();
+        if (!this.startStreaming()) this.scheduleNext();
+      }
+      return;
+    }
     this.stats.dropped += m.streamed?.dropped ?? 0;
     // the worker stamps frames in wall-clock time: back to this page's clock
     const t = m.pose.t - performance.timeOrigin;
