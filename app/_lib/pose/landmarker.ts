@@ -77,8 +77,9 @@ export async function analyseFrame(
   let src: FrameImage = image;
   try {
     const t0 = performance.now();
-    // A VideoFrame always goes through createImageBitmap: handed to MediaPipe as it is, a frame scaled by the capture
-    // pipeline came out stretched and mirrored (its coded size differs from its visible size).
+    // A VideoFrame always goes through createImageBitmap, which scales it to its display size (or `resize`). Handed to
+    // MediaPipe as it is, a frame whose display size differs from its coded size came out stretched and mirrored;
+    // copying it out as RGBA and letting MediaPipe scale was slower.
     if (typeof VideoFrame !== "undefined" && image instanceof VideoFrame) src = await createImageBitmap(image, resize);
     const prepMs = performance.now() - t0;
     const [width, height] = src instanceof ImageBitmap ? [src.width, src.height] : [src.displayWidth, src.displayHeight];

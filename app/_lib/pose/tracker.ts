@@ -232,9 +232,9 @@ export class PoseTracker {
     const s = { source, track, backend, lastResultAt: performance.now(), watchdog: setInterval(() => this.checkStream(), 1000) };
     this.stream = s;
     this.stats.capture = "stream";
-    // Let the browser's capture pipeline scale this copy of the track down to the model's input size (the call keeps
-    // the full-size original): the worker then gets small frames and has nothing to scale. Where the browser cannot,
-    // the worker scales each frame itself.
+    // Ask for this copy of the track at the model's input size (the call keeps the full-size original). Chromium
+    // then delivers frames with that display size, and createImageBitmap in the worker scales them on a faster path
+    // than with explicit resize options: 25-26 vs 21-23 analysed frames/s on the 2-core test machine.
     const v = this.video!;
     const size = this.scaleInCapture && v.videoWidth ? captureSize(v.videoWidth, v.videoHeight, this.options.inputMaxSide) : undefined;
     if (size)
