@@ -15,7 +15,7 @@ const CLIP = "synthetic_sagittal_flexion";
 // No screenshots in the trace: Playwright records them by screencasting every page of every browser
 // the test launches, which re-encodes the page at each new video frame. With the camera self-view
 // and the remote video on screen, the two browsers' GPU processes (nice -8) then took ~0.9 of the 2
-// cores and starved the patient's pose worker: 3-4 analysed frames/s instead of ~12 (lite ~60 ms per
+// cores and starved the patient's pose worker: 3-4 analysed frames/s instead of ~14 (lite ~60 ms per
 // frame instead of ~200). DOM snapshots are still kept for failures.
 test.use({ trace: { mode: "retain-on-failure", screenshots: false, snapshots: true, sources: true } });
 
@@ -105,7 +105,7 @@ test("guided trunk-flexion assessment: live angles, loss-free saving across a ne
   const summary = trial.summary as { bestDeg: number; sampleCount: number; reps: unknown[]; durationMs: number };
   console.log(`stored ${samples.length} samples over ${(summary.durationMs / 1000).toFixed(1)} s in ${chunks.length} chunks; best ${summary.bestDeg}° vs truth ${truthPeak}°`);
   expect(summary.sampleCount).toBe(samples.length);
-  // Two browsers, a WebRTC call and pose inference share the 2 test cores: ~12 analysed frames/s of the
+  // Two browsers, a WebRTC call and pose inference share the 2 test cores: ~14 analysed frames/s of the
   // 15 fps clip here (npm run bench:stream); below 4 the browsers are starved (see test.use above).
   expect(summary.durationMs).toBeGreaterThan(20_000);
   expect(samples.length / (summary.durationMs / 1000)).toBeGreaterThan(4);
