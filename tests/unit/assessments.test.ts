@@ -44,6 +44,17 @@ test("one outlying frame is neither a repetition's peak nor the trial's best ROM
   // a frame that dips to 0 mid-rep does not split it either
   const dipped = clean.map((x, j) => (j === i ? { ...x, angles: { ...x.angles, trunkFlexion: 0 } } : x));
   assert.equal(summarize(dipped, protocolByKey("trunk-flexion")!).reps.length, 3);
+  // a lone wrong value between dropped frames (no neighbour to vouch for it) does not count either
+  const lone = clean.map((x, j) => (Math.abs(j - i) <= 8 && j !== i ? { ...x, angles: { ...x.angles, trunkFlexion: null } } : j === i ? { ...x, angles: { ...x.angles, trunkFlexion: 150 } } : x));
+  assert.ok(summarize(lone, protocolByKey("trunk-flexion")!).bestDeg! < 81);
+});
+
+test("real peaks are kept as measured (no smoothing of the top), at 10 Hz too", () => {
+  for (const hz of [10, 15]) {
+    const s = flexionSweep({ reps: 3, peakDeg: 75, hz, repMs: 2000 });
+    const rawBest = Math.max(...s.map((x) => x.angles.trunkFlexion!));
+    assert.equal(summarize(s, protocolByKey("trunk-flexion")!).bestDeg, Math.round(rawBest * 10) / 10);
+  }
 });
 
 test("extension reps are found in the negative direction; gaps give no samples, not zeros", () => {

@@ -38,19 +38,30 @@ export function seriesOf(samples: readonly PoseSample[], measure: MeasureKey): S
   };
 }
 
+/** A value this far beyond both of its neighbours (degrees) is a glitch, not movement: even a fast trunk movement
+ * (~90°/s) changes by under 10° between frames at 10 Hz, and a real peak stands only a degree or two above them. */
+export const SPIKE_DEG = 12;
+/** Neighbours further apart in time than this do not vouch for a value. */
+const NEIGHBOUR_MS = 500;
+
 /**
- * A single wrong frame (the pose model briefly locking onto the wrong limb) must not become a repetition's peak:
- * each value is replaced by the median of itself and its two neighbours; where a neighbour is missing, by the
- * smaller excursion of the two that exist. A smooth movement keeps its peak (within a fraction of a degree at
- * 10–30 Hz), an isolated spike is removed.
+ * A single wrong frame (the pose model briefly locking onto the wrong limb) must not become a repetition's peak or
+ * split one: a value that stands more than SPIKE_DEG above (or below) both its neighbours is replaced by the nearer of
+ * them; a value with no neighbour within NEIGHBOUR_MS on either side is dropped. Everything else is kept as measured,
+ * so a real peak is not shaved.
  */
-export function despike(v: readonly (number | null)[], direction: 1 | -1): (number | null)[] {
-  return v.map((x, i) => {
-    if (x === null || x === undefined) return null;
-    const around = [v[i - 1], x, v[i + 1]].filter((y): y is number => y !== null && y !== undefined);
-    if (around.length === 3) return around.sort((a, b) => a - b)[1]!;
-    return around.length === 2 ? (direction * around[0]! < direction * around[1]! ? around[0]! : around[1]!) : x;
+export function despike(v: readonly (number | null)[], t: readonly number[]): (number | null)[] {
+  const valid = v.map((x, i) => (x === null || x === undefined ? -1 : i)).filter((i) => i >= 0);
+  const out: (number | null)[] = v.map(() => null);
+  valid.forEach((i, k) => {
+    const x = v[i]!;
+    const near = (j: number | undefined) => (j !== undefined && Math.abs(t[j]! - t[i]!) <= NEIGHBOUR_MS ? v[j]! : null);
+    const a = near(valid[k - 1]), b = near(valid[k + 1]);
+    if (a === null && b === null) return; // isolated: nothing confirms it
+    const lo = Math.min(a ?? b!, b ?? a!), hi = Math.max(a ?? b!, b ?? a!);
+    out[i] = x > hi + SPIKE_DEG ? hi : x < lo - SPIKE_DEG ? lo : x;
   });
+  return out;
 }
 
 /**
@@ -60,7 +71,7 @@ export function despike(v: readonly (number | null)[], direction: 1 | -1): (numb
 export function detectReps(series: Series, direction: 1 | -1, opts: { threshold: number; hysteresis: number; minRepMs: number }): Rep[] {
   const reps: Rep[] = [];
   let cur: { startMs: number; peakMs: number; peak: number } | null = null;
-  const values = despike(series.v, direction);
+  const values = despike(series.v, series.t);
   for (let i = 0; i < series.t.length; i++) {
     const raw = values[i];
     if (raw === null || raw === undefined) continue;
@@ -118,7 +129,8 @@ export function summarize(samples: readonly PoseSample[], protocol: Protocol, op
   if (protocol.detection.kind === "peaks") {
     reps = detectReps(s, protocol.direction, protocol.detection);
     if (reps.length < protocol.reps) flags.push("FEW_REPS");
-    const peaks = reps.length ? reps.map((r) => r.peakDeg) : [Math.max(...despike(s.v, protocol.direction).filter((x) => x !== null).map((x) => protocol.direction * x))];
+    const kept = despike(s.v, s.t).filter((x) => x !== null);
+    const peaks = reps.length ? reps.map((r) => r.peakDeg) : [Math.max(...(kept.length ? kept : valid.map((x) => x.v)).map((x) => protocol.direction * x))];
     best = Math.max(...peaks);
     mean = peaks.reduce((a, b) => a + b, 0) / peaks.length;
   } else {
