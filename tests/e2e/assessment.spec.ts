@@ -83,8 +83,20 @@ test("guided trunk-flexion assessment: live angles, loss-free saving across a ne
   await pctx.setOffline(true);
   await patient.waitForTimeout(5000);
   await pctx.setOffline(false);
+
+  // Camera off: nothing the camera sees is analysed or sent on; back on, the angles flow again.
+  await patient.waitForTimeout(3000);
+  const liveCount = () => therapist.evaluate(() => (window as unknown as { __pvLive?: { n: number } }).__pvLive?.n ?? 0);
+  await patient.getByRole("button", { name: "Turn camera off" }).click();
+  await patient.waitForTimeout(1500); // what was already on its way
+  const whileOff = await liveCount();
+  await patient.waitForTimeout(2500);
+  expect(await liveCount(), "no live angles while the patient's camera is off").toBe(whileOff);
+  await patient.getByRole("button", { name: "Turn camera on" }).click();
+  await expect.poll(liveCount, { timeout: 15_000 }).toBeGreaterThan(whileOff + 10);
+
   // Record at least one full loop of the clip (10 s) after the cut, then stop.
-  await patient.waitForTimeout(12_000);
+  await patient.waitForTimeout(10_000);
   await therapist.getByRole("button", { name: "Stop and save" }).click({ timeout: 60_000 }).catch(async (e) => {
     await patient.screenshot({ path: "tests/.tmp/assessment-patient.png", fullPage: true });
     await therapist.screenshot({ path: "tests/.tmp/assessment-therapist.png", fullPage: true });

@@ -26,7 +26,12 @@ export class WorkerBackend implements PoseBackend {
     this.worker = factory();
     this.worker.onmessage = (e: MessageEvent<FromWorker>) => {
       const m = e.data;
-      if (this.streaming && ((m.type === "result" && m.streamed) || (m.type === "error" && m.phase === "frame"))) return this.streaming(m);
+      // stream-mode messages never answer a request; those of an earlier stream are dropped
+      const streamId = m.type === "result" ? m.streamed?.streamId : m.type === "error" ? m.streamId : m.type === "stream-ended" ? m.streamId : undefined;
+      if (streamId !== undefined) {
+        if (this.streaming && streamId === this.streamId) this.streaming(m);
+        return;
+      }
       const w = this.waiting;
       this.waiting = null;
       w?.resolve(m);
@@ -79,20 +84,27 @@ export class WorkerBackend implements PoseBackend {
   }
 
   async detect(image: FrameImage, id: number, t: number, luma: boolean, resize?: ImageBitmapOptions) {
-    const m = await this.request({ type: "frame", id, t, image, luma, ...(resize ? { resize } : {}) }, [image], 30_000);
+    // once transferred the image is gone from this side (close() is then a no-op); if it was not, release it here
+    const m = await this.request({ type: "frame", id, t, image, luma, ...(resize ? { resize } : {}) }, [image], 30_000).catch((err: unknown) => {
+      image.close();
+      throw err;
+    });
     if (m.type === "result") return m.pose;
     throw new Error(m.type === "error" ? m.message : `unexpected ${m.type}`);
   }
 
   private streaming: ((m: FromWorker) => void) | null = null;
+  private streamId = 0;
 
   /**
    * Stream mode: hands the camera's frames to the worker, which analyses the newest one whenever it is free and
    * posts each result to `onMessage` (no request/answer round trip through the page).
    */
   startStream(frames: ReadableStream<VideoFrame>, opts: { maxSide: number; lumaEvery: number; frameRate: number }, onMessage: (m: FromWorker) => void) {
+    const streamId = this.streamId + 1;
+    this.worker.postMessage({ type: "stream", streamId, frames, ...opts } satisfies ToWorker, [frames as unknown as Transferable]);
+    this.streamId = streamId;
     this.streaming = onMessage;
-    this.worker.postMessage({ type: "stream", frames, ...opts } satisfies ToWorker, [frames as unknown as Transferable]);
   }
 
   stopStream() {

@@ -93,16 +93,25 @@ async function readStream(msg: Extract<ToWorker, { type: "stream" }>) {
   const r = (reader = msg.frames.getReader());
   let id = 0;
   let lastTs: number | null = null;
+  // Capture time on this worker's clock: the frame's capture timestamp (µs, its own origin) plus the smallest offset
+  // seen between reading a frame and its timestamp, i.e. as if every frame had been read the moment it arrived. So the
+  // time a frame waited in the processor's buffer counts as delay, and t never lies after the read.
+  let offset = Infinity;
+  let ended = "the camera stream ended";
   while (reader === r) {
     let frame: VideoFrame | undefined;
     try {
       const next = await r.read();
       if (next.done) break;
       frame = next.value;
-    } catch {
+    } catch (err) {
+      ended = `the camera stream could not be read: ${String((err as Error)?.message ?? err)}`;
       break;
     }
-    const t = performance.now(); // MediaPipe's timestamps must stay small (it counts µs in 32 bits somewhere)
+    const readAt = performance.now(); // MediaPipe's timestamps must stay small (it counts µs in 32 bits somewhere)
+    if (lastTs !== null && frame.timestamp < lastTs) offset = Infinity; // the source restarted its clock
+    offset = Math.min(offset, readAt - frame.timestamp / 1000);
+    const t = Math.min(readAt, frame.timestamp / 1000 + offset);
     // frames the processor dropped while we were busy, from the gap between capture timestamps (µs) and the frame rate
     let dropped = 0;
     if (lastTs !== null && msg.frameRate > 0) dropped = Math.max(0, Math.round(((frame.timestamp - lastTs) * msg.frameRate) / 1e6) - 1);
@@ -118,9 +127,13 @@ async function readStream(msg: Extract<ToWorker, { type: "stream" }>) {
       const tag = tagger?.(frame);
       const pose = await analyseFrame(current, { id, t, image: frame, ...(resize ? { resize } : {}) }, luma ? lumaContext : null);
       // wall-clock time for the page, whose performance clock starts elsewhere
-      if (reader === r) scope.postMessage({ type: "result", pose: { ...pose, t: performance.timeOrigin + t }, streamed: { dropped, tag } });
+      if (reader === r) scope.postMessage({ type: "result", pose: { ...pose, t: performance.timeOrigin + t }, streamed: { streamId: msg.streamId, dropped, tag } });
     } catch (err) {
-      scope.postMessage({ type: "error", phase: "frame", id, message: String((err as Error)?.message ?? err) });
+      if (reader === r) scope.postMessage({ type: "error", phase: "frame", id, streamId: msg.streamId, message: String((err as Error)?.message ?? err) });
     }
+  }
+  if (reader === r) {
+    reader = null;
+    scope.postMessage({ type: "stream-ended", streamId: msg.streamId, reason: ended });
   }
 }

@@ -172,13 +172,17 @@ export class PoseTracker {
   }
 
   /** Loads the runtime and starts analysing `video`. Resolves once the first model is loaded. */
+  /** bumped by start() and stop(): work that finishes after its generation ended is thrown away */
+  private gen = 0;
+
   async start(video: HTMLVideoElement): Promise<void> {
     if (this.running) this.stop();
+    const gen = ++this.gen;
     this.video = video;
     this.setState("loading");
     try {
       const first: ModelName = this.options.model === "lite" ? "lite" : "full";
-      await this.initBackend(first);
+      if (!(await this.initBackend(first, gen))) return; // stopped while loading
       if (this.options.model === "auto") {
         this.warm = { model: first, times: [] };
         this.stats.modelReason = "auto: measuring the full model";
@@ -200,7 +204,25 @@ export class PoseTracker {
   }
 
   private scaleInCapture = true;
-  private stream: { source: MediaStreamTrack; track: MediaStreamTrack; backend: WorkerBackend; lastResultAt: number; watchdog: ReturnType<typeof setInterval> } | null = null;
+  private stream: {
+    source: MediaStreamTrack;
+    /** our copy of the source, which the worker reads; it follows the source's enabled flag (camera off = no analysis) */
+    track: MediaStreamTrack;
+    backend: WorkerBackend;
+    lastResultAt: number;
+    /** frames in a row that failed */
+    errors: number;
+    watchdog: ReturnType<typeof setInterval>;
+  } | null = null;
+
+  /** Leaves stream mode for good (this tracker) and lets the page hand frames to the model. */
+  private toPageMode(why: string) {
+    console.warn(`[pose] ${why}; sending frames from the page instead`);
+    this.stopStreaming();
+    this.options.capture = this.pageCapture();
+    this.stats.capture = this.options.capture;
+    if (this.running) this.scheduleNext();
+  }
 
   /** The camera track behind the video, when the worker can read it directly (stream mode). */
   private streamSource(): MediaStreamTrack | null {
@@ -213,6 +235,7 @@ export class PoseTracker {
   }
 
   private startStreaming(): boolean {
+    this.stopStreaming();
     const source = this.streamSource();
     const backend = this.backend;
     if (!source || !(backend instanceof WorkerBackend) || !this.running) return false;
@@ -229,7 +252,8 @@ export class PoseTracker {
       this.stats.capture = this.options.capture;
       return false;
     }
-    const s = { source, track, backend, lastResultAt: performance.now(), watchdog: setInterval(() => this.checkStream(), 1000) };
+    track.enabled = source.enabled;
+    const s = { source, track, backend, lastResultAt: performance.now(), errors: 0, watchdog: setInterval(() => this.checkStream(), 1000) };
     this.stream = s;
     this.stats.capture = "stream";
     // Ask for this copy of the track at the model's input size (the call keeps the full-size original). Chromium
@@ -257,25 +281,38 @@ export class PoseTracker {
   private checkStream() {
     const s = this.stream;
     if (!s || !this.running) return;
+    s.track.enabled = s.source.enabled;
     const cur = this.video?.srcObject instanceof MediaStream ? this.video.srcObject.getVideoTracks()[0] : undefined;
+    const delivering = s.source.readyState === "live" && s.source.enabled && !s.source.muted && document.visibilityState !== "hidden";
     if (cur && cur !== s.source && cur.readyState === "live") {
-      this.stopStreaming();
       if (!this.startStreaming()) this.scheduleNext();
-    } else if (s.source.readyState === "live" && s.source.enabled && performance.now() - s.lastResultAt > 20_000 && this.backend === s.backend && !this.switching) {
+    } else if (delivering && performance.now() - s.lastResultAt > 20_000 && this.backend === s.backend && !this.switching) {
       this.stopStreaming();
       s.backend.abandon(new Error("pose worker stopped answering"));
-      void this.replaceDeadWorker(s.backend).then(() => this.running && !this.startStreaming() && this.scheduleNext());
+      void this.replaceDeadWorker(s.backend).then((ok) => ok && this.running && !this.startStreaming() && this.scheduleNext());
+    } else if (!delivering) {
+      s.lastResultAt = performance.now(); // no frames to expect: not a stalled worker
     }
   }
 
   private onStreamed(backend: WorkerBackend, m: FromWorker) {
-    if (!this.running || backend !== this.backend || !this.stream) return;
-    this.stream.lastResultAt = performance.now();
+    const s = this.stream;
+    if (!this.running || backend !== this.backend || !s) return;
+    s.lastResultAt = performance.now();
+    if (m.type === "stream-ended") {
+      if (s.source.readyState === "live") this.toPageMode(m.reason);
+      return;
+    }
     if (m.type === "error") {
       this.stats.error = m.message;
+      if (++s.errors >= 10) this.toPageMode(`${s.errors} frames in a row failed in stream mode (${m.message})`);
       return;
     }
     if (m.type !== "result") return;
+    s.errors = 0;
+    // camera turned off: nothing of what the camera saw is analysed or sent on
+    s.track.enabled = s.source.enabled;
+    if (!s.source.enabled) return;
     // Landmarks are relative to the analysed frame: if the browser cropped the scaled copy of the track, they would
     // not fit the video. Then the worker gets full frames and scales them itself.
     const v = this.video;
@@ -283,9 +320,8 @@ export class PoseTracker {
       if (this.scaleInCapture) {
         console.warn(`[pose] the camera copy came ${m.pose.width}x${m.pose.height} for a ${v.videoWidth}x${v.videoHeight} video; scaling in the worker instead`);
         this.scaleInCapture = false;
-        this.stopStreaming();
         if (!this.startStreaming()) this.scheduleNext();
-      }
+      } else if (++s.errors >= 10) this.toPageMode(`frames of ${m.pose.width}x${m.pose.height} do not fit the ${v.videoWidth}x${v.videoHeight} video`);
       return;
     }
     this.stats.dropped += m.streamed?.dropped ?? 0;
@@ -295,29 +331,38 @@ export class PoseTracker {
   }
 
   private workerLosses = 0;
-  private async replaceDeadWorker(dead: WorkerBackend) {
+  /** Replaces a worker that died or stalled; false when that failed or the tracker was stopped meanwhile. */
+  private async replaceDeadWorker(dead: WorkerBackend): Promise<boolean> {
     dead.close();
+    if (this.backend === dead) this.backend = null;
     this.workerLosses++;
     if (this.workerLosses >= 2) this.options.backend = "main-thread";
     try {
-      await this.initBackend(this.stats.model ?? "lite");
+      if (!(await this.initBackend(this.stats.model ?? "lite", this.gen))) return false;
       console.warn(`[pose] replaced a stalled worker; now on ${this.stats.backend}`);
+      return true;
     } catch (err) {
       this.setState("error", String((err as Error)?.message ?? err));
+      return false;
     }
   }
 
-  private async initBackend(model: ModelName) {
+  /** Loads a backend for `model`; false (and nothing kept) when generation `gen` ended meanwhile. */
+  private async initBackend(model: ModelName, gen: number): Promise<boolean> {
     const want = this.options.backend;
     if (want !== "main-thread" && typeof Worker !== "undefined") {
       let b: WorkerBackend | null = null;
       try {
         b = new WorkerBackend(this.options.assets, this.options.createWorker);
         const r = await b.load(model);
+        if (gen !== this.gen) {
+          b.close();
+          return false;
+        }
         this.backend = b;
         this.stats.backend = "worker";
         this.stats.model = r.model;
-        return;
+        return true;
       } catch (err) {
         b?.close();
         if (want === "worker") throw err;
@@ -327,9 +372,14 @@ export class PoseTracker {
     }
     const m = new MainThreadBackend(this.options.assets);
     const r = await m.load(model);
+    if (gen !== this.gen) {
+      m.close();
+      return false;
+    }
     this.backend = m;
     this.stats.backend = "main-thread";
     this.stats.model = r.model;
+    return true;
   }
 
   /** Overrides the model (or goes back to the automatic choice). */
@@ -377,6 +427,7 @@ export class PoseTracker {
   }
 
   stop(): void {
+    this.gen++;
     this.running = false;
     this.stopStreaming();
     if (this.video && this.frameHandle && "cancelVideoFrameCallback" in this.video) this.video.cancelVideoFrameCallback(this.frameHandle);
