@@ -215,6 +215,11 @@ export class PoseTracker {
     watchdog: ReturnType<typeof setInterval>;
   } | null = null;
 
+  /** Our copy of the track is on exactly when the camera is (only written on a change: each write costs the browser work). */
+  private followEnabled(s: { source: MediaStreamTrack; track: MediaStreamTrack }) {
+    if (s.track.enabled !== s.source.enabled) s.track.enabled = s.source.enabled;
+  }
+
   /** Leaves stream mode for good (this tracker) and lets the page hand frames to the model. */
   private toPageMode(why: string) {
     console.warn(`[pose] ${why}; sending frames from the page instead`);
@@ -281,7 +286,7 @@ export class PoseTracker {
   private checkStream() {
     const s = this.stream;
     if (!s || !this.running) return;
-    s.track.enabled = s.source.enabled;
+    this.followEnabled(s);
     const cur = this.video?.srcObject instanceof MediaStream ? this.video.srcObject.getVideoTracks()[0] : undefined;
     const delivering = s.source.readyState === "live" && s.source.enabled && !s.source.muted && document.visibilityState !== "hidden";
     if (cur && cur !== s.source && cur.readyState === "live") {
@@ -311,7 +316,7 @@ export class PoseTracker {
     if (m.type !== "result") return;
     s.errors = 0;
     // camera turned off: nothing of what the camera saw is analysed or sent on
-    s.track.enabled = s.source.enabled;
+    this.followEnabled(s);
     if (!s.source.enabled) return;
     // Landmarks are relative to the analysed frame: if the browser cropped the scaled copy of the track, they would
     // not fit the video. Then the worker gets full frames and scales them itself.
