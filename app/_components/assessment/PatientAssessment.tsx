@@ -192,8 +192,8 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
   const selfView = !!trial && phase !== "discarded";
   useEffect(() => {
     onSelfView?.(selfView);
+    return () => onSelfView?.(false);
   }, [selfView, onSelfView]);
-  useEffect(() => () => onSelfView?.(false), [onSelfView]);
 
   if (!trial && phase !== "discarded") return null;
   const vw = video?.videoWidth || 640, vh = video?.videoHeight || 480;

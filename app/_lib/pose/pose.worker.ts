@@ -64,12 +64,11 @@ scope.addEventListener("message", async (e) => {
     return;
   }
   if (msg.type === "stop-stream") {
-    void reader?.cancel().catch(() => {});
-    reader = null;
+    stopReading();
     return;
   }
   if (msg.type === "close") {
-    void reader?.cancel().catch(() => {});
+    stopReading();
     for (const l of loaded.values()) l.landmarker.close();
     loaded.clear();
     scope.close();
@@ -82,6 +81,11 @@ scope.addEventListener("message", async (e) => {
  * and a frame never waits behind another: the delay stays at one inference, as in the page-driven mode.
  */
 let reader: ReadableStreamDefaultReader<VideoFrame> | null = null;
+/** Ends the current stream's loop (it checks `reader`) and releases its frames. */
+function stopReading() {
+  void reader?.cancel().catch(() => {});
+  reader = null;
+}
 
 /** Benchmarks read a code drawn into each test-clip frame here, to match results with the clip's ground truth. */
 let tagger: ((frame: VideoFrame) => unknown) | null = null;
@@ -89,7 +93,7 @@ export function setFrameTagger(fn: ((frame: VideoFrame) => unknown) | null): voi
   tagger = fn;
 }
 async function readStream(msg: Extract<ToWorker, { type: "stream" }>) {
-  void reader?.cancel().catch(() => {});
+  stopReading();
   const r = (reader = msg.frames.getReader());
   let id = 0;
   let lastTs: number | null = null;
@@ -111,7 +115,7 @@ async function readStream(msg: Extract<ToWorker, { type: "stream" }>) {
     const readAt = performance.now(); // MediaPipe's timestamps must stay small (it counts µs in 32 bits somewhere)
     if (lastTs !== null && frame.timestamp < lastTs) offset = Infinity; // the source restarted its clock
     offset = Math.min(offset, readAt - frame.timestamp / 1000);
-    const t = Math.min(readAt, frame.timestamp / 1000 + offset);
+    const t = frame.timestamp / 1000 + offset; // <= readAt, since offset <= readAt - timestamp
     // frames the processor dropped while we were busy, from the gap between capture timestamps (µs) and the frame rate
     let dropped = 0;
     if (lastTs !== null && msg.frameRate > 0) dropped = Math.max(0, Math.round(((frame.timestamp - lastTs) * msg.frameRate) / 1e6) - 1);

@@ -11,8 +11,7 @@ import { type CalibrationOutcome, NeutralCalibrator } from "@/app/_shared/pose/c
 import type { PoseFrame } from "@/app/_shared/pose/landmarks";
 import { PoseProcessor, type PoseResult, type ProcessorOptions } from "@/app/_shared/pose/processor";
 import { MainThreadBackend, type PoseBackend, WorkerBackend, type WorkerFactory } from "./backend";
-import type { FromWorker } from "./protocol";
-import { type AssetPaths, captureSize, DEFAULT_ASSETS, type FrameImage, type ModelName, type RawPose } from "./protocol";
+import { type AssetPaths, captureSize, DEFAULT_ASSETS, type FrameImage, type FromWorker, type ModelName, type RawPose } from "./protocol";
 
 export type ModelChoice = "auto" | ModelName;
 
@@ -171,10 +170,10 @@ export class PoseTracker {
     for (const fn of this.statusListeners) fn({ ...this.stats });
   }
 
-  /** Loads the runtime and starts analysing `video`. Resolves once the first model is loaded. */
   /** bumped by start() and stop(): work that finishes after its generation ended is thrown away */
   private gen = 0;
 
+  /** Loads the runtime and starts analysing `video`. Resolves once the first model is loaded. */
   async start(video: HTMLVideoElement): Promise<void> {
     if (this.running) this.stop();
     const gen = ++this.gen;
@@ -203,6 +202,12 @@ export class PoseTracker {
     return this.options.capture !== "bitmap" && typeof VideoFrame === "function" ? "video-frame" : "bitmap";
   }
 
+  /** From now on the page hands frames to the model (stream mode is not tried again by this tracker). */
+  private usePageCapture() {
+    this.options.capture = this.pageCapture();
+    this.stats.capture = this.options.capture;
+  }
+
   private scaleInCapture = true;
   private stream: {
     source: MediaStreamTrack;
@@ -224,8 +229,7 @@ export class PoseTracker {
   private toPageMode(why: string) {
     console.warn(`[pose] ${why}; sending frames from the page instead`);
     this.stopStreaming();
-    this.options.capture = this.pageCapture();
-    this.stats.capture = this.options.capture;
+    this.usePageCapture();
     if (this.running) this.scheduleNext();
   }
 
@@ -253,8 +257,7 @@ export class PoseTracker {
       // e.g. a browser that cannot transfer a ReadableStream to a worker: the page-driven mode works everywhere
       track.stop();
       console.warn("[pose] camera stream to the worker unavailable, sending frames from the page:", err);
-      this.options.capture = typeof VideoFrame === "function" ? "video-frame" : "bitmap";
-      this.stats.capture = this.options.capture;
+      this.usePageCapture();
       return false;
     }
     track.enabled = source.enabled;
@@ -472,8 +475,8 @@ export class PoseTracker {
     const t = performance.now();
     try {
       const size = captureSize(v.videoWidth, v.videoHeight, this.options.inputMaxSide);
-      const asFrame = this.pageCapture() === "video-frame";
-      this.stats.capture = this.pageCapture();
+      const mode = (this.stats.capture = this.pageCapture());
+      const asFrame = mode === "video-frame";
       const image: FrameImage = asFrame ? new VideoFrame(v) : await createImageBitmap(v, size);
       const tag = this.options.onCapture?.(image);
       const luma = this.options.lumaEvery > 0 && id % this.options.lumaEvery === 1;

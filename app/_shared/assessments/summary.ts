@@ -129,8 +129,11 @@ export function summarize(samples: readonly PoseSample[], protocol: Protocol, op
   if (protocol.detection.kind === "peaks") {
     reps = detectReps(s, protocol.direction, protocol.detection);
     if (reps.length < protocol.reps) flags.push("FEW_REPS");
-    const kept = despike(s.v, s.t).filter((x) => x !== null);
-    const peaks = reps.length ? reps.map((r) => r.peakDeg) : [Math.max(...(kept.length ? kept : valid.map((x) => x.v)).map((x) => protocol.direction * x))];
+    const extreme = () => {
+      const kept = despike(s.v, s.t).filter((x) => x !== null);
+      return Math.max(...(kept.length ? kept : valid.map((x) => x.v)).map((x) => protocol.direction * x));
+    };
+    const peaks = reps.length ? reps.map((r) => r.peakDeg) : [extreme()];
     best = Math.max(...peaks);
     mean = peaks.reduce((a, b) => a + b, 0) / peaks.length;
   } else {
