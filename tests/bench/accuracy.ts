@@ -28,7 +28,7 @@ if (skip) {
 
 const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "–");
 const rows: MeasureRow[] = [];
-const speeds: Array<{ clip: string; model: string; backend: string } & ReturnType<typeof speed>> = [];
+const speeds: Array<{ clip: string; model: string; backend: string; capture: string } & ReturnType<typeof speed>> = [];
 const extra: string[] = [];
 let lagMs = NaN;
 const t0 = Date.now();
@@ -52,9 +52,9 @@ for (const { clip, seconds } of CLIPS) {
     const spec = specs[i]!;
     const label = spec.model === "auto" ? "auto (warm-up, then switch)" : spec.model;
     const sp = speed(run);
-    const capture = (run.stats as { capture?: string } | null)?.capture;
-    const backend = (run.backend === "worker" ? `${run.workerType} worker` : (run.backend ?? "?")) + (capture ? `, frames: ${capture}` : "");
-    speeds.push({ clip, model: label, backend, ...sp });
+    const backend = run.backend === "worker" ? `${run.workerType} worker` : (run.backend ?? "?");
+    const capture = (run.stats as { capture?: string } | null)?.capture ?? "?";
+    speeds.push({ clip, model: label, backend, capture, ...sp });
     if (spec.model === "auto") extra.push(`auto model choice: ${run.modelReason}`);
     if (spec.backend === "main-thread" || spec.model === "auto" || spec.workerType === "module" || spec.capture) return; // speed comparison only
     rows.push(...evaluate(clip, truth, run, spec.model));
@@ -86,10 +86,10 @@ for (const r of rows) {
   lines.push(`| ${r.clip} | ${r.model} | ${r.measure} | ${r.n} | ${(100 * r.coverage).toFixed(0)}% | ${f1(r.mae)} | ${f1(r.p95)} | ${f1(r.max)} | ${r.bias >= 0 ? "+" : ""}${f1(r.bias)} | ${r.note ?? ""} |`);
 }
 lines.push("");
-lines.push("| clip | model | backend | analysed fps | inference median / p95 ms | capture→result median / p95 ms | body seen |");
-lines.push("|---|---|---|---:|---:|---:|---:|");
+lines.push("| clip | model | backend | frames | analysed fps | inference median / p95 ms | capture→result median / p95 ms | body seen |");
+lines.push("|---|---|---|---|---:|---:|---:|---:|");
 for (const s of speeds) {
-  lines.push(`| ${s.clip} | ${s.model} | ${s.backend} | ${f1(s.analysedFps)} | ${f1(s.inferMedian)} / ${f1(s.inferP95)} | ${f1(s.latencyMedian)} / ${f1(s.latencyP95)} | ${(100 * s.seenFraction).toFixed(0)}% |`);
+  lines.push(`| ${s.clip} | ${s.model} | ${s.backend} | ${s.capture} | ${f1(s.analysedFps)} | ${f1(s.inferMedian)} / ${f1(s.inferP95)} | ${f1(s.latencyMedian)} / ${f1(s.latencyP95)} | ${(100 * s.seenFraction).toFixed(0)}% |`);
 }
 lines.push("");
 lines.push(`- One Euro smoothing lag on trunk flexion during the bend (cross-correlation, lite): ${f1(lagMs)} ms (theory at 45°/s: ${oneEuroLagMs(45).toFixed(0)} ms, at rest ${oneEuroLagMs(0).toFixed(0)} ms)`);
