@@ -37,6 +37,7 @@ test("pose lab: the pose worker runs under the app's CSP and shows live angles",
   const stats = page.getByTestId("pose-stats");
   await expect(stats).toContainText("Web Worker", { timeout: 90_000 });
   await expect(stats).not.toContainText("main thread");
+  if (!missing) await expect(stats, "camera frames are converted from their YUV planes").toContainText("YUV → RGBA");
   if (missing) {
     await expect(page.locator('[data-guidance="no-person"]')).toBeVisible({ timeout: 30_000 });
   } else {

@@ -17,6 +17,7 @@ test("pose pipeline: trunk flexion MAE on the side-on clip stays within 5 degree
   expect(run, "pipeline ran").toBeTruthy();
   expect(run!.backend, "inference runs in the Web Worker").toBe("worker");
   expect((run!.stats as { capture: string }).capture, "the worker reads the camera track itself").toBe("stream");
+  expect((run!.stats as { conversion: string }).conversion, "camera frames converted from their YUV planes (yuv.ts)").toBe("yuv");
   const rows = evaluate(CLIP, loadTruth(CLIP), run!, "lite");
   const tf = rows.find((r) => r.measure === "trunk flexion")!;
   const sp = speed(run!);

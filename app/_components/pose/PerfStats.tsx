@@ -14,6 +14,7 @@ export function PerfStats({ stats, className = "" }: { stats: TrackerStats | nul
     ["Model", `${stats.model ?? "–"}${stats.modelReason ? ` · ${stats.modelReason}` : ""}`],
     ["Runs in", stats.backend === "worker" ? "Web Worker" : stats.backend === "main-thread" ? "main thread (fallback)" : "–"],
     ["Frames from", stats.capture === "stream" ? "camera track (in the worker)" : stats.capture === "video-frame" ? "video, per frame (VideoFrame)" : stats.capture === "bitmap" ? "video, per frame (copied)" : "–"],
+    ["Pixels by", stats.conversion === "yuv" ? "YUV → RGBA (own converter)" : stats.conversion === "bitmap" ? "createImageBitmap" : "–"],
     ["Dropped frames", `${stats.dropped} (never queued)`],
   ];
   return (

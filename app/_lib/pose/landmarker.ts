@@ -4,6 +4,7 @@
 import { FilesetResolver, PoseLandmarker } from "@mediapipe/tasks-vision";
 import type { Landmark } from "@/app/_shared/pose/landmarks";
 import { type AssetPaths, type FrameImage, type ModelName, modelUrl, type RawPose } from "./protocol";
+import { FrameConverter } from "./yuv";
 
 export interface LoadedLandmarker {
   model: ModelName;
@@ -34,7 +35,7 @@ export async function loadLandmarker(assets: AssetPaths, model: ModelName, esMod
 
 let lastTs = 0;
 /** Runs one frame. Timestamps passed to MediaPipe must strictly increase; this enforces it. */
-export function detect(l: LoadedLandmarker, frame: FrameImage | HTMLVideoElement | HTMLCanvasElement | OffscreenCanvas, t: number) {
+export function detect(l: LoadedLandmarker, frame: FrameImage | ImageData | HTMLVideoElement | HTMLCanvasElement | OffscreenCanvas, t: number) {
   const ts = Math.max(lastTs + 1, Math.round(t));
   lastTs = ts;
   const t0 = performance.now();
@@ -64,6 +65,8 @@ export function meanLuma(ctx: LumaContext, frame: CanvasImageSource): number {
 
 type LumaContext = OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
 
+const converter = new FrameConverter();
+
 /**
  * Runs the model on one captured frame (scaling a VideoFrame down to `resize` first, here rather than on the page's
  * main thread) and closes it. `lumaContext` is asked for a 16x12 canvas when the frame's brightness is wanted.
@@ -74,20 +77,33 @@ export async function analyseFrame(
   lumaContext: (() => LumaContext | null) | null,
 ): Promise<RawPose> {
   const { image, resize } = frame;
-  let src: FrameImage = image;
+  let bitmap: ImageBitmap | null = null;
   try {
     const t0 = performance.now();
-    // A VideoFrame always goes through createImageBitmap, which scales it to its display size (or `resize`). Handed to
-    // MediaPipe as it is, a frame whose display size differs from its coded size came out stretched and mirrored;
-    // copying it out as RGBA and letting MediaPipe scale was slower.
-    if (typeof VideoFrame !== "undefined" && image instanceof VideoFrame) src = await createImageBitmap(image, resize);
+    let src: ImageBitmap | ImageData;
+    let luma: number | undefined;
+    if (image instanceof ImageBitmap) src = image;
+    else if (converter.accepts(image)) {
+      // a camera's YUV frame, converted and scaled here (yuv.ts: much cheaper than createImageBitmap)
+      const c = await converter.convert(image, resize);
+      src = c.image;
+      if (lumaContext) luma = c.meanLuma;
+    } else {
+      // Any other VideoFrame goes through createImageBitmap, which scales it to its display size (or `resize`).
+      // Handed to MediaPipe as it is, a frame whose display size differs from its coded size came out stretched and
+      // mirrored.
+      src = bitmap = await createImageBitmap(image, resize);
+    }
     const prepMs = performance.now() - t0;
-    const [width, height] = src instanceof ImageBitmap ? [src.width, src.height] : [src.displayWidth, src.displayHeight];
     const r = detect(l, src, frame.t);
-    const ctx = lumaContext?.();
-    return { id: frame.id, t: frame.t, width, height, ...r, prepMs, meanLuma: ctx ? meanLuma(ctx, src) : undefined, model: l.model };
+    if (lumaContext && luma === undefined && !(src instanceof ImageData)) {
+      const ctx = lumaContext();
+      if (ctx) luma = meanLuma(ctx, src);
+    }
+    const conversion = src instanceof ImageData ? "yuv" : "bitmap";
+    return { id: frame.id, t: frame.t, width: src.width, height: src.height, ...r, prepMs, meanLuma: luma, conversion, model: l.model };
   } finally {
-    if (src !== image) src.close();
+    bitmap?.close();
     image.close();
   }
 }

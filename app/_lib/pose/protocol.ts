@@ -32,6 +32,8 @@ export interface RawPose {
   /** time spent scaling the frame before it (in the worker), ms */
   prepMs?: number;
   meanLuma?: number;
+  /** how the camera frame became the model's pixels: converted from its YUV planes here (yuv.ts) or by createImageBitmap */
+  conversion?: "yuv" | "bitmap";
   model: ModelName;
 }
 

@@ -73,6 +73,8 @@ export interface TrackerStats {
   fallbackReason: string | null;
   /** how frames reach the model now (see TrackerOptions.capture) */
   capture: "stream" | "video-frame" | "bitmap" | null;
+  /** how the last frame became the model's pixels (RawPose.conversion) */
+  conversion: "yuv" | "bitmap" | null;
   model: ModelName | null;
   /** how the model was chosen */
   modelReason: string;
@@ -136,6 +138,7 @@ export class PoseTracker {
     backend: null,
     fallbackReason: null,
     capture: null,
+    conversion: null,
     model: null,
     modelReason: "",
     analysedFps: 0,
@@ -512,6 +515,7 @@ export class PoseTracker {
     s.inferMs = median(this.inferTimes);
     s.inferP95Ms = pct(this.inferTimes, 0.95);
     if (raw.meanLuma !== undefined) this.lastLuma = raw.meanLuma;
+    s.conversion = raw.conversion ?? null;
 
     const frame: PoseFrame = { t, width: raw.width, height: raw.height, image: raw.image, world: raw.world, meanLuma: this.lastLuma };
     if (this.calibrator) {
