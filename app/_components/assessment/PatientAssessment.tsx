@@ -226,7 +226,7 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
               </>
             )}
             {phase === "countdown" && <p className="text-center text-5xl font-bold text-brand-700" data-testid="countdown">{count}</p>}
-            {phase === "recording" && <p className="rounded-md bg-red-50 px-3 py-2 text-sm font-semibold text-red-700"><span className="mr-2 inline-block size-2.5 animate-pulse rounded-full bg-red-600" />Recording — move now</p>}
+            {phase === "recording" && <p className="rounded-md bg-red-50 px-3 py-2 text-sm font-semibold text-red-700"><span className="mr-2 inline-block size-2.5 rounded-full bg-red-600" aria-hidden />Recording — move now</p>}
             {phase === "saving" && <p className="text-sm text-slate-600">Saving your movement data… {pending > 0 && `(${pending} part${pending === 1 ? "" : "s"} to send)`}</p>}
             {phase === "saved" && <p className="rounded-md bg-emerald-50 px-3 py-2 text-sm font-medium text-emerald-800">Saved. Thank you! Your therapist will guide you on.</p>}
             {phase === "failed" && <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">Some data could not be saved. Your therapist can repeat this movement.</p>}
