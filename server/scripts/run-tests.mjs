@@ -8,7 +8,8 @@ import { startPgCluster } from "../../tests/support/pg-cluster.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 process.chdir(root);
-const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: "0" };
+// node_modules/.bin first on PATH, as under `npm test`, so this script also works when run with plain `node`
+const env = { ...process.env, PATH: [path.join(root, "node_modules/.bin"), process.env.PATH].join(path.delimiter), NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: "0" };
 const bin = (n) => path.join(root, "node_modules/.bin", n);
 const only = process.argv.slice(2); // e.g. `npm test -- unit integration`
 const want = (stage) => only.length === 0 || only.includes(stage);
