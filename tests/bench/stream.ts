@@ -81,6 +81,44 @@ async function trpc(ctx: BrowserContext, p: string, input: unknown) {
   return body.result.data.json as Record<string, unknown>;
 }
 
+// ---- CPU accounting: where the machine's time goes (less noisy than the rates on a shared machine) ----
+const CLK_TCK = 100; // USER_HZ on Linux
+interface ProcInfo { ppid: number; cpu: number; cmd: string }
+function readProcs(): Map<number, ProcInfo> {
+  const m = new Map<number, ProcInfo>();
+  if (process.platform !== "linux") return m;
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const st = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
+      m.set(Number(d), { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / CLK_TCK, cmd: fs.readFileSync(`/proc/${d}/cmdline`, "utf8") });
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  return m;
+}
+/** CPU seconds used so far by each browser's process tree (the patient's is the one playing the clip), and the rest. */
+function cpuNow() {
+  const procs = readProcs();
+  const kids = new Map<number, number[]>();
+  for (const [pid, p] of procs) kids.set(p.ppid, [...(kids.get(p.ppid) ?? []), pid]);
+  const tree = (pid: number): number => (procs.get(pid)?.cpu ?? 0) + (kids.get(pid) ?? []).reduce((a, k) => a + tree(k), 0);
+  const out = { patient: 0, therapist: 0, server: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6, total: 0 };
+  for (const pid of kids.get(process.pid) ?? []) {
+    const p = procs.get(pid)!;
+    if (!p.cmd.includes("chrom")) continue;
+    if (p.cmd.includes("--use-file-for-fake-video-capture")) out.patient += tree(pid);
+    else out.therapist += tree(pid);
+  }
+  try {
+    const f = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    out.total = (f.reduce((a, b) => a + b, 0) - f[3]! - (f[4] ?? 0)) / CLK_TCK; // all but idle and iowait
+  } catch {}
+  return out;
+}
+
 // ---- in-page helpers (run in the browsers) ----
 type Row = [captured: number, received: number, shown: number];
 declare global {
@@ -205,6 +243,7 @@ try {
     await patient.evaluate(() => void window.__bench!.sent.splice(0));
     await patient.evaluate(() => void window.__pvPose!.splice(0));
     const start = Date.now();
+    const cpu0 = cpuNow();
     while (Date.now() - start < SECONDS * 1000) {
       await therapist.waitForTimeout(1000);
       const r = await therapist.evaluate((from) => {
@@ -227,7 +266,10 @@ try {
       sent.push(...(await patient.evaluate(() => window.__bench!.sent.splice(0))));
       parts.push(...(await patient.evaluate(() => window.__pvPose!.splice(0) as Parts[])));
     }
-    return { relay, dc, sent, parts, seconds: (Date.now() - start) / 1000 };
+    const seconds = (Date.now() - start) / 1000, cpu1 = cpuNow();
+    const cores = (k: keyof typeof cpu0) => +((cpu1[k] - cpu0[k]) / seconds).toFixed(2);
+    const cpu = { patient: cores("patient"), therapist: cores("therapist"), server: cores("server"), machine: cores("total") };
+    return { relay, dc, sent, parts, seconds, cpu };
   }
   const alone = await measure(false);
   log("measured the relay alone; now with the data channel comparison");
@@ -259,6 +301,9 @@ try {
     droppedFrames: m.parts.length ? m.parts[m.parts.length - 1]![5] - m.parts[0]![5] : 0,
     models: Object.fromEntries([...new Set(m.parts.map((x) => x[3]))].map((k) => [k, m.parts.filter((x) => x[3] === k).length])),
     frames: [...new Set(m.parts.map((x) => x[6]))].join(", "),
+    /** CPU in use during the phase, in cores (1 = one core busy all the time), and the patient browser's CPU per analysed frame */
+    cpuCores: m.cpu,
+    patientCpuMsPerFrame: m.sent.length ? +((m.cpu.patient * m.seconds * 1000) / m.sent.length).toFixed(1) : null,
   });
   const result = {
     seconds: +alone.seconds.toFixed(1),
@@ -279,6 +324,7 @@ try {
   else {
     console.log(`\nLive streaming benchmark — ${result.seconds} s of a trunk-flexion assessment on loopback, ${result.cores} cores, load ${result.loadAverage}`);
     console.log(`patient: ${p.sentHz} analysed frames/s sent (frames from: ${p.frames}; per model: ${JSON.stringify(p.models)}; camera frames dropped while busy: ${p.droppedFrames})`);
+    console.log(`  CPU in use (cores of ${result.cores}): patient browser ${p.cpuCores.patient} (${p.patientCpuMsPerFrame} ms per analysed frame), therapist browser ${p.cpuCores.therapist}, server and bench driver ${p.cpuCores.server}; whole machine ${p.cpuCores.machine}`);
     console.log(`  capture → handed to the socket p50 ${p.captureToSendMs.p50} / p95 ${p.captureToSendMs.p95} ms; of which capture → pose result p50 ${p.captureToResultMs.p50} / p95 ${p.captureToResultMs.p95}, model inference p50 ${p.inferenceMs.p50} / p95 ${p.inferenceMs.p95}, scaling the frame p50 ${p.scalingMs.p50} / p95 ${p.scalingMs.p95}\n`);
     const row = (name: string, x: typeof a, screen: string) =>
       `| ${name} | ${x.captureToScreenMs.p50} | ${x.captureToScreenMs.p95} | ${x.captureToScreenMs.p99} | ${x.sendToReceiveMs.p50} | ${x.sendToReceiveMs.p95} | ${x.sendToReceiveMs.p99} | ${x.rateHz} | ${screen} |`;
