@@ -268,8 +268,8 @@ export class PoseTracker {
     this.stream = s;
     this.stats.capture = "stream";
     // Ask for this copy of the track at the model's input size (the call keeps the full-size original). Chromium
-    // then delivers frames with that display size, and createImageBitmap in the worker scales them on a faster path
-    // than with explicit resize options: 25-26 vs 21-23 analysed frames/s on the 2-core test machine.
+    // then delivers the full frames labelled with that display size (scaling nothing yet), and the worker scales
+    // them to it while converting them (yuv.ts; createImageBitmap where the converter does not apply).
     const v = this.video!;
     const size = this.scaleInCapture && v.videoWidth ? captureSize(v.videoWidth, v.videoHeight, this.options.inputMaxSide) : undefined;
     if (size)
