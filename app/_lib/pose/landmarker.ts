@@ -78,16 +78,25 @@ export async function analyseFrame(
 ): Promise<RawPose> {
   const { image, resize } = frame;
   let bitmap: ImageBitmap | null = null;
+  let owned = false; // the converter's image is ours until released
   try {
     const t0 = performance.now();
     let src: ImageBitmap | ImageData;
     let luma: number | undefined;
+    let converted: { image: ImageData; meanLuma: number } | null = null;
+    if (!(image instanceof ImageBitmap) && converter.accepts(image, resize)) {
+      // a camera's YUV frame, converted and scaled here (yuv.ts: much cheaper than createImageBitmap); should that
+      // fail, this frame and all later ones go through createImageBitmap
+      converted = await converter.convert(image, resize).catch((err: unknown) => {
+        console.warn("[pose] YUV conversion failed, using createImageBitmap from now on:", err);
+        return null;
+      });
+      owned = !!converted;
+    }
     if (image instanceof ImageBitmap) src = image;
-    else if (converter.accepts(image)) {
-      // a camera's YUV frame, converted and scaled here (yuv.ts: much cheaper than createImageBitmap)
-      const c = await converter.convert(image, resize);
-      src = c.image;
-      if (lumaContext) luma = c.meanLuma;
+    else if (converted) {
+      src = converted.image;
+      if (lumaContext) luma = converted.meanLuma;
     } else {
       // Any other VideoFrame goes through createImageBitmap, which scales it to its display size (or `resize`).
       // Handed to MediaPipe as it is, a frame whose display size differs from its coded size came out stretched and
@@ -103,6 +112,7 @@ export async function analyseFrame(
     const conversion = src instanceof ImageData ? "yuv" : "bitmap";
     return { id: frame.id, t: frame.t, width: src.width, height: src.height, ...r, prepMs, meanLuma: luma, conversion, model: l.model };
   } finally {
+    if (owned) converter.release();
     bitmap?.close();
     image.close();
   }

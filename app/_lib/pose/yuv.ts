@@ -3,8 +3,9 @@
 // Chromium's generic image path, which measured about 5 ms for a 640x480 frame scaled to 384x288 on our 2-core test
 // machine and allocates a fresh bitmap every frame; copying the planes into a buffer that is reused and converting
 // them here takes about 0.5-1 ms. The result is an ImageData that MediaPipe uploads like any other image.
-// Anything else (RGB frames, frames without a CPU-side format, rotated or flipped frames) returns null, and the caller
-// keeps using createImageBitmap.
+// FrameConverter.accepts() says no to anything else (RGB frames, frames without a CPU-side format, rotated or flipped
+// frames, other colour matrices, non-square pixels, a visible area not on a chroma boundary), and the caller keeps
+// using createImageBitmap for those.
 
 export type YuvFormat = "I420" | "I420A" | "NV12";
 export interface PlaneLayout {
@@ -98,7 +99,8 @@ export function yuvToRgba(
       const cx = (x0 + x1 - 1) >> 1 >> 1;
       const u = src[uRow + (cx << vShift)]! - 128;
       const v = src[vRow + (cx << vShift) + vShift]! - 128;
-      const yy = (luma - m.y0) * m.ys;
+      let yy = (luma - m.y0) * m.ys;
+      yy = yy < 0 ? 0 : yy > 255 ? 255 : yy; // as an RGB picture would see it: blacker than black is black
       lumaSum += yy;
       let r = yy + m.rv * v, g = yy - m.gu * u - m.gv * v, b = yy + m.bu * u;
       r = r < 0 ? 0 : r > 255 ? 255 : r;
@@ -108,37 +110,58 @@ export function yuvToRgba(
       o32[o++] = 0xff000000 | ((b + 0.5) << 16) | ((g + 0.5) << 8) | (r + 0.5);
     }
   }
-  return Math.max(0, Math.min(255, lumaSum / (ow * oh)));
+  return lumaSum / (ow * oh);
 }
 
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const FORMATS = new Set<string>(["I420", "I420A", "NV12"]);
+/** colour matrices yuvMatrix() knows (null: the frame does not say, BT.601 assumed as createImageBitmap does) */
+const MATRICES = new Set<string | null | undefined>([null, undefined, "bt709", "bt470bg", "smpte170m"]);
+
+export type ResizeTo = { resizeWidth?: number; resizeHeight?: number };
 
 /**
- * Converts VideoFrames to ImageData, reusing its buffers from frame to frame. One conversion at a time: the
- * ImageData returned stays valid until the next call (MediaPipe copies it during detectForVideo).
+ * The size createImageBitmap would give the frame: `size` when it names both sides, else the display size (which
+ * carries the aspect ratio a scaled track asks for).
+ */
+function targetSize(frame: VideoFrame, size?: ResizeTo): [number, number] {
+  return size?.resizeWidth && size.resizeHeight ? [size.resizeWidth, size.resizeHeight] : [frame.displayWidth, frame.displayHeight];
+}
+
+/**
+ * Converts VideoFrames to ImageData, reusing its buffers from frame to frame. One frame at a time: between convert()
+ * and release() the ImageData belongs to the caller (MediaPipe copies it during detectForVideo), and accepts() says
+ * no to any other frame meanwhile.
  */
 export class FrameConverter {
   private planes = new Uint8Array(0);
   private image: ImageData | null = null;
   private busy = false;
+  /** set after a conversion failed (e.g. a frame whose pixels cannot be read back): createImageBitmap from then on */
+  disabled = false;
 
-  /** Whether this frame can be converted here (otherwise use createImageBitmap). */
-  accepts(frame: VideoFrame): boolean {
+  /** Whether this frame can be converted here, scaled to `size` (otherwise use createImageBitmap). */
+  accepts(frame: VideoFrame, size?: ResizeTo): boolean {
     const f = frame as VideoFrame & { rotation?: number; flip?: boolean };
-    return littleEndian && !this.busy && frame.format !== null && FORMATS.has(frame.format) && !f.rotation && !f.flip && typeof ImageData !== "undefined";
+    const rect = frame.visibleRect;
+    if (this.busy || this.disabled || !littleEndian || typeof ImageData === "undefined" || !rect) return false;
+    if (frame.format === null || !FORMATS.has(frame.format) || f.rotation || f.flip) return false;
+    if (!MATRICES.has(frame.colorSpace?.matrix) || rect.x % 2 || rect.y % 2) return false;
+    // only a downscale that keeps the visible area's proportions (square pixels); anything else as createImageBitmap
+    const [ow, oh] = targetSize(frame, size);
+    if (ow < 1 || oh < 1 || ow > rect.width || oh > rect.height) return false;
+    return Math.abs(oh - (ow * rect.height) / rect.width) <= 1 + 0.01 * oh; // rounding to whole pixels allowed
   }
 
   /**
-   * The frame's visible area as RGBA, scaled to `size` (default: the frame's display size, which carries the aspect
-   * ratio a scaled track asks for), and its mean luma. Call only when accepts(frame).
+   * The frame's visible area as RGBA at the size createImageBitmap would give it (accepts() must have said yes), and
+   * its mean luma (0..255). Call release() once the image has been used.
    */
-  async convert(frame: VideoFrame, size?: { resizeWidth?: number; resizeHeight?: number }): Promise<{ image: ImageData; meanLuma: number }> {
+  async convert(frame: VideoFrame, size?: ResizeTo): Promise<{ image: ImageData; meanLuma: number }> {
     this.busy = true;
     try {
       const rect = frame.visibleRect!;
-      const ow = Math.min(rect.width, size?.resizeWidth ?? frame.displayWidth);
-      const oh = Math.min(rect.height, size?.resizeHeight ?? frame.displayHeight);
+      const [ow, oh] = targetSize(frame, size);
       const bytes = frame.allocationSize();
       if (this.planes.byteLength < bytes) this.planes = new Uint8Array(bytes);
       const layout = await frame.copyTo(this.planes);
@@ -146,8 +169,14 @@ export class FrameConverter {
       const cs = frame.colorSpace;
       const meanLuma = yuvToRgba(this.planes, layout, frame.format as YuvFormat, rect.width, rect.height, this.image.data, ow, oh, yuvMatrix(cs?.matrix, cs?.fullRange));
       return { image: this.image, meanLuma };
-    } finally {
+    } catch (err) {
       this.busy = false;
+      this.disabled = true;
+      throw err;
     }
+  }
+
+  release(): void {
+    this.busy = false;
   }
 }
