@@ -11,14 +11,12 @@
 // RTCDataChannel (reliable, ordered) between the same two pages, negotiated by this script; the patient
 // page forwards each pose.live message the moment the app hands it to its WebSocket and the therapist
 // page records arrival and the next frame.
-import { execFileSync, execSync } from "node:child_process";
-import crypto from "node:crypto";
+import { execFileSync, execSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "@playwright/test";
 import { chromiumArgs } from "../../playwright.config";
-import { startServer } from "../../server/app";
-import { loadEnv } from "../../server/env";
+import { createDb } from "../../server/db/client";
 import { PASSWORD, seedClinic } from "../support/seed";
 import { ensureY4m, missingPrerequisite, REPO } from "./pose/harness";
 
@@ -58,17 +56,27 @@ const tmp = path.join(REPO, "tests/.tmp");
 fs.mkdirSync(tmp, { recursive: true });
 const dbFile = path.join(tmp, `bench-stream-${PORT}.db`);
 for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) fs.rmSync(f, { force: true });
-const env = loadEnv({
-  NODE_ENV: "production",
-  HOST: "127.0.0.1",
-  PORT: String(PORT),
-  DATABASE_URL: `file:${dbFile}`,
-  SESSION_SECRET: crypto.randomBytes(32).toString("base64url"),
-  SEED_DEMO: "never",
+// The server runs in its own process, as in production (the e2e tests' server script: production build, fresh
+// database). In this process it would share its event loop with Playwright, which gets a message for every WebSocket
+// frame of both pages.
+const server = spawn(process.execPath, ["--import", "tsx", path.join(REPO, "tests/support/e2e-server.ts")], {
+  cwd: REPO,
+  env: { ...process.env, E2E_PORT: String(PORT), E2E_DATABASE_URL: `file:${dbFile}`, NEXT_TELEMETRY_DISABLED: "1" },
+  stdio: ["ignore", "pipe", "inherit"],
 });
-const server = await startServer(env, { dev: false, log: () => {} });
-const base = server.url;
-const clinic = await seedClinic(server.db);
+process.on("exit", () => server.kill("SIGTERM")); // never leave it behind
+const base = `http://127.0.0.1:${PORT}`;
+await new Promise<void>((resolve, reject) => {
+  let out = "";
+  server.stdout!.on("data", (d: Buffer) => {
+    out += d.toString();
+    if (out.includes("e2e server on")) resolve();
+  });
+  server.once("exit", (code) => reject(new Error(`the server exited (${code}) before it listened:\n${out}`)));
+});
+const serverExited = new Promise((r) => server.once("exit", r));
+const db = await createDb(`file:${dbFile}`);
+const clinic = await seedClinic(db);
 // A laptop webcam's 30 fps by default (the clip's frames doubled); BENCH_FPS=15 plays it at its own rate, like the
 // e2e test, which caps the analysed rate at 15 Hz (every frame would have to be analysed).
 const FPS = Number(process.env.BENCH_FPS ?? 30);
@@ -105,7 +113,8 @@ function cpuNow() {
   const kids = new Map<number, number[]>();
   for (const [pid, p] of procs) kids.set(p.ppid, [...(kids.get(p.ppid) ?? []), pid]);
   const tree = (pid: number): number => (procs.get(pid)?.cpu ?? 0) + (kids.get(pid) ?? []).reduce((a, k) => a + tree(k), 0);
-  const out = { patient: 0, therapist: 0, server: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6, total: 0 };
+  const own = process.cpuUsage();
+  const out = { patient: 0, therapist: 0, server: tree(server.pid!), driver: (own.user + own.system) / 1e6, total: 0 };
   for (const pid of kids.get(process.pid) ?? []) {
     const p = procs.get(pid)!;
     if (!p.cmd.includes("chrom")) continue;
@@ -268,7 +277,7 @@ try {
     }
     const seconds = (Date.now() - start) / 1000, cpu1 = cpuNow();
     const cores = (k: keyof typeof cpu0) => +((cpu1[k] - cpu0[k]) / seconds).toFixed(2);
-    const cpu = { patient: cores("patient"), therapist: cores("therapist"), server: cores("server"), machine: cores("total") };
+    const cpu = { patient: cores("patient"), therapist: cores("therapist"), server: cores("server"), driver: cores("driver"), machine: cores("total") };
     return { relay, dc, sent, parts, seconds, cpu };
   }
   const alone = await measure(false);
@@ -324,7 +333,7 @@ try {
   else {
     console.log(`\nLive streaming benchmark — ${result.seconds} s of a trunk-flexion assessment on loopback, ${result.cores} cores, load ${result.loadAverage}`);
     console.log(`patient: ${p.sentHz} analysed frames/s sent (frames from: ${p.frames}; per model: ${JSON.stringify(p.models)}; camera frames dropped while busy: ${p.droppedFrames})`);
-    console.log(`  CPU in use (cores of ${result.cores}): patient browser ${p.cpuCores.patient} (${p.patientCpuMsPerFrame} ms per analysed frame), therapist browser ${p.cpuCores.therapist}, server and bench driver ${p.cpuCores.server}; whole machine ${p.cpuCores.machine}`);
+    console.log(`  CPU in use (cores of ${result.cores}): patient browser ${p.cpuCores.patient} (${p.patientCpuMsPerFrame} ms per analysed frame), therapist browser ${p.cpuCores.therapist}, server ${p.cpuCores.server}, bench driver ${p.cpuCores.driver}; whole machine ${p.cpuCores.machine}`);
     console.log(`  capture → handed to the socket p50 ${p.captureToSendMs.p50} / p95 ${p.captureToSendMs.p95} ms; of which capture → pose result p50 ${p.captureToResultMs.p50} / p95 ${p.captureToResultMs.p95}, model inference p50 ${p.inferenceMs.p50} / p95 ${p.inferenceMs.p95}, scaling the frame p50 ${p.scalingMs.p50} / p95 ${p.scalingMs.p95}\n`);
     const row = (name: string, x: typeof a, screen: string) =>
       `| ${name} | ${x.captureToScreenMs.p50} | ${x.captureToScreenMs.p95} | ${x.captureToScreenMs.p99} | ${x.sendToReceiveMs.p50} | ${x.sendToReceiveMs.p95} | ${x.sendToReceiveMs.p99} | ${x.rateHz} | ${screen} |`;
@@ -343,6 +352,8 @@ try {
   }
 } finally {
   await Promise.all([tb.close(), pb.close()]);
-  await server.close();
+  await db.$disconnect();
+  server.kill("SIGTERM");
+  await serverExited;
 }
 process.exit(exitCode);
