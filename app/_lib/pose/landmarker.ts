@@ -83,29 +83,27 @@ export async function analyseFrame(
     const t0 = performance.now();
     let src: ImageBitmap | ImageData;
     let luma: number | undefined;
-    let converted: { image: ImageData; meanLuma: number } | null = null;
-    if (!(image instanceof ImageBitmap) && converter.accepts(image, resize)) {
-      // a camera's YUV frame, converted and scaled here (yuv.ts: much cheaper than createImageBitmap); should that
-      // fail, this frame and all later ones go through createImageBitmap
-      converted = await converter.convert(image, resize).catch((err: unknown) => {
-        console.warn("[pose] YUV conversion failed, using createImageBitmap from now on:", err);
-        return null;
-      });
-      owned = !!converted;
-    }
     if (image instanceof ImageBitmap) src = image;
-    else if (converted) {
-      src = converted.image;
-      if (lumaContext) luma = converted.meanLuma;
-    } else {
-      // Any other VideoFrame goes through createImageBitmap, which scales it to its display size (or `resize`).
-      // Handed to MediaPipe as it is, a frame whose display size differs from its coded size came out stretched and
-      // mirrored.
-      src = bitmap = await createImageBitmap(image, resize);
+    else {
+      // A camera's YUV frame is converted and scaled here (yuv.ts: much cheaper than createImageBitmap); should that
+      // fail, this frame and all later ones go through createImageBitmap. Any other VideoFrame goes through
+      // createImageBitmap too, which scales it to its display size (or `resize`): handed to MediaPipe as it is, a
+      // frame whose display size differs from its coded size came out stretched and mirrored.
+      const converted = converter.accepts(image, resize)
+        ? await converter.convert(image, resize).catch((err: unknown) => {
+            console.warn("[pose] YUV conversion failed, using createImageBitmap from now on:", err);
+            return null;
+          })
+        : null;
+      owned = !!converted;
+      if (converted) {
+        src = converted.image;
+        if (lumaContext) luma = converted.meanLuma;
+      } else src = bitmap = await createImageBitmap(image, resize);
     }
     const prepMs = performance.now() - t0;
     const r = detect(l, src, frame.t);
-    if (lumaContext && luma === undefined && !(src instanceof ImageData)) {
+    if (lumaContext && !(src instanceof ImageData)) {
       const ctx = lumaContext();
       if (ctx) luma = meanLuma(ctx, src);
     }

@@ -29,7 +29,7 @@ export interface RawPose {
   world: Landmark[] | null;
   /** time spent in detectForVideo, ms */
   inferMs: number;
-  /** time spent scaling the frame before it (in the worker), ms */
+  /** time spent converting and scaling the frame before it (in the worker), ms */
   prepMs?: number;
   meanLuma?: number;
   /** how the camera frame became the model's pixels: converted from its YUV planes here (yuv.ts) or by createImageBitmap */
