@@ -4,124 +4,83 @@
 // each repetition's peak, signal quality), stop / discard / redo, record pain and a note.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { PROTOCOLS, protocolByKey, type Protocol } from "../../_shared/assessments/catalogue";
-import { liveMsg, NS, stateMsg, type StateMsg } from "../../_shared/assessments/live";
+import { NS } from "../../_shared/assessments/live";
 import { detectReps, type TrialSummary } from "../../_shared/assessments/summary";
 import type { Landmark } from "../../_shared/pose/landmarks";
 import { MEASURE_INFO } from "../../_shared/pose/measures";
-import { base64ToBytes, unpackSamples, type PoseSample } from "../../_shared/pose/sample";
+import { LiveFeed, markLiveShown } from "../../_lib/assessment/live-feed";
 import type { VisitCall } from "../../_lib/realtime/call";
 import { describeError, useTRPC } from "../../_lib/trpc";
 import { SkeletonOverlay } from "../pose/SkeletonOverlay";
 import { AngleChart } from "../review/angle-chart";
 import { Alert, Badge, Button } from "../ui";
 
-type LivePoint = { sample: PoseSample; receivedAt: number; capturedAt: number; trialId: string | null };
-export type LiveAssessment = {
-  latest: LivePoint | null;
-  /** samples of the current trial (t since its start) */
-  trialSamples: PoseSample[];
-  state: StateMsg | null;
-  rateHz: number;
-  latencyMs: number | null;
-  resetTrial(): void;
-};
-
-/**
- * Timing trace of the last live messages (npm run bench:stream reads it as window.__pvLive): wall-clock
- * capture time, arrival in this page and the commit that put it on screen (ms since epoch), in ring
- * buffers of TRACE entries; `n` counts every message. A few stores per message, nothing else.
- */
-export type LiveTrace = { n: number; shownUpTo: number; captured: Float64Array; received: Float64Array; shown: Float64Array };
-const TRACE = 512;
-function liveTrace(): LiveTrace | null {
-  if (typeof window === "undefined") return null;
-  const w = window as unknown as { __pvLive?: LiveTrace };
-  return (w.__pvLive ??= { n: 0, shownUpTo: 0, captured: new Float64Array(TRACE), received: new Float64Array(TRACE), shown: new Float64Array(TRACE) });
-}
-const wallNow = () => performance.timeOrigin + performance.now();
-
-/** Subscribes to the patient's streamed samples and trial state; re-renders at most once per frame. */
-export function useLiveAssessment(call: VisitCall | null): LiveAssessment {
-  const [, setTick] = useState(0);
-  const latest = useRef<LivePoint | null>(null);
-  const trialSamples = useRef<PoseSample[]>([]);
-  const arrivals = useRef<{ at: number; lat: number }[]>([]);
-  const [state, setState] = useState<StateMsg | null>(null);
+/** The live feed of the patient's frames and trial state for this call (one per call; see live-feed.ts). */
+export function useLiveFeed(call: VisitCall | null): LiveFeed {
+  const feed = useMemo(() => new LiveFeed(), [call]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => {
     if (!call) return;
-    let raf = 0;
     const prev = call.onRelay;
     call.onRelay = (m) => {
-      if (m.ns === NS.state) {
-        const r = stateMsg.safeParse(m.data);
-        if (r.success) setState(r.data);
-        return;
-      }
-      if (m.ns !== NS.live) return prev?.(m);
-      const r = liveMsg.safeParse(m.data);
-      if (!r.success) return;
-      let samples: PoseSample[];
-      try {
-        samples = unpackSamples(base64ToBytes(r.data.samples));
-      } catch {
-        return;
-      }
-      const now = Date.now();
-      for (const s of samples) {
-        latest.current = { sample: s, receivedAt: now, capturedAt: r.data.capturedAt, trialId: r.data.trialId };
-        if (r.data.trialId) {
-          const buf = trialSamples.current;
-          if (!buf.length || s.t > buf[buf.length - 1]!.t) buf.push(s);
-        }
-      }
-      arrivals.current.push({ at: now, lat: now - r.data.capturedAt });
-      const tr = liveTrace();
-      if (tr) {
-        const i = tr.n++ % TRACE;
-        tr.captured[i] = r.data.capturedAt;
-        tr.received[i] = wallNow();
-        tr.shown[i] = 0;
-      }
-      while (arrivals.current.length && arrivals.current[0]!.at < now - 2000) arrivals.current.shift();
-      raf ||= requestAnimationFrame(() => {
-        raf = 0;
-        setTick((x) => x + 1);
-      });
+      if (!feed.receive(m)) prev?.(m);
     };
     return () => {
       call.onRelay = prev;
-      cancelAnimationFrame(raf);
+      feed.close();
     };
-  }, [call]);
-  // Every render after a message arrived has committed it to the DOM.
-  useLayoutEffect(() => {
-    const tr = liveTrace();
-    if (!tr || tr.shownUpTo === tr.n) return;
-    const t = wallNow();
-    for (let k = Math.max(tr.shownUpTo, tr.n - TRACE); k < tr.n; k++) tr.shown[k % TRACE] = t;
-    tr.shownUpTo = tr.n;
-  });
-  const lats = arrivals.current.map((a) => a.lat).sort((a, b) => a - b);
-  return {
-    latest: latest.current,
-    trialSamples: trialSamples.current,
-    state,
-    rateHz: arrivals.current.length / 2,
-    latencyMs: lats.length ? lats[Math.floor(lats.length / 2)]! : null,
-    resetTrial: useCallback(() => {
-      trialSamples.current = [];
-      setState(null);
-    }, []),
-  };
+  }, [call, feed]);
+  return feed;
+}
+
+/** Re-renders the caller once per animation frame in which frames arrived; marks them shown when it commits. */
+function useLiveFrames(feed: LiveFeed): number {
+  const version = useSyncExternalStore(feed.subscribeFrames, () => feed.version, () => 0);
+  useLayoutEffect(() => markLiveShown(), [version]);
+  return version;
 }
 
 /** The streamed skeleton, laid over the patient's video (place inside the video's positioned box). */
-export function LiveSkeleton({ live, width, height }: { live: LiveAssessment; width: number; height: number }) {
-  const lm = live.latest && Date.now() - live.latest.receivedAt < 1000 ? live.latest.sample.landmarks : null;
+export function LiveSkeleton({ feed, width, height }: { feed: LiveFeed; width: number; height: number }) {
+  useLiveFrames(feed);
+  const latest = feed.latest;
+  const lm = latest && Date.now() - latest.receivedAt < 1000 ? latest.sample.landmarks : null;
   const landmarks: Landmark[] | null = lm ? Array.from({ length: lm.length / 3 }, (_, i) => ({ x: lm[3 * i]!, y: lm[3 * i + 1]!, z: 0, visibility: lm[3 * i + 2]! })) as Landmark[] : null;
   return <SkeletonOverlay landmarks={landmarks} width={width} height={height} className="pointer-events-none absolute inset-0 h-full w-full" />;
+}
+
+/** The angle in large type, signal quality and the 10 s chart: the only part of the panel that follows every frame. */
+function LiveReadout({ feed, protocol }: { feed: LiveFeed; protocol: Protocol }) {
+  const version = useLiveFrames(feed);
+  const samples = feed.trialSamples;
+  const points = useMemo(() => samples.map((s) => ({ t: s.t, v: s.angles[protocol.primary] })), [samples, samples.length, protocol.primary]); // eslint-disable-line react-hooks/exhaustive-deps
+  const reps = useMemo(() => (protocol.detection.kind === "peaks" ? detectReps({ t: points.map((x) => x.t), v: points.map((x) => x.v), c: [] }, protocol.direction, protocol.detection) : []), [points, protocol]);
+  const latest = feed.latest;
+  const current = latest?.sample.angles[protocol.primary] ?? null;
+  const conf = latest?.sample.conf[protocol.primary] ?? 0;
+  const fresh = latest && Date.now() - latest.receivedAt < 1500;
+  const latency = feed.latencyMs();
+  return (
+    <>
+      <div className="flex items-end justify-between gap-3" data-version={version}>
+        <div>
+          <p className="text-xs uppercase tracking-wide text-slate-500">{protocol.title}</p>
+          <p className="text-5xl font-bold tabular-nums text-slate-900" aria-live="off" data-testid="live-angle">
+            {fresh && current !== null ? `${Math.round(protocol.direction * current)}°` : "—"}
+          </p>
+          <p className="text-xs text-slate-500">{MEASURE_INFO[protocol.primary].label}{protocol.estimate && " (estimate)"}</p>
+        </div>
+        <dl className="grid grid-cols-2 gap-x-3 text-right text-xs text-slate-600" aria-label="Signal quality">
+          <dt>tracking</dt><dd className={conf < 0.5 ? "font-semibold text-amber-700" : ""}>{fresh ? `${Math.round(conf * 100)}%` : "no signal"}</dd>
+          <dt>rate</dt><dd data-testid="live-rate">{feed.rateHz().toFixed(0)} Hz</dd>
+          <dt>delay</dt><dd>{latency !== null ? `${latency} ms` : "—"}</dd>
+          <dt>reps</dt><dd>{reps.length}/{protocol.reps}</dd>
+        </dl>
+      </div>
+      <AngleChart points={points} windowMs={10_000} reps={reps} normal={protocol.normal} direction={protocol.direction} height={180} label={`${protocol.title}, last 10 s`} />
+    </>
+  );
 }
 
 const PHASE_TEXT: Record<string, string> = {
@@ -129,7 +88,8 @@ const PHASE_TEXT: Record<string, string> = {
   saved: "Saved", failed: "Saving failed", discarded: "Discarded",
 };
 
-export function AssessmentPanel({ call, visitId, live }: { call: VisitCall; visitId: string; live: LiveAssessment }) {
+export function AssessmentPanel({ call, visitId, feed }: { call: VisitCall; visitId: string; feed: LiveFeed }) {
+  const liveState = useSyncExternalStore(feed.subscribeState, () => feed.state, () => null);
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [protocolKey, setProtocolKey] = useState(PROTOCOLS[1]!.key);
@@ -145,11 +105,11 @@ export function AssessmentPanel({ call, visitId, live }: { call: VisitCall; visi
   const discard = useMutation(trpc.trials.discard.mutationOptions({ onError }));
   const annotate = useMutation(trpc.trials.annotate.mutationOptions({ onError }));
   const stored = trials.data?.find((t) => t.id === trial?.id);
-  const phase = live.state && live.state.trialId === trial?.id ? live.state.phase : trial ? "framing" : null;
+  const phase = liveState && liveState.trialId === trial?.id ? liveState.phase : trial ? "framing" : null;
 
   const begin = async (key: string) => {
     setError(null);
-    live.resetTrial();
+    feed.resetTrial();
     setPain(null);
     setNote("");
     const t = await start.mutateAsync({ visitId, protocolKey: key as never });
@@ -166,7 +126,7 @@ export function AssessmentPanel({ call, visitId, live }: { call: VisitCall; visi
     call.relay(NS.control, { type: "discard", trialId: trial.id });
     await discard.mutateAsync({ trialId: trial.id });
     setTrial(null);
-    live.resetTrial();
+    feed.resetTrial();
     void qc.invalidateQueries({ queryKey: trpc.trials.forVisit.queryKey({ visitId }) });
   };
   const saveNotes = async () => {
@@ -175,12 +135,6 @@ export function AssessmentPanel({ call, visitId, live }: { call: VisitCall; visi
     void qc.invalidateQueries({ queryKey: trpc.trials.pathKey() });
   };
 
-  const p = trial?.protocol ?? protocolByKey(protocolKey)!;
-  const points = useMemo(() => live.trialSamples.map((s) => ({ t: s.t, v: s.angles[p.primary] })), [live.trialSamples, live.trialSamples.length, p.primary]); // eslint-disable-line react-hooks/exhaustive-deps
-  const reps = useMemo(() => (p.detection.kind === "peaks" ? detectReps({ t: points.map((x) => x.t), v: points.map((x) => x.v), c: [] }, p.direction, p.detection) : []), [points, p]);
-  const current = live.latest?.sample.angles[p.primary] ?? null;
-  const conf = live.latest?.sample.conf[p.primary] ?? 0;
-  const fresh = live.latest && Date.now() - live.latest.receivedAt < 1500;
   const summary = stored?.status === "COMPLETED" ? (stored.summary as TrialSummary | null) : null;
 
   return (
@@ -204,25 +158,10 @@ export function AssessmentPanel({ call, visitId, live }: { call: VisitCall; visi
 
       {trial && (
         <>
-          <div className="flex items-end justify-between gap-3">
-            <div>
-              <p className="text-xs uppercase tracking-wide text-slate-500">{trial.protocol.title}</p>
-              <p className="text-5xl font-bold tabular-nums text-slate-900" aria-live="off" data-testid="live-angle">
-                {fresh && current !== null ? `${Math.round(trial.protocol.direction * current)}°` : "—"}
-              </p>
-              <p className="text-xs text-slate-500">{MEASURE_INFO[trial.protocol.primary].label}{trial.protocol.estimate && " (estimate)"}</p>
-            </div>
-            <dl className="grid grid-cols-2 gap-x-3 text-right text-xs text-slate-600" aria-label="Signal quality">
-              <dt>tracking</dt><dd className={conf < 0.5 ? "font-semibold text-amber-700" : ""}>{fresh ? `${Math.round(conf * 100)}%` : "no signal"}</dd>
-              <dt>rate</dt><dd data-testid="live-rate">{live.rateHz.toFixed(0)} Hz</dd>
-              <dt>delay</dt><dd>{live.latencyMs !== null ? `${live.latencyMs} ms` : "—"}</dd>
-              <dt>reps</dt><dd>{reps.length}/{trial.protocol.reps}</dd>
-            </dl>
-          </div>
-          {phase === "framing" && live.state?.guidance && live.state.guidance.length > 0 && (
-            <ul className="text-xs text-amber-800">{live.state.guidance.map((g) => <li key={g}>Patient sees: {g}</li>)}</ul>
+          {phase === "framing" && liveState?.guidance && liveState.guidance.length > 0 && (
+            <ul className="text-xs text-amber-800">{liveState.guidance.map((g) => <li key={g}>Patient sees: {g}</li>)}</ul>
           )}
-          <AngleChart points={points} windowMs={10_000} reps={reps} normal={trial.protocol.normal} direction={trial.protocol.direction} height={180} label={`${trial.protocol.title}, last 10 s`} />
+          <LiveReadout feed={feed} protocol={trial.protocol} />
           <div className="flex flex-wrap gap-2">
             {stored?.status !== "COMPLETED" && <Button variant="primary" busy={stop.isPending} disabled={phase !== "recording"} onClick={() => void end().catch(onError)}>Stop and save</Button>}
             {phase === "saving" && <Button variant="secondary" busy={complete.isPending} onClick={() => complete.mutate({ trialId: trial.id })}>Save what has arrived</Button>}

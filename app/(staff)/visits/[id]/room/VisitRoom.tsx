@@ -7,7 +7,7 @@ import { useEffect, useMemo, useState } from "react";
 import { VISIT_STATUS_LABEL, type VisitStatus } from "../../../../_shared/domain";
 import { Alert, Badge, Button, Card, Spinner, formatDateTime, visitStatusTone } from "../../../../_components/ui";
 import { VideoTile } from "../../../../_components/visit/VideoTile";
-import { AssessmentPanel, LiveSkeleton, useLiveAssessment } from "../../../../_components/assessment/TherapistAssessment";
+import { AssessmentPanel, LiveSkeleton, useLiveFeed } from "../../../../_components/assessment/TherapistAssessment";
 import { DevicePickers, MediaToggles } from "../../../../_components/visit/MediaControls";
 import { QualityIndicator } from "../../../../_components/visit/QualityIndicator";
 import { useDevices, useLocalMedia, useVisitCall } from "../../../../_lib/realtime/hooks";
@@ -30,7 +30,7 @@ export function VisitRoom({ visitId }: { visitId: string }) {
   const [generation, setGeneration] = useState(0);
   const auth = useMemo<CallAuth | null>(() => (info.data && info.data.status !== "ENDED" && info.data.status !== "CANCELLED" ? { role: "therapist", visitId } : null), [info.data, visitId]);
   const { call, snap } = useVisitCall(auth, generation);
-  const live = useLiveAssessment(call);
+  const feed = useLiveFeed(call);
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [confirmEnd, setConfirmEnd] = useState(false);
@@ -139,7 +139,7 @@ export function VisitRoom({ visitId }: { visitId: string }) {
           <div className="relative">
             <VideoTile stream={snap?.remoteStream ?? null} label={patient?.name ?? "Patient"} testId="remote-video" overlay={remoteOverlay} className="h-[72vh] w-full" />
             {status === "IN_PROGRESS" && snap?.remoteStream && (
-              <LiveSkeleton live={live} {...videoSize(snap.remoteStream)} />
+              <LiveSkeleton feed={feed} {...videoSize(snap.remoteStream)} />
             )}
           </div>
           {patient && status === "IN_PROGRESS" && !patient.media.audio && (
@@ -154,7 +154,7 @@ export function VisitRoom({ visitId }: { visitId: string }) {
         </div>
         {call && status === "IN_PROGRESS" && (
           <div className="lg:col-span-2 lg:order-last">
-            <AssessmentPanel call={call} visitId={visitId} live={live} />
+            <AssessmentPanel call={call} visitId={visitId} feed={feed} />
           </div>
         )}
         <aside className="flex flex-col gap-3">

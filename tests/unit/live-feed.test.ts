@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { LiveFeed } from "../../app/_lib/assessment/live-feed";
+import { NS } from "../../app/_shared/assessments/live";
+import { bytesToBase64, packSamples } from "../../app/_shared/pose/sample";
+import { flexionSweep } from "../support/samples";
+
+/** A feed with a manual clock and a manual "animation frame". */
+function harness() {
+  let now = 1_000_000;
+  let pending: (() => void) | null = null;
+  let scheduled = 0;
+  const feed = new LiveFeed({
+    now: () => now,
+    trace: false,
+    schedule: (fn) => {
+      scheduled++;
+      pending = fn;
+      return () => void (pending = null);
+    },
+  });
+  return {
+    feed,
+    advance: (ms: number) => void (now += ms),
+    get now() {
+      return now;
+    },
+    get scheduled() {
+      return scheduled;
+    },
+    frame() {
+      const fn = pending;
+      pending = null;
+      fn?.();
+    },
+  };
+}
+
+const samples = flexionSweep();
+const live = (i: number, trialId: string | null, capturedAt: number) => ({
+  ns: NS.live,
+  data: { trialId, capturedAt, samples: bytesToBase64(packSamples([samples[i]!])) },
+});
+
+test("frames: kept in order, trial samples only while recording, one notification per animation frame", () => {
+  const h = harness();
+  let notified = 0;
+  h.feed.subscribeFrames(() => notified++);
+  assert.equal(h.feed.receive(live(0, null, h.now - 50)), true);
+  assert.equal(h.feed.latest?.sample.t, samples[0]!.t);
+  assert.equal(h.feed.trialSamples.length, 0, "framing frames are shown, not recorded");
+  for (let i = 1; i < 5; i++) h.feed.receive(live(i, "trial-1", h.now - 40));
+  assert.equal(notified, 0, "nothing re-renders before the next frame");
+  assert.equal(h.scheduled, 1, "one frame scheduled for five messages");
+  h.frame();
+  assert.equal(notified, 1);
+  assert.equal(h.feed.version, 1);
+  assert.deepEqual(h.feed.trialSamples.map((s) => s.t), samples.slice(1, 5).map((s) => s.t));
+  // a resent or older sample does not go back in time
+  h.feed.receive(live(2, "trial-1", h.now - 40));
+  assert.equal(h.feed.trialSamples.length, 4);
+  assert.equal(h.feed.latest?.sample.t, samples[2]!.t, "the newest message is what is shown");
+  h.frame();
+  assert.equal(notified, 2);
+});
+
+test("rate and delay over the last 2 s", () => {
+  const h = harness();
+  assert.equal(h.feed.latencyMs(), null);
+  for (let i = 0; i < 30; i++) {
+    h.feed.receive(live(i, "t", h.now - (i < 15 ? 500 : 80)));
+    h.advance(100);
+  }
+  // the last 20 messages (2 s) count; 15 of them took 80 ms
+  assert.equal(h.feed.rateHz(), 10);
+  assert.equal(h.feed.latencyMs(), 80);
+  h.advance(5000);
+  assert.equal(h.feed.rateHz(), 0);
+  assert.equal(h.feed.latencyMs(), null);
+});
+
+test("state messages notify state subscribers at once; bad messages are dropped; other namespaces are passed on", () => {
+  const h = harness();
+  let states = 0, frames = 0;
+  h.feed.subscribeState(() => states++);
+  h.feed.subscribeFrames(() => frames++);
+  assert.equal(h.feed.receive({ ns: NS.state, data: { trialId: "trial-1", phase: "recording" } }), true);
+  assert.equal(states, 1);
+  assert.equal(h.feed.state?.phase, "recording");
+  assert.equal(h.feed.receive({ ns: NS.state, data: { trialId: "trial-1", phase: "dancing" } }), true, "ours, but invalid");
+  assert.equal(h.feed.state?.phase, "recording", "an invalid state does not replace the last good one");
+  assert.equal(h.feed.receive({ ns: NS.live, data: { trialId: null, capturedAt: 1, samples: "not base64!" } }), true);
+  assert.equal(h.feed.receive({ ns: NS.live, data: { trialId: null, capturedAt: 1, samples: bytesToBase64(new Uint8Array(7)) } }), true, "a truncated sample");
+  assert.equal(h.feed.latest, null);
+  assert.equal(h.scheduled, 0, "nothing to show");
+  assert.equal(h.feed.receive({ ns: NS.control, data: { type: "stop", trialId: "x" } }), false, "someone else's message");
+  h.feed.receive(live(3, "trial-1", h.now));
+  h.feed.resetTrial();
+  assert.equal(h.feed.trialSamples.length, 0);
+  assert.equal(h.feed.state, null);
+  assert.equal(states, 2);
+  assert.equal(frames, 1, "a reset re-renders at once");
+  h.feed.close();
+  h.frame();
+  assert.equal(frames, 1, "close drops the pending notification");
+});
