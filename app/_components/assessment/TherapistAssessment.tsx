@@ -52,7 +52,7 @@ export function LiveSkeleton({ feed, width, height }: { feed: LiveFeed; width: n
 
 /** The angle in large type, signal quality and the 10 s chart: the only part of the panel that follows every frame. */
 function LiveReadout({ feed, protocol }: { feed: LiveFeed; protocol: Protocol }) {
-  const version = useLiveFrames(feed);
+  useLiveFrames(feed);
   const samples = feed.trialSamples;
   const points = useMemo(() => samples.map((s) => ({ t: s.t, v: s.angles[protocol.primary] })), [samples, samples.length, protocol.primary]); // eslint-disable-line react-hooks/exhaustive-deps
   const reps = useMemo(() => (protocol.detection.kind === "peaks" ? detectReps({ t: points.map((x) => x.t), v: points.map((x) => x.v), c: [] }, protocol.direction, protocol.detection) : []), [points, protocol]);
@@ -63,7 +63,7 @@ function LiveReadout({ feed, protocol }: { feed: LiveFeed; protocol: Protocol })
   const latency = feed.latencyMs();
   return (
     <>
-      <div className="flex items-end justify-between gap-3" data-version={version}>
+      <div className="flex items-end justify-between gap-3">
         <div>
           <p className="text-xs uppercase tracking-wide text-slate-500">{protocol.title}</p>
           <p className="text-5xl font-bold tabular-nums text-slate-900" aria-live="off" data-testid="live-angle">

@@ -55,6 +55,11 @@ export class LiveFeed {
   /** bumped once per animation frame in which frames arrived (what frame subscribers compare) */
   version = 0;
   private arrivals: { at: number; lat: number }[] = [];
+  /** arrivals within the last 2 s (older ones are trimmed on receipt, but time also passes without messages) */
+  private recent() {
+    const since = this.now() - 2000;
+    return this.arrivals.filter((a) => a.at >= since);
+  }
   private frameListeners = new Set<() => void>();
   private stateListeners = new Set<() => void>();
   private cancelTick: (() => void) | null = null;
@@ -117,14 +122,12 @@ export class LiveFeed {
 
   /** Messages received per second over the last 2 s. */
   rateHz(): number {
-    const now = this.now();
-    return this.arrivals.filter((a) => a.at >= now - 2000).length / 2;
+    return this.recent().length / 2;
   }
 
   /** Median capture → arrival delay over the last 2 s (ms), null without messages. */
   latencyMs(): number | null {
-    const now = this.now();
-    const lats = this.arrivals.filter((a) => a.at >= now - 2000).map((a) => a.lat).sort((a, b) => a - b);
+    const lats = this.recent().map((a) => a.lat).sort((a, b) => a - b);
     return lats.length ? lats[Math.floor(lats.length / 2)]! : null;
   }
 
