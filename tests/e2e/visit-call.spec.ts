@@ -21,6 +21,32 @@ async function expectVideoFlowing(page: Page) {
   await expect.poll(() => remoteFrames(page), { timeout: 10_000 }).toBeGreaterThan(before + 5);
 }
 
+/** Init script: remembers every <video> a stream is given, so a test can look at those no longer on the page. */
+function trackVideos() {
+  const seen: HTMLVideoElement[] = ((window as unknown as { __videos: HTMLVideoElement[] }).__videos = []);
+  const d = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, "srcObject")!;
+  Object.defineProperty(HTMLMediaElement.prototype, "srcObject", {
+    ...d,
+    set(v: MediaProvider | null) {
+      if (v && this instanceof HTMLVideoElement && !seen.includes(this)) seen.push(this);
+      d.set!.call(this, v);
+    },
+  });
+}
+
+/**
+ * Each page's players: a muted one (a self-view) must carry no microphone track, since even muted it would run an audio
+ * renderer (a real-time thread waking 100 times a second); one that left the page must have let go of its stream.
+ */
+async function playerAudit(page: Page) {
+  return page.evaluate(() =>
+    (window as unknown as { __videos: HTMLVideoElement[] }).__videos.map((v) => {
+      const s = v.srcObject as MediaStream | null;
+      return { onPage: v.isConnected, muted: v.muted, stream: !!s, audio: s?.getAudioTracks().length ?? 0, video: s?.getVideoTracks().length ?? 0 };
+    }),
+  );
+}
+
 let browsers: Browser[] = [];
 test.afterEach(async () => {
   await Promise.all(browsers.map((b) => b.close()));
@@ -34,6 +60,7 @@ test("live visit: waiting room, admit, video both ways, mute/camera seen, patien
   const [tb, pb] = browsers as [Browser, Browser];
   const tctx = await tb.newContext({ baseURL, permissions: ["camera", "microphone"] });
   const pctx = await pb.newContext({ baseURL, permissions: ["camera", "microphone"] });
+  for (const c of [tctx, pctx]) await c.addInitScript(trackVideos);
 
   await trpc(tctx, baseURL!, "auth.signIn", { email: clinic.therapist.email, password: PASSWORD });
   const scheduled = await trpc(tctx, baseURL!, "visits.schedule", { patientId: clinic.patient.id, scheduledAt: new Date(Date.now() + 5 * 60_000).toISOString(), durationMin: 30 });
@@ -66,6 +93,15 @@ test("live visit: waiting room, admit, video both ways, mute/camera seen, patien
   await expect(patient.getByTestId("patient-call")).toHaveAttribute("data-link-state", "connected", { timeout: 30_000 });
   await expectVideoFlowing(therapist);
   await expectVideoFlowing(patient);
+  for (const page of [patient, therapist]) {
+    const players = await playerAudit(page);
+    const shown = players.filter((p) => p.onPage);
+    expect(shown.filter((p) => p.muted && p.video === 1 && p.audio === 0)).toHaveLength(1); // the self-view: camera only
+    expect(shown.filter((p) => !p.muted && p.audio === 1)).toHaveLength(1); // the other side, with their voice
+    expect(shown.filter((p) => p.muted && p.audio > 0)).toEqual([]);
+    expect(players.filter((p) => !p.onPage && p.stream)).toEqual([]); // the patient's preview and waiting-room tiles let go
+  }
+  expect((await playerAudit(patient)).filter((p) => !p.onPage).length).toBeGreaterThanOrEqual(2);
   const row = await db.visit.findUniqueOrThrow({ where: { id: visitId } });
   expect(row.status).toBe("IN_PROGRESS");
   expect(row.startedAt).not.toBeNull();

@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useRef } from "react";
+import { videoOnly } from "../../_lib/realtime/media";
 
 /** A <video> showing a MediaStream, with a label and an overlay message (camera off, reconnecting…). */
 export function VideoTile({
@@ -15,12 +16,21 @@ export function VideoTile({
   fit?: "contain" | "cover";
 }) {
   const ref = useRef<HTMLVideoElement>(null);
+  // A muted tile is a self-view: it gets the video tracks only (see videoOnly), so it runs no audio renderer.
+  const shown = stream && muted ? videoOnly(stream) : stream;
   useEffect(() => {
     const v = ref.current;
     if (!v) return;
-    if (v.srcObject !== stream) v.srcObject = stream;
-    if (stream) void v.play().catch(() => {});
-  }, [stream]);
+    if (v.srcObject !== shown) v.srcObject = shown;
+    if (shown) void v.play().catch(() => {});
+  }, [shown]);
+  // Let go of the stream when the tile goes: a detached <video> keeps its player (and audio renderer) until collected.
+  useEffect(() => {
+    const v = ref.current;
+    return () => {
+      if (v) v.srcObject = null;
+    };
+  }, []);
   return (
     <figure className={`relative overflow-hidden rounded-lg bg-slate-900 ${className}`}>
       <video

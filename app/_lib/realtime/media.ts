@@ -63,6 +63,24 @@ export async function listDevices(): Promise<{ cameras: MediaDeviceInfo[]; mics:
   return { cameras: all.filter((d) => d.kind === "videoinput" && d.deviceId), mics: all.filter((d) => d.kind === "audioinput" && d.deviceId) };
 }
 
+const videoOnlyStreams = new WeakMap<MediaStream, MediaStream>();
+/**
+ * The stream's video tracks alone, for a self-view. A <video> given a stream with a microphone track plays it through
+ * an audio renderer even when muted: in Chromium each one is a real-time audio thread waking 100 times a second (and
+ * a stream in the audio service), which on a 2-core laptop pre-empts the pose worker hundreds of times a second.
+ * The same stream object comes back for the same tracks, so a <video> is not reloaded on every render.
+ */
+export function videoOnly(stream: MediaStream): MediaStream {
+  if (stream.getAudioTracks().length === 0) return stream;
+  const tracks = stream.getVideoTracks();
+  const kept = videoOnlyStreams.get(stream);
+  const same = kept && kept.getTracks().length === tracks.length && tracks.every((t) => kept.getTracks().includes(t));
+  if (kept && same) return kept;
+  const v = new MediaStream(tracks);
+  videoOnlyStreams.set(stream, v);
+  return v;
+}
+
 /** Calls `onLevel` (0..1) about 15 times a second with the microphone's loudness. */
 export function watchAudioLevel(stream: MediaStream, onLevel: (level: number) => void): () => void {
   const track = stream.getAudioTracks()[0];
