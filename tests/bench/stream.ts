@@ -133,7 +133,7 @@ type Row = [captured: number, received: number, shown: number];
 declare global {
   interface Window {
     __pvLive?: { n: number; captured: Float64Array; received: Float64Array; shown: Float64Array };
-    __pvPose?: [capturedAt: number, captureToResult: number, inference: number, model: string, scaling: number, dropped: number, capture: string][];
+    __pvPose?: [capturedAt: number, captureToResult: number, inference: number, model: string, scaling: number, dropped: number, capture: string, paced: number][];
     __bench?: { pc: RTCPeerConnection; dc?: RTCDataChannel; forward?: boolean; rows: Row[]; sent: [captured: number, sentAt: number][]; lastSeq: number };
   }
 }
@@ -250,7 +250,7 @@ try {
 
   // Measure: drain both pages once a second (the app's ring buffer holds 512 messages). First the app alone, then with
   // every message also forwarded over the data channel (that comparison costs CPU in both browsers itself).
-  type Parts = [number, number, number, string, number, number, string];
+  type Parts = [number, number, number, string, number, number, string, number];
   let seen = await therapist.evaluate(() => window.__pvLive?.n ?? 0);
   if (process.env.BENCH_PROFILE) {
     // a JavaScript CPU profile (8 s, Chrome DevTools format) of the patient's page, or the therapist's
@@ -327,6 +327,8 @@ try {
     inferenceMs: q3(m.parts.map((x) => x[2])),
     scalingMs: q3(m.parts.map((x) => x[4])),
     droppedFrames: m.parts.length ? m.parts[m.parts.length - 1]![5] - m.parts[0]![5] : 0,
+    /** camera frames the pose worker skipped to hold its target rate on fresh frames (app/_lib/pose/pacer.ts) */
+    pacedFrames: m.parts.length ? m.parts[m.parts.length - 1]![7] - m.parts[0]![7] : 0,
     models: Object.fromEntries([...new Set(m.parts.map((x) => x[3]))].map((k) => [k, m.parts.filter((x) => x[3] === k).length])),
     frames: [...new Set(m.parts.map((x) => x[6]))].join(", "),
     /** CPU in use during the phase, in cores (1 = one core busy all the time), and the patient browser's CPU per analysed frame */
@@ -355,7 +357,7 @@ try {
     if (process.env.BENCH_JSON) console.log(JSON.stringify({ ...result, recommendation }));
     else {
       console.log(`\nLive streaming benchmark — ${result.seconds} s of a trunk-flexion assessment on loopback, ${result.cores} cores, load ${result.loadAverage}`);
-      console.log(`patient: ${p.sentHz} analysed frames/s sent (frames from: ${p.frames}; per model: ${JSON.stringify(p.models)}; camera frames dropped while busy: ${p.droppedFrames})`);
+      console.log(`patient: ${p.sentHz} analysed frames/s sent (frames from: ${p.frames}; per model: ${JSON.stringify(p.models)}; camera frames dropped while busy: ${p.droppedFrames}, skipped by the pacer for fresher ones: ${p.pacedFrames})`);
       console.log(`  CPU in use (cores of ${result.cores}): patient browser ${p.cpuCores.patient} (${p.patientCpuMsPerFrame} ms per analysed frame), therapist browser ${p.cpuCores.therapist}, server ${p.cpuCores.server}, bench driver ${p.cpuCores.driver}; whole machine ${p.cpuCores.machine}`);
       console.log(`  capture → handed to the socket p50 ${p.captureToSendMs.p50} / p95 ${p.captureToSendMs.p95} ms; of which capture → pose result p50 ${p.captureToResultMs.p50} / p95 ${p.captureToResultMs.p95}, model inference p50 ${p.inferenceMs.p50} / p95 ${p.inferenceMs.p95}, scaling the frame p50 ${p.scalingMs.p50} / p95 ${p.scalingMs.p95}\n`);
       const row = (name: string, x: typeof a, screen: string) =>

@@ -181,7 +181,7 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
       const capturedAt = Math.round(performance.timeOrigin + s.t);
       call.relay(NS.live, { trialId: recording ? id : null, capturedAt, samples: bytesToBase64(packSamples([sample])) });
       // npm run bench:stream puts an array here to split the patient's delay into its parts
-      (window as { __pvPose?: unknown[][] }).__pvPose?.push([capturedAt, u.stats.latencyMs, u.raw.inferMs, u.raw.model, u.raw.prepMs ?? 0, u.stats.dropped, u.stats.capture]);
+      (window as { __pvPose?: unknown[][] }).__pvPose?.push([capturedAt, u.stats.latencyMs, u.raw.inferMs, u.raw.model, u.raw.prepMs ?? 0, u.stats.dropped, u.stats.capture, u.stats.paced]);
     },
   });
 

@@ -16,6 +16,7 @@ export function PerfStats({ stats, className = "" }: { stats: TrackerStats | nul
     ["Frames from", stats.capture === "stream" ? "camera track (in the worker)" : stats.capture === "video-frame" ? "video, per frame (VideoFrame)" : stats.capture === "bitmap" ? "video, per frame (copied)" : "–"],
     ["Pixels by", stats.conversion === "yuv" ? "YUV → RGBA (own converter)" : stats.conversion === "bitmap" ? "createImageBitmap" : "–"],
     ["Dropped frames", `${stats.dropped} (never queued)`],
+    ["Skipped by pacing", `${stats.paced} (fresher frames at ≤ the target rate)`],
   ];
   return (
     <dl className={`grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs ${className}`} data-testid="pose-stats">

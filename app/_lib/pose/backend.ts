@@ -100,7 +100,7 @@ export class WorkerBackend implements PoseBackend {
    * Stream mode: hands the camera's frames to the worker, which analyses the newest one whenever it is free and
    * posts each result to `onMessage` (no request/answer round trip through the page).
    */
-  startStream(frames: ReadableStream<VideoFrame>, opts: { maxSide: number; lumaEvery: number; frameRate: number }, onMessage: (m: FromWorker) => void) {
+  startStream(frames: ReadableStream<VideoFrame>, opts: { maxSide: number; lumaEvery: number; frameRate: number; targetHz: number }, onMessage: (m: FromWorker) => void) {
     const streamId = this.streamId + 1;
     this.worker.postMessage({ type: "stream", streamId, frames, ...opts } satisfies ToWorker, [frames as unknown as Transferable]);
     this.streamId = streamId;

@@ -7,6 +7,7 @@
 // keep it a module worker. tasks-vision loads its WASM glue with importScripts() in a classic worker and with import()
 // in a module worker, which needs the ES-module build of the glue. So we detect which kind we are and pick the glue.
 import { analyseFrame, type LoadedLandmarker, loadLandmarker } from "./landmarker";
+import { FramePacer } from "./pacer";
 import { captureSize, type FromWorker, type ModelName, type ToWorker } from "./protocol";
 
 interface WorkerScope {
@@ -102,6 +103,8 @@ async function readStream(msg: Extract<ToWorker, { type: "stream" }>) {
   // time a frame waited in the processor's buffer counts as delay, and t never lies after the read.
   let offset = Infinity;
   let ended = "the camera stream ended";
+  const pacer = new FramePacer({ targetHz: msg.targetHz, periodMs: msg.frameRate > 0 ? 1000 / msg.frameRate : 0 });
+  let pacedBefore = 0; // frames the pacer had skipped at the last result
   while (reader === r) {
     let frame: VideoFrame | undefined;
     try {
@@ -120,7 +123,7 @@ async function readStream(msg: Extract<ToWorker, { type: "stream" }>) {
     let dropped = 0;
     if (lastTs !== null && msg.frameRate > 0) dropped = Math.max(0, Math.round(((frame.timestamp - lastTs) * msg.frameRate) / 1e6) - 1);
     lastTs = frame.timestamp;
-    if (!current || reader !== r) {
+    if (!current || reader !== r || !pacer.accept(t, readAt - t)) {
       frame.close();
       continue;
     }
@@ -131,7 +134,9 @@ async function readStream(msg: Extract<ToWorker, { type: "stream" }>) {
       const tag = tagger?.(frame);
       const pose = await analyseFrame(current, { id, t, image: frame, ...(resize ? { resize } : {}) }, luma ? lumaContext : null);
       // wall-clock time for the page, whose performance clock starts elsewhere
-      if (reader === r) scope.postMessage({ type: "result", pose: { ...pose, t: performance.timeOrigin + t }, streamed: { streamId: msg.streamId, dropped, tag } });
+      const paced = pacer.skipped - pacedBefore;
+      pacedBefore = pacer.skipped;
+      if (reader === r) scope.postMessage({ type: "result", pose: { ...pose, t: performance.timeOrigin + t }, streamed: { streamId: msg.streamId, dropped, paced, tag } });
     } catch (err) {
       if (reader === r) scope.postMessage({ type: "error", phase: "frame", id, streamId: msg.streamId, message: String((err as Error)?.message ?? err) });
     }

@@ -41,14 +41,14 @@ export type ToWorker =
   | { type: "load"; assets: AssetPaths; model: ModelName }
   | { type: "frame"; id: number; t: number; image: FrameImage; resize?: ImageBitmapOptions; luma: boolean }
   /** the worker reads the camera itself (a MediaStreamTrackProcessor's frames), always the newest frame */
-  | { type: "stream"; streamId: number; frames: ReadableStream<VideoFrame>; maxSide: number; lumaEvery: number; frameRate: number }
+  | { type: "stream"; streamId: number; frames: ReadableStream<VideoFrame>; maxSide: number; lumaEvery: number; frameRate: number; targetHz: number }
   | { type: "stop-stream" }
   | { type: "close" };
 
 export type FromWorker =
   | { type: "loaded"; model: ModelName; loadMs: number }
   /** in stream mode, `pose.t` is wall-clock ms (the page and the worker have different performance time origins) */
-  | { type: "result"; pose: RawPose; streamed?: { streamId: number; dropped: number; tag?: unknown } }
+  | { type: "result"; pose: RawPose; streamed?: { streamId: number; dropped: number; paced: number; tag?: unknown } }
   /** stream mode: the camera stream ended or could not be read (not after stop-stream) */
   | { type: "stream-ended"; streamId: number; reason: string }
   | { type: "error"; message: string; id?: number; phase: "load" | "frame"; streamId?: number };

@@ -47,6 +47,11 @@ export interface TrackerOptions {
    */
   capture: "auto" | "stream" | "video-frame" | "bitmap";
   /**
+   * Stream mode: analysed frames per second to aim for, preferring fresh frames (pacer.ts); 0 = every frame the
+   * worker can take. Above it a laptop would only spend more CPU, which the call's other threads then wait for.
+   */
+  targetHz: number;
+  /**
    * called with each frame the page captures before it is sent; its return value comes back with the result
    * (benchmarks; in stream mode the worker's frame tagger does this, see pose.worker.ts)
    */
@@ -64,6 +69,7 @@ export const DEFAULT_TRACKER: TrackerOptions = {
   lumaEvery: 15,
   inputMaxSide: 384,
   capture: "auto",
+  targetHz: 18,
 };
 
 export interface TrackerStats {
@@ -87,6 +93,8 @@ export interface TrackerStats {
   latencyMs: number;
   analysed: number;
   dropped: number;
+  /** camera frames the worker skipped to hold the target rate on fresh frames (stream mode, TrackerOptions.targetHz) */
+  paced: number;
   /** median inference time measured during the warm-up, per model */
   warmupMs: Partial<Record<ModelName, number>>;
   calibrating: number | null;
@@ -147,6 +155,7 @@ export class PoseTracker {
     latencyMs: NaN,
     analysed: 0,
     dropped: 0,
+    paced: 0,
     warmupMs: {},
     calibrating: null,
     error: null,
@@ -255,7 +264,8 @@ export class PoseTracker {
     try {
       const Processor = trackProcessor()!;
       const frames = new Processor({ track, maxBufferSize: 1 }).readable;
-      backend.startStream(frames, { maxSide: this.options.inputMaxSide, lumaEvery: this.options.lumaEvery, frameRate: source.getSettings().frameRate ?? 0 }, (m) => this.onStreamed(backend, m));
+      const { inputMaxSide: maxSide, lumaEvery, targetHz } = this.options;
+      backend.startStream(frames, { maxSide, lumaEvery, targetHz, frameRate: source.getSettings().frameRate ?? 0 }, (m) => this.onStreamed(backend, m));
     } catch (err) {
       // e.g. a browser that cannot transfer a ReadableStream to a worker: the page-driven mode works everywhere
       track.stop();
@@ -336,6 +346,7 @@ export class PoseTracker {
       return;
     }
     this.stats.dropped += m.streamed?.dropped ?? 0;
+    this.stats.paced += m.streamed?.paced ?? 0;
     // the worker stamps frames in wall-clock time: back to this page's clock
     const t = m.pose.t - performance.timeOrigin;
     this.handle({ ...m.pose, t }, t, m.streamed?.tag);

@@ -174,6 +174,7 @@ export interface RunSpec {
   /** the tracker's inputMaxSide (default: the app's) */
   inputMaxSide?: number;
   capture?: "stream" | "video-frame" | "bitmap";
+  targetHz?: number;
 }
 
 /** Plays `clip` as the camera and runs the pipeline once per spec (same browser). */

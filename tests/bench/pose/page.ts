@@ -48,6 +48,8 @@ declare global {
         workerType?: "classic" | "module";
         inputMaxSide?: number;
         capture?: "stream" | "video-frame" | "bitmap";
+        /** the tracker's pacing (TrackerOptions.targetHz); 0 by default here: the benchmark measures capacity */
+        targetHz?: number;
       }): Promise<BenchRun>;
     };
   }
@@ -68,7 +70,7 @@ async function setup() {
 
 window.poseBench = {
   ready: setup(),
-  async run({ model, seconds, backend = "worker", autoFullMaxMs, workerType = "classic", inputMaxSide, capture }) {
+  async run({ model, seconds, backend = "worker", autoFullMaxMs, workerType = "classic", inputMaxSide, capture, targetHz = 0 }) {
     await window.poseBench.ready;
     const records: BenchRecord[] = [];
     const opts: Partial<TrackerOptions> = {
@@ -81,6 +83,7 @@ window.poseBench = {
       // in stream mode (the app's default) the worker reads the frame index (tests/bench/pose/worker.ts)
       onCapture: decodeIndex,
       processor: { guidance: {} },
+      targetHz,
     };
     if (autoFullMaxMs !== undefined) opts.autoFullMaxMs = autoFullMaxMs;
     if (inputMaxSide !== undefined) opts.inputMaxSide = inputMaxSide;
