@@ -66,10 +66,15 @@ test("guided trunk-flexion assessment: live angles, loss-free saving across a ne
   // One picture of themselves at a time: the assessment's self-view (with the skeleton) replaces the corner picture.
   await expect(patient.getByLabel("Your camera, as the measurement sees it")).toBeVisible();
   await expect(patient.getByTestId("local-video")).toHaveCount(0);
+  const patientSkeleton = patient.getByRole("region", { name: "Movement assessment" }).locator("canvas");
+  await expect(patientSkeleton).toHaveCount(1); // framing and countdown: the skeleton shows what the camera sees
   await expect(therapist.getByTestId("assessment-phase")).toHaveText("Recording", { timeout: 60_000 }).catch(async (e) => {
     await patient.screenshot({ path: "tests/.tmp/assessment-patient.png" });
     throw e;
   });
+  // While recording the patient sees the camera alone (the therapist has the skeleton; the CPU goes to measuring).
+  await expect(patientSkeleton).toHaveCount(0);
+  await expect(patient.getByLabel("Your camera, as the measurement sees it")).toBeVisible();
 
   // Angles change on the therapist's screen while the clip bends forward and back.
   const seen = new Set<string>();

@@ -159,10 +159,14 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
 
   const active = phase === "framing" || phase === "countdown" || phase === "recording";
   const wantView = trial?.protocol.view === "FRONTAL" ? "frontal" : "sagittal";
+  // While recording, the patient's screen shows the camera alone (see the self-view below): analysed frames are streamed
+  // and stored but do not re-render this panel.
+  const recordingNow = phase === "recording";
   const pose = usePoseTracker(video, {
     enabled: active,
     wantView,
     mirrored: true,
+    render: !recordingNow,
     onUpdate: (u) => {
       const s = u.result.sample;
       const ph = phaseRef.current;
@@ -215,7 +219,11 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
           <div className="mt-2 grid gap-4 md:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
             <div className="relative overflow-hidden rounded-md bg-slate-900">
               <video ref={setVideo} muted playsInline autoPlay aria-label="Your camera, as the measurement sees it" className="aspect-[4/3] w-full -scale-x-100 object-contain" />
-              <SkeletonOverlay landmarks={active ? pose.result?.frame.image ?? null : null} width={vw} height={vh} mirrored className="pointer-events-none absolute inset-0 h-full w-full" />
+              {/* The skeleton helps with framing and the countdown. While recording (the patient is moving, often not
+                  facing the screen; the therapist sees the skeleton) it is not drawn: redrawing a canvas over the
+                  video 15-18 times a second cost about 0.08 cores of compositing on a 2-core laptop without GPU
+                  compositing, CPU the measurement needs. */}
+              {active && !recordingNow && <SkeletonOverlay landmarks={pose.result?.frame.image ?? null} width={vw} height={vh} mirrored className="pointer-events-none absolute inset-0 h-full w-full" />}
             </div>
             <ol className="list-decimal space-y-1 pl-5 text-base text-slate-700">
               {trial.protocol.instructions.map((i) => <li key={i}>{i}</li>)}

@@ -16,6 +16,11 @@ export interface UsePoseTrackerOptions {
   assets?: AssetPaths;
   /** called for EVERY analysed frame (not throttled), e.g. to stream result.sample over Socket.IO */
   onUpdate?: (u: TrackerUpdate) => void;
+  /**
+   * false: analysed frames go to onUpdate only and `result`/`raw` stay as they were (no React render per frame), for
+   * while nothing on screen shows them. Default true.
+   */
+  render?: boolean;
 }
 
 export interface PoseTrackerState {
@@ -40,6 +45,8 @@ export function usePoseTracker(video: HTMLVideoElement | null, opts: UsePoseTrac
   const [tracker, setTracker] = useState<PoseTracker | null>(null);
   const onUpdateRef = useRef(opts.onUpdate);
   onUpdateRef.current = opts.onUpdate;
+  const renderRef = useRef(opts.render ?? true);
+  renderRef.current = opts.render ?? true;
   const initial = useRef({ model, wantView, mirrored });
   initial.current = { model, wantView, mirrored };
 
@@ -54,7 +61,7 @@ export function usePoseTracker(video: HTMLVideoElement | null, opts: UsePoseTrac
     const unsub = tr.subscribe((u) => {
       onUpdateRef.current?.(u);
       pending = u;
-      if (!raf) {
+      if (!raf && renderRef.current) {
         raf = requestAnimationFrame(() => {
           raf = 0;
           setUpdate(pending);
