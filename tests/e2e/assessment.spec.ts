@@ -63,7 +63,7 @@ test("guided trunk-flexion assessment: live angles, loss-free saving across a ne
   await therapist.getByLabel("Protocol").selectOption("trunk-flexion");
   await therapist.getByRole("button", { name: "Start assessment" }).click();
   await expect(patient.getByRole("region", { name: "Movement assessment" })).toContainText("Trunk flexion (bend forward)");
-  // One picture of themselves at a time: the assessment's self-view (with the skeleton) replaces the corner picture.
+  // One picture of themselves at a time: the assessment's self-view replaces the corner picture.
   await expect(patient.getByLabel("Your camera, as the measurement sees it")).toBeVisible();
   await expect(patient.getByTestId("local-video")).toHaveCount(0);
   const patientSkeleton = patient.getByRole("region", { name: "Movement assessment" }).locator("canvas");

@@ -16,7 +16,7 @@ export function VideoTile({
   fit?: "contain" | "cover";
 }) {
   const ref = useRef<HTMLVideoElement>(null);
-  // A muted tile is a self-view: it gets the video tracks only (see videoOnly), so it runs no audio renderer.
+  // A muted tile (a self-view) plays no sound: it gets the video tracks only (see videoOnly), so it runs no audio renderer.
   const shown = stream && muted ? videoOnly(stream) : stream;
   useEffect(() => {
     const v = ref.current;

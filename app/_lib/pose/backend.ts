@@ -97,8 +97,9 @@ export class WorkerBackend implements PoseBackend {
   private streamId = 0;
 
   /**
-   * Stream mode: hands the camera's frames to the worker, which analyses the newest one whenever it is free and
-   * posts each result to `onMessage` (no request/answer round trip through the page).
+   * Stream mode: hands the camera's frames to the worker, which reads the newest one whenever it is free, analyses
+   * those its pacer picks (pacer.ts: at most `targetHz`, fresh ones preferred) and posts each result to `onMessage`
+   * (no request/answer round trip through the page).
    */
   startStream(frames: ReadableStream<VideoFrame>, opts: { maxSide: number; lumaEvery: number; frameRate: number; targetHz: number }, onMessage: (m: FromWorker) => void) {
     const streamId = this.streamId + 1;

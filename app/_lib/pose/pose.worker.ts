@@ -79,7 +79,8 @@ scope.addEventListener("message", async (e) => {
 /**
  * Stream mode: the worker pulls camera frames itself, so the page's main thread is not in the loop. The processor
  * keeps at most one frame waiting (maxBufferSize 1, older ones are dropped), so every read returns the newest frame
- * and a frame never waits behind another: the delay stays at one inference, as in the page-driven mode.
+ * and a frame never waits behind another: the delay stays at one inference, as in the page-driven mode. The pacer
+ * (pacer.ts) decides which of the frames read are analysed: evenly spaced at the target rate, fresh ones preferred.
  */
 let reader: ReadableStreamDefaultReader<VideoFrame> | null = null;
 /** Ends the current stream's loop (it checks `reader`) and releases its frames. */
@@ -105,6 +106,7 @@ async function readStream(msg: Extract<ToWorker, { type: "stream" }>) {
   let ended = "the camera stream ended";
   const pacer = new FramePacer({ targetHz: msg.targetHz, periodMs: msg.frameRate > 0 ? 1000 / msg.frameRate : 0 });
   let pacedBefore = 0; // frames the pacer had skipped at the last result
+  let dropped = 0; // frames the processor dropped since the last result
   while (reader === r) {
     let frame: VideoFrame | undefined;
     try {
@@ -119,9 +121,9 @@ async function readStream(msg: Extract<ToWorker, { type: "stream" }>) {
     if (lastTs !== null && frame.timestamp < lastTs) offset = Infinity; // the source restarted its clock
     offset = Math.min(offset, readAt - frame.timestamp / 1000);
     const t = frame.timestamp / 1000 + offset; // <= readAt, since offset <= readAt - timestamp
-    // frames the processor dropped while we were busy, from the gap between capture timestamps (µs) and the frame rate
-    let dropped = 0;
-    if (lastTs !== null && msg.frameRate > 0) dropped = Math.max(0, Math.round(((frame.timestamp - lastTs) * msg.frameRate) / 1e6) - 1);
+    // frames the processor dropped while we were busy, from the gap between capture timestamps (µs) and the frame rate;
+    // summed over skipped frames too, and reported with the next result
+    if (lastTs !== null && msg.frameRate > 0) dropped += Math.max(0, Math.round(((frame.timestamp - lastTs) * msg.frameRate) / 1e6) - 1);
     lastTs = frame.timestamp;
     if (!current || reader !== r || !pacer.accept(t, readAt - t)) {
       frame.close();
@@ -133,10 +135,11 @@ async function readStream(msg: Extract<ToWorker, { type: "stream" }>) {
       const luma = msg.lumaEvery > 0 && id % msg.lumaEvery === 1;
       const tag = tagger?.(frame);
       const pose = await analyseFrame(current, { id, t, image: frame, ...(resize ? { resize } : {}) }, luma ? lumaContext : null);
-      // wall-clock time for the page, whose performance clock starts elsewhere
       const paced = pacer.skipped - pacedBefore;
       pacedBefore = pacer.skipped;
+      // wall-clock time for the page, whose performance clock starts elsewhere
       if (reader === r) scope.postMessage({ type: "result", pose: { ...pose, t: performance.timeOrigin + t }, streamed: { streamId: msg.streamId, dropped, paced, tag } });
+      dropped = 0;
     } catch (err) {
       if (reader === r) scope.postMessage({ type: "error", phase: "frame", id, streamId: msg.streamId, message: String((err as Error)?.message ?? err) });
     }

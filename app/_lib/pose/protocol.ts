@@ -40,7 +40,7 @@ export interface RawPose {
 export type ToWorker =
   | { type: "load"; assets: AssetPaths; model: ModelName }
   | { type: "frame"; id: number; t: number; image: FrameImage; resize?: ImageBitmapOptions; luma: boolean }
-  /** the worker reads the camera itself (a MediaStreamTrackProcessor's frames), always the newest frame */
+  /** the worker reads the camera itself (a MediaStreamTrackProcessor's frames), always the newest frame, and paces itself to targetHz (pacer.ts) */
   | { type: "stream"; streamId: number; frames: ReadableStream<VideoFrame>; maxSide: number; lumaEvery: number; frameRate: number; targetHz: number }
   | { type: "stop-stream" }
   | { type: "close" };
