@@ -82,6 +82,17 @@ test("guided trunk-flexion assessment: live angles, loss-free saving across a ne
     seen.add((await therapist.getByTestId("live-angle").textContent()) ?? "");
     return seen.size;
   }, { timeout: 30_000, intervals: [300] }).toBeGreaterThan(5);
+  // The live 10 s chart (a canvas) names the latest angle and draws the line in the brand colour (#0f6f66).
+  const liveChart = therapist.getByRole("img", { name: /last 10 s, latest -?\d+ degrees/ });
+  await expect(liveChart).toBeVisible();
+  const linePixels = () =>
+    liveChart.evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i]! - 0x0f) < 12 && Math.abs(d[i + 1]! - 0x6f) < 12 && Math.abs(d[i + 2]! - 0x66) < 12 && d[i + 3]! > 200) n++;
+      return n;
+    });
+  await expect.poll(linePixels, { timeout: 10_000 }).toBeGreaterThan(200);
 
   // Cut the patient's network for a few seconds in the middle of the trial, then restore it.
   await patient.waitForTimeout(4000);

@@ -14,7 +14,7 @@ import { LiveFeed, markLiveShown } from "../../_lib/assessment/live-feed";
 import type { VisitCall } from "../../_lib/realtime/call";
 import { describeError, useTRPC } from "../../_lib/trpc";
 import { SkeletonOverlay } from "../pose/SkeletonOverlay";
-import { AngleChart } from "../review/angle-chart";
+import { LiveAngleChart } from "../review/angle-chart";
 import { Alert, Badge, Button } from "../ui";
 
 /** The live feed of the patient's frames and trial state for this call (one per call; see live-feed.ts). */
@@ -78,7 +78,7 @@ function LiveReadout({ feed, protocol }: { feed: LiveFeed; protocol: Protocol })
           <dt>reps</dt><dd>{reps.length}/{protocol.reps}</dd>
         </dl>
       </div>
-      <AngleChart points={points} windowMs={10_000} reps={reps} normal={protocol.normal} direction={protocol.direction} height={180} label={`${protocol.title}, last 10 s`} />
+      <LiveAngleChart points={points} windowMs={10_000} reps={reps} normal={protocol.normal} direction={protocol.direction} height={180} label={`${protocol.title}, last 10 s`} />
     </>
   );
 }
