@@ -2,7 +2,7 @@
 // Angle over time: normal range shaded, repetitions highlighted, peaks marked. As SVG in review (a whole trial) and on
 // a canvas live (a sliding 10 s window, redrawn for every streamed frame: an SVG that changes every frame is restyled,
 // repainted and rasterised whole, which cost the therapist's browser about 0.06 cores in bench:stream).
-import { useEffect, useMemo, useRef } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef } from "react";
 import type { Rep } from "../../_shared/assessments/summary";
 
 export type ChartPoint = { t: number; v: number | null };
@@ -19,11 +19,17 @@ interface ChartInput {
 const PAD = { l: 40, r: 10, t: 10, b: 24 };
 
 /** Scales, grid and marks of a chart `W` x `H` (the same for the SVG and the canvas). */
-export function chartLayout({ points, reps = [], normal, direction = 1, windowMs }: ChartInput, W: number, H: number) {
+/** The time span shown and the points in it. */
+function visible(points: ChartPoint[], windowMs: number | undefined) {
   const last = points.length ? points[points.length - 1]!.t : 0;
   const t1 = windowMs ? Math.max(last, windowMs) : Math.max(last, 1000);
   const t0 = windowMs ? t1 - windowMs : points[0]?.t ?? 0;
-  const vis = points.filter((p) => p.t >= t0);
+  return { t0, t1, vis: points.filter((p) => p.t >= t0) };
+}
+const latestOf = (vis: ChartPoint[]) => [...vis].reverse().find((p) => p.v !== null);
+
+export function chartLayout({ points, reps = [], normal, direction = 1, windowMs }: ChartInput, W: number, H: number) {
+  const { t0, t1, vis } = visible(points, windowMs);
   const vals = vis.map((p) => p.v).filter((v): v is number => v !== null);
   const bandVals = normal ? [direction * normal.min, direction * normal.max] : [];
   let lo = Math.min(0, ...vals, ...bandVals), hi = Math.max(10, ...vals, ...bandVals);
@@ -52,7 +58,7 @@ export function chartLayout({ points, reps = [], normal, direction = 1, windowMs
     : null;
   const repBoxes = reps.filter((r) => r.endMs >= t0).map((r) => ({ key: r.index, x: x(Math.max(r.startMs, t0)), w: Math.max(1, x(r.endMs) - x(Math.max(r.startMs, t0))), y: PAD.t, h: H - PAD.t - PAD.b }));
   const peaks = reps.filter((r) => r.peakMs >= t0).map((r) => ({ key: r.index, x: x(r.peakMs), y: y(direction * r.peakDeg), label: `${r.peakDeg.toFixed(0)}°` }));
-  const latest = [...vis].reverse().find((p) => p.v !== null);
+  const latest = latestOf(vis);
   return { x, y, runs, ticks, secs, band, repBoxes, peaks, latest, plot: { l: PAD.l, r: W - PAD.r, t: PAD.t, b: H - PAD.b } };
 }
 
@@ -121,7 +127,7 @@ export function LiveAngleChart({ points, reps = [], normal, direction = 1, windo
   const draw = useRef<() => void>(() => {});
   draw.current = () => {
     const cv = ref.current;
-    const W = width.current;
+    const W = width.current || cv?.clientWidth || 0;
     if (!cv || !W) return;
     const dpr = typeof devicePixelRatio === "number" ? devicePixelRatio : 1;
     if (cv.width !== Math.round(W * dpr) || cv.height !== Math.round(height * dpr)) {
@@ -175,7 +181,8 @@ export function LiveAngleChart({ points, reps = [], normal, direction = 1, windo
       g.fillText(p.label, p.x, p.y - 9);
     }
   };
-  useEffect(() => draw.current());
+  // before the browser paints, so the chart shows the same frame as the angle read-out
+  useLayoutEffect(() => draw.current());
   // follow the box's width (the canvas is drawn at its real size, so text stays crisp)
   useEffect(() => {
     const cv = ref.current;
@@ -187,8 +194,7 @@ export function LiveAngleChart({ points, reps = [], normal, direction = 1, windo
     ro.observe(cv);
     return () => ro.disconnect();
   }, []);
-  let latest: ChartPoint | undefined;
-  for (let i = points.length - 1; i >= 0 && !latest; i--) if (points[i]!.v !== null) latest = points[i];
+  const latest = latestOf(visible(points, windowMs).vis);
   return (
     <figure className="w-full">
       <canvas ref={ref} role="img" aria-label={ariaLabel(label, latest)} className="block w-full" style={{ height }} />

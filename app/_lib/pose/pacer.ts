@@ -2,7 +2,7 @@
 // it is free, so on a busy laptop it uses every cycle it can get, and the call's other threads (video encoding, the
 // network, the other side's page on a shared machine) wait for a core longer; and the frame it then takes has often
 // been waiting up to a whole camera period. The pacer holds the analysed rate at a target and prefers fresh frames:
-// - pacing: a credit grows by `targetHz` per second of capture time (capped at CREDIT_CAP) and each frame taken spends
+// - pacing: a credit grows by `targetHz` per second (capped at CREDIT_CAP) and each frame taken spends
 //   one, so frames are taken evenly spaced (at 30 fps and 18 Hz: two of every three, then one of two), never in bursts;
 // - freshness: when at least targetHz - 2 frames were taken in the last second, a frame that has waited more than half a
 //   camera period is skipped, since a fresher one comes sooner than that (skipping it costs at most half a period of
@@ -19,38 +19,54 @@ export interface PacerOptions {
 /** At most this many frames' worth of credit is saved up: enough to even out camera jitter, too little for a burst. */
 const CREDIT_CAP = 1.5;
 
+/** Frames over which the usual delivery delay is taken (the smallest delay among them counts as "fresh"). */
+const DELAY_WINDOW = 64;
+
 export class FramePacer {
-  /** capture times (ms) of the frames taken in the last second (kept only while pacing) */
+  /** read times (ms) of the frames taken in the last second */
   private taken: number[] = [];
   private credit = 1;
   private last: number | null = null;
+  /** delivery delays (read time - capture timestamp, any fixed offset) of the last DELAY_WINDOW frames read */
+  private delays: number[] = [];
   skipped = 0;
 
   constructor(readonly options: PacerOptions) {}
 
-  /** Frames taken in the second before `t`. */
-  rate(t: number): number {
-    while (this.taken.length && this.taken[0]! <= t - 1000) this.taken.shift();
+  /** Frames taken in the second before `now`. */
+  rate(now: number): number {
+    while (this.taken.length && this.taken[0]! <= now - 1000) this.taken.shift();
     return this.taken.length;
   }
 
+  /** The source restarted its clock: delays measured so far no longer compare. */
+  restart(): void {
+    this.delays = [];
+  }
+
   /**
-   * Whether to analyse a frame captured at `t` (ms, increasing) that was read `ageMs` after its capture. A frame it
-   * accepts is counted as taken.
+   * Whether to analyse a frame read at `now` (ms, a monotonic clock) with delivery delay `delayMs` (read time minus its
+   * capture timestamp; any fixed offset between the two clocks is fine). How long it waited is its delay above the
+   * smallest among the last frames read, so a machine whose delivery gets slower does not see every frame as stale.
+   * A frame it accepts is counted as taken.
    */
-  accept(t: number, ageMs: number): boolean {
+  accept(now: number, delayMs: number): boolean {
     const { targetHz, periodMs } = this.options;
     if (targetHz <= 0) return true;
-    this.credit = Math.min(CREDIT_CAP, this.credit + (this.last === null ? 0 : (Math.max(0, t - this.last) * targetHz) / 1000));
-    this.last = t;
-    const stale = periodMs > 0 && ageMs > periodMs / 2;
-    if (this.credit < 1 || (stale && this.rate(t) >= targetHz - 2)) {
+    this.delays.push(delayMs);
+    if (this.delays.length > DELAY_WINDOW) this.delays.shift();
+    const waited = delayMs - Math.min(...this.delays);
+    if (this.last !== null && now < this.last) this.last = now; // not monotonic after all: no credit for going back
+    this.credit = Math.min(CREDIT_CAP, this.credit + (this.last === null ? 0 : ((now - this.last) * targetHz) / 1000));
+    this.last = now;
+    const stale = periodMs > 0 && waited > periodMs / 2;
+    if (this.credit < 1 || (stale && this.rate(now) >= targetHz - 2)) {
       this.skipped++;
       return false;
     }
     this.credit -= 1;
-    this.taken.push(t);
-    this.rate(t); // drops what left the window
+    this.taken.push(now);
+    this.rate(now); // drops what left the window
     return true;
   }
 }

@@ -118,14 +118,17 @@ async function readStream(msg: Extract<ToWorker, { type: "stream" }>) {
       break;
     }
     const readAt = performance.now(); // MediaPipe's timestamps must stay small (it counts µs in 32 bits somewhere)
-    if (lastTs !== null && frame.timestamp < lastTs) offset = Infinity; // the source restarted its clock
+    if (lastTs !== null && frame.timestamp < lastTs) {
+      offset = Infinity; // the source restarted its clock
+      pacer.restart();
+    }
     offset = Math.min(offset, readAt - frame.timestamp / 1000);
     const t = frame.timestamp / 1000 + offset; // <= readAt, since offset <= readAt - timestamp
     // frames the processor dropped while we were busy, from the gap between capture timestamps (µs) and the frame rate;
     // summed over skipped frames too, and reported with the next result
     if (lastTs !== null && msg.frameRate > 0) dropped += Math.max(0, Math.round(((frame.timestamp - lastTs) * msg.frameRate) / 1e6) - 1);
     lastTs = frame.timestamp;
-    if (!current || reader !== r || !pacer.accept(t, readAt - t)) {
+    if (!current || reader !== r || !pacer.accept(readAt, readAt - frame.timestamp / 1000)) {
       frame.close();
       continue;
     }
