@@ -6,8 +6,9 @@
 //   one, so frames are taken evenly spaced (at 30 fps and 18 Hz: two of every three, then one of two), never in bursts;
 // - freshness: when at least targetHz - 2 frames were taken in the last second, a frame that has waited more than half a
 //   camera period is skipped, since a fresher one comes sooner than that (skipping it costs at most half a period of
-//   idle time and saves a whole period of delay; the next frame read is fresh, so this never skips twice in a row).
-// Below targetHz - 2 every frame the worker can take is taken (the credit is full), so a slow machine loses nothing.
+//   idle time and saves a whole period of delay). The next frame is usually read as it arrives; on a loaded machine,
+//   where frames also arrive late, more count as stale, which holds the rate nearer targetHz - 2 and leaves idle time.
+// Below targetHz - 2 the freshness rule is off and pacing does not bind, so a slow machine loses no frame it could take.
 
 export interface PacerOptions {
   /** analysed frames per second to aim for (0 = no pacing: every frame the worker can take) */
@@ -18,7 +19,6 @@ export interface PacerOptions {
 
 /** At most this many frames' worth of credit is saved up: enough to even out camera jitter, too little for a burst. */
 const CREDIT_CAP = 1.5;
-
 
 export class FramePacer {
   /** read times (ms) of the frames taken in the last second */
