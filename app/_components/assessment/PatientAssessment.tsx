@@ -11,7 +11,7 @@ import { bytesToBase64, packSamples } from "../../_shared/pose/sample";
 import { browserKV, flushLeftovers, TrialRecorder, type SendResult, type Transport } from "../../_lib/assessment/recorder";
 import { usePoseTracker } from "../../_lib/pose/usePoseTracker";
 import type { VisitCall } from "../../_lib/realtime/call";
-import { videoOnly } from "../../_lib/realtime/media";
+import { useVideoSource } from "../../_lib/realtime/hooks";
 import { useTRPC } from "../../_lib/trpc";
 import { GuidancePanel } from "../pose/GuidancePanel";
 import { SkeletonOverlay } from "../pose/SkeletonOverlay";
@@ -35,13 +35,7 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
   // The pose tracker reads frames from a self-view <video> shown during the assessment (the patient
   // needs to see their framing anyway; browsers throttle frames of hidden videos).
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
-  useEffect(() => {
-    if (!video) return;
-    const shown = stream && videoOnly(stream); // no audio renderer for a self-view (see videoOnly)
-    if (video.srcObject !== shown) video.srcObject = shown;
-    if (shown) void video.play().catch(() => {});
-  }, [video, stream]);
-  useEffect(() => () => void (video && (video.srcObject = null)), [video]);
+  useVideoSource(video, stream, true);
   const upload = useMutation(trpc.trials.uploadChunk.mutationOptions());
   const finish = useMutation(trpc.trials.finish.mutationOptions());
   const transport = useMemo<Transport>(() => ({

@@ -18,18 +18,22 @@ interface ChartInput {
 
 const PAD = { l: 40, r: 10, t: 10, b: 24 };
 
-/** Scales, grid and marks of a chart `W` x `H` (the same for the SVG and the canvas). */
-/** The time span shown and the points in it. */
-function visible(points: ChartPoint[], windowMs: number | undefined) {
+/** The time span shown (ms): the last `windowMs`, or the whole series. */
+function span(points: ChartPoint[], windowMs: number | undefined) {
   const last = points.length ? points[points.length - 1]!.t : 0;
   const t1 = windowMs ? Math.max(last, windowMs) : Math.max(last, 1000);
-  const t0 = windowMs ? t1 - windowMs : points[0]?.t ?? 0;
-  return { t0, t1, vis: points.filter((p) => p.t >= t0) };
+  return { t0: windowMs ? t1 - windowMs : points[0]?.t ?? 0, t1 };
 }
-const latestOf = (vis: ChartPoint[]) => [...vis].reverse().find((p) => p.v !== null);
+/** The last point with a value at or after t0. */
+function latestOf(points: ChartPoint[], t0: number): ChartPoint | undefined {
+  for (let i = points.length - 1; i >= 0 && points[i]!.t >= t0; i--) if (points[i]!.v !== null) return points[i];
+  return undefined;
+}
 
+/** Scales, grid and marks of a chart `W` x `H` (the same for the SVG and the canvas). */
 export function chartLayout({ points, reps = [], normal, direction = 1, windowMs }: ChartInput, W: number, H: number) {
-  const { t0, t1, vis } = visible(points, windowMs);
+  const { t0, t1 } = span(points, windowMs);
+  const vis = points.filter((p) => p.t >= t0);
   const vals = vis.map((p) => p.v).filter((v): v is number => v !== null);
   const bandVals = normal ? [direction * normal.min, direction * normal.max] : [];
   let lo = Math.min(0, ...vals, ...bandVals), hi = Math.max(10, ...vals, ...bandVals);
@@ -58,7 +62,7 @@ export function chartLayout({ points, reps = [], normal, direction = 1, windowMs
     : null;
   const repBoxes = reps.filter((r) => r.endMs >= t0).map((r) => ({ key: r.index, x: x(Math.max(r.startMs, t0)), w: Math.max(1, x(r.endMs) - x(Math.max(r.startMs, t0))), y: PAD.t, h: H - PAD.t - PAD.b }));
   const peaks = reps.filter((r) => r.peakMs >= t0).map((r) => ({ key: r.index, x: x(r.peakMs), y: y(direction * r.peakDeg), label: `${r.peakDeg.toFixed(0)}°` }));
-  const latest = latestOf(vis);
+  const latest = latestOf(points, t0);
   return { x, y, runs, ticks, secs, band, repBoxes, peaks, latest, plot: { l: PAD.l, r: W - PAD.r, t: PAD.t, b: H - PAD.b } };
 }
 
@@ -194,7 +198,7 @@ export function LiveAngleChart({ points, reps = [], normal, direction = 1, windo
     ro.observe(cv);
     return () => ro.disconnect();
   }, []);
-  const latest = latestOf(visible(points, windowMs).vis);
+  const latest = latestOf(points, span(points, windowMs).t0);
   return (
     <figure className="w-full">
       <canvas ref={ref} role="img" aria-label={ariaLabel(label, latest)} className="block w-full" style={{ height }} />

@@ -1,6 +1,6 @@
 "use client";
-import { useEffect, useRef } from "react";
-import { videoOnly } from "../../_lib/realtime/media";
+import { useState } from "react";
+import { useVideoSource } from "../../_lib/realtime/hooks";
 
 /** A <video> showing a MediaStream, with a label and an overlay message (camera off, reconnecting…). */
 export function VideoTile({
@@ -15,26 +15,13 @@ export function VideoTile({
   testId?: string;
   fit?: "contain" | "cover";
 }) {
-  const ref = useRef<HTMLVideoElement>(null);
-  // A muted tile (a self-view) plays no sound: it gets the video tracks only (see videoOnly), so it runs no audio renderer.
-  const shown = stream && muted ? videoOnly(stream) : stream;
-  useEffect(() => {
-    const v = ref.current;
-    if (!v) return;
-    if (v.srcObject !== shown) v.srcObject = shown;
-    if (shown) void v.play().catch(() => {});
-  }, [shown]);
-  // Let go of the stream when the tile goes: a detached <video> keeps its player (and audio renderer) until collected.
-  useEffect(() => {
-    const v = ref.current;
-    return () => {
-      if (v) v.srcObject = null;
-    };
-  }, []);
+  const [el, setEl] = useState<HTMLVideoElement | null>(null);
+  // A muted tile is a self-view: it plays no sound, so it gets the camera alone.
+  useVideoSource(el, stream, muted);
   return (
     <figure className={`relative overflow-hidden rounded-lg bg-slate-900 ${className}`}>
       <video
-        ref={ref}
+        ref={setEl}
         data-testid={testId}
         autoPlay
         playsInline

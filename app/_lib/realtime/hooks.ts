@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { ClinicVisitUpdate } from "../../_shared/protocol";
 import { VisitCall, type CallAuth, type CallSnapshot } from "./call";
-import { classifyMediaError, getLocalStream, listDevices, stopStream, supportProblem, watchAudioLevel, type DeviceChoice, type MediaProblem } from "./media";
+import { classifyMediaError, getLocalStream, listDevices, stopStream, supportProblem, videoOnly, watchAudioLevel, type DeviceChoice, type MediaProblem } from "./media";
 import { openSocket } from "./socket";
 
 const idle = () => () => {};
@@ -66,6 +66,21 @@ export function useDevices(refreshKey: unknown = null) {
     };
   }, [refreshKey]);
   return devices;
+}
+
+/**
+ * Shows `stream` in the <video> `el` and plays it. A self-view gets the video tracks only (see videoOnly: no audio
+ * renderer for a picture that plays no sound). The element lets go of the stream when it goes (or is replaced): a
+ * detached <video> keeps its player, and any audio renderer, until it is collected.
+ */
+export function useVideoSource(el: HTMLVideoElement | null, stream: MediaStream | null, selfView: boolean) {
+  const shown = stream && selfView ? videoOnly(stream) : stream;
+  useEffect(() => {
+    if (!el) return;
+    if (el.srcObject !== shown) el.srcObject = shown;
+    if (shown) void el.play().catch(() => {});
+  }, [el, shown]);
+  useEffect(() => () => void (el && (el.srcObject = null)), [el]);
 }
 
 export function useAudioLevel(stream: MediaStream | null): number {
