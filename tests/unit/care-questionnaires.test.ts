@@ -9,6 +9,7 @@ import {
   clinicTextSchema,
   defaultSchedule,
   isFillable,
+  painFromResponse,
   questionnaireByKey,
   questionnaireDefinition,
   score,
@@ -72,6 +73,10 @@ test("NPRS: mean of current, best and worst; all three needed; bands", () => {
   // a value of the wrong type is not a score (never thrown, treated as unanswered)
   assert.equal(score(def("nprs"), { current: "7" as unknown as number, best: 2, worst: 3 }).score, null);
   assert.equal(score(def("nprs"), { current: 11, best: 2, worst: 3 }).score, null);
+  // the current rating is also a pain report (for the alerts), even when the score is not computable
+  assert.equal(painFromResponse(def("nprs"), { current: 8 }), 8);
+  assert.equal(painFromResponse(def("nprs"), { best: 2 }), null);
+  assert.equal(painFromResponse(def("rmdq"), { q1: true }), null);
 });
 
 test("PEG: mean of three items; one missing gives no score", () => {

@@ -410,7 +410,7 @@ const odi = {
   bandSource: "Fairbank & Pynsent 2000 (Spine 25(22)): 0–20 minimal, 21–40 moderate, 41–60 severe, 61–80 crippled, 81–100 bed-bound",
   mcid: { points: 10, percent: 0.3, percentDirections: ["improved"], singleItemPoints: null, source: `${OSTELO}: 10 points or 30 % improvement` },
   missingRule:
-    "Each section scores 0–5; score = sum / (5 × answered sections) × 100, so a skipped section (often sex life) is left out rather than counted as 0. With more than 2 sections missing no score is given.",
+    "Each section scores 0–5; score = sum / (5 × answered sections) × 100, so a skipped section (often sex life) is left out rather than counted as 0. PoseVisit gives no score with more than 2 sections missing (a local rule: the formula alone would let a few sections stand for all ten).",
   painItem: null,
   licence: {
     kind: "LICENCE_REQUIRED",
@@ -693,6 +693,13 @@ function answersSchemaLoose(def: QuestionnaireDefinition, answers: Answers): Ans
     }
   }
   return out;
+}
+
+/** The pain number a response also reports (NPRS: current pain), for a `pain.reported` event; null if none. */
+export function painFromResponse(def: QuestionnaireDefinition, answers: Answers): number | null {
+  if (!def.painItem) return null;
+  const v = answersSchemaLoose(def, answers)[def.painItem];
+  return typeof v === "number" ? v : null;
 }
 
 // ---------------------------------------------------------------------------------------------
