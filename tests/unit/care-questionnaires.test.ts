@@ -9,6 +9,8 @@ import {
   clinicTextSchema,
   defaultSchedule,
   isFillable,
+  mcidThresholds,
+  progress,
   painFromResponse,
   questionnaireByKey,
   questionnaireDefinition,
@@ -212,6 +214,28 @@ test("MCID decisions in both directions (points either way; 30 % only for improv
   assert.equal(change(nprs, score(nprs, { current: 5 }), score(nprs, { current: 2, best: 1, worst: 3 })), null);
   // baseline 0: no relative change, points still decide
   assert.deepEqual([change(nprs, 0, 3)!.relative, change(nprs, 0, 3)!.important], [null, true]);
+});
+
+test("MCID lines for the chart and baseline-vs-now progress (discharge summary)", () => {
+  // NPRS baseline 6: improvement line at the nearer of 2 points and 30 % (1.8) → 4.2; worsening 2 points → 8
+  assert.deepEqual(mcidThresholds(def("nprs"), 6), { improved: 4.2, worsened: 8 });
+  assert.deepEqual(mcidThresholds(def("nprs"), 9), { improved: 7, worsened: null }, "2 points is nearer than 30 % (2.7); 11 is off the scale");
+  assert.deepEqual(mcidThresholds(def("psfs"), 4), { improved: 6, worsened: 2 });
+  assert.deepEqual(mcidThresholds(def("odi"), 50), { improved: 40, worsened: 60 });
+  assert.deepEqual(mcidThresholds(def("peg"), 5), { improved: null, worsened: null });
+  const p = progress(def("rmdq"), [
+    { at: "2026-03-15T10:00:00Z", score: 9, id: "b" },
+    { at: "2026-03-01T10:00:00Z", score: 14, id: "a" },
+    { at: "2026-03-20T10:00:00Z", score: null, id: "x" },
+    { at: "2026-03-29T10:00:00Z", score: 6, id: "c" },
+  ]);
+  assert.deepEqual([p.baseline!.id, p.latest!.id], ["a", "c"]);
+  assert.deepEqual([p.change!.delta, p.change!.direction, p.change!.important], [-8, "improved", true]);
+  assert.deepEqual(p.series.map((x) => [x.id, x.change!.important]), [["a", false], ["b", true], ["c", true]]);
+  assert.deepEqual(p.thresholds, { improved: 9.8, worsened: 19 });
+  const one = progress(def("rmdq"), [{ at: "2026-03-01T10:00:00Z", score: 14 }]);
+  assert.equal(one.change, null);
+  assert.equal(progress(def("rmdq"), []).baseline, null);
 });
 
 test("submitted responses are validated against the definition they name", () => {

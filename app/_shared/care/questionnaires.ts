@@ -755,6 +755,58 @@ export function change(def: QuestionnaireDefinition, baseline: number | ScoreRes
   return { instrument: def.key, baseline: b, now: n, delta, relative, direction, important: m ? by.length > 0 : null, by, threshold: mcidText(def) };
 }
 
+/**
+ * Where the MCID lines sit for a baseline, for the progress chart: the score at which a change becomes
+ * clinically important in each direction (the nearer of the points and percent criteria where both
+ * apply), clamped to the range; null where the instrument has no MCID or the line falls outside.
+ */
+export function mcidThresholds(def: QuestionnaireDefinition, baseline: number): { improved: number | null; worsened: number | null } {
+  const m = def.mcid;
+  if (!m || !Number.isFinite(baseline)) return { improved: null, worsened: null };
+  const step = (dir: "improved" | "worsened") => {
+    const c: number[] = [];
+    if (m.points !== null) c.push(m.points);
+    if (m.percent !== null && m.percentDirections.includes(dir) && baseline !== 0) c.push(Math.abs(baseline) * m.percent);
+    return c.length ? Math.min(...c) : null;
+  };
+  const line = (dir: "improved" | "worsened") => {
+    const d = step(dir);
+    if (d === null) return null;
+    const up = def.higherIsBetter === (dir === "improved");
+    const v = roundTo(baseline + (up ? d : -d), 2);
+    return v < def.range.min || v > def.range.max ? null : v;
+  };
+  return { improved: line("improved"), worsened: line("worsened") };
+}
+
+export type ScoredPoint = { at: string; score: number | null; id?: string };
+export type Progress = {
+  instrument: string;
+  /** the first computable score (by time) */
+  baseline: ScoredPoint | null;
+  latest: ScoredPoint | null;
+  /** latest against baseline */
+  change: ScoreChange | null;
+  thresholds: { improved: number | null; worsened: number | null };
+  /** every computable point with its change from the baseline, oldest first */
+  series: (ScoredPoint & { change: ScoreChange | null })[];
+};
+
+/** Baseline vs now for one instrument over an episode (progress view and discharge summary). */
+export function progress(def: QuestionnaireDefinition, points: readonly ScoredPoint[]): Progress {
+  const pts = points.filter((p) => p.score !== null && Number.isFinite(p.score) && Number.isFinite(Date.parse(p.at))).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const baseline = pts[0] ?? null;
+  const latest = pts[pts.length - 1] ?? null;
+  return {
+    instrument: def.key,
+    baseline,
+    latest,
+    change: baseline && latest && latest !== baseline ? change(def, baseline.score, latest.score) : null,
+    thresholds: baseline ? mcidThresholds(def, baseline.score!) : { improved: null, worsened: null },
+    series: pts.map((p) => ({ ...p, change: baseline ? change(def, baseline.score, p.score) : null })),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Default schedule: at intake, every 2 weeks, and at discharge
 // ---------------------------------------------------------------------------------------------
