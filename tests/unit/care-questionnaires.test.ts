@@ -253,6 +253,9 @@ test("submitted responses are validated against the definition they name", () =>
   assert.match(bad({ instrument: "nprs", version: 1, answers: {} })[0]!.message, /at least one/);
   bad({ instrument: "nprs", version: 1, answers: { current: 2.5 } });
   bad({ instrument: "rmdq", version: 1, answers: { q1: "yes" } });
+  // nothing ticked on a checklist is a complete answer: RMDQ 0
+  const zero = submittedResponse.parse({ instrument: "rmdq", version: 1, answers: {} });
+  assert.equal(score(def("rmdq"), zero.answers).score, 0);
   bad({ instrument: "startback", version: 1, answers: { fear: "strongly agree" } });
   bad({ instrument: "odi", version: 1, answers: { walking: "s6" } });
   bad({ instrument: "nprs", version: 1, answers: "4" });

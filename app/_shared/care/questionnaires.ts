@@ -534,9 +534,11 @@ function itemAnswerSchema(i: QuestionnaireItem): z.ZodType {
 /** The answers of one response to `def`: known item keys only; null or absent = not answered. */
 export function answersSchema(def: QuestionnaireDefinition) {
   const shape = Object.fromEntries(def.items.map((i) => [i.key, itemAnswerSchema(i).nullable().optional()]));
+  const checklist = def.items.every((i) => i.type === "tick");
   return z
     .strictObject(shape, { error: (iss) => (iss.code === "unrecognized_keys" ? `Not a question of ${def.short}: ${((iss as { keys?: string[] }).keys ?? []).join(", ")}` : "Answers must be an object") })
-    .refine((a) => Object.values(a).some((v) => v !== null && v !== undefined), "Answer at least one question") as unknown as z.ZodType<Answers>;
+    // a checklist with nothing ticked is a complete answer (RMDQ 0); any other form needs one answer
+    .refine((a) => checklist || Object.values(a).some((v) => v !== null && v !== undefined), "Answer at least one question") as unknown as z.ZodType<Answers>;
 }
 
 /** A submitted response, validated against the definition it names. */
