@@ -7,6 +7,8 @@ import { dummyHash, hashPassword, randomToken, tokenHash, verifyPassword } from 
 import type { SignInLimits } from "./rate-limit";
 
 export const SESSION_COOKIE = "pv_session";
+/** How many accounts (in different clinics) one email is looked up in at sign-in. */
+const MAX_ACCOUNTS_PER_EMAIL = 20;
 
 export type SessionUser = { id: string; clinicId: string; email: string; name: string; role: Role; mustChangePassword: boolean };
 export type AuthDeps = { db: Db; secret: string; sessionTtlHours: number };
@@ -38,14 +40,21 @@ export async function signIn(
     throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many failed sign-in attempts. Try again in ${Math.ceil(waitMs / 60_000)} min.` });
   }
 
-  const user = await deps.db.user.findUnique({ where: { email: input.email } });
-  const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash()));
-  if (!user || !ok || user.disabled) {
-    await audit(deps.db, { kind: "system" }, "auth.signin.fail", {
-      clinicId: user?.clinicId,
-      detail: { email: input.email, reason: !user ? "unknown" : user.disabled && ok ? "disabled" : "password" },
-      ip: meta.ip,
-    });
+  // Emails are unique per clinic, so one person may hold accounts in several clinics: the password
+  // picks the account (all are checked in parallel; with none, a dummy hash keeps the timing).
+  // Should several accept it, the one signed in most recently wins.
+  const candidates = (await deps.db.user.findMany({ where: { email: input.email }, take: MAX_ACCOUNTS_PER_EMAIL }))
+    .sort((a, b) => (b.lastSignInAt?.getTime() ?? 0) - (a.lastSignInAt?.getTime() ?? 0) || a.createdAt.getTime() - b.createdAt.getTime());
+  const matches = candidates.length
+    ? await Promise.all(candidates.map((u) => verifyPassword(input.password, u.passwordHash)))
+    : [await verifyPassword(input.password, await dummyHash())];
+  const user = candidates.find((u, i) => matches[i] && !u.disabled);
+  if (!user) {
+    const reason = !candidates.length ? "unknown" : candidates.some((u, i) => matches[i] && u.disabled) ? "disabled" : "password";
+    // Each clinic that has an account with this email sees the failure in its own audit trail.
+    const clinics = candidates.length ? [...new Set(candidates.map((u) => u.clinicId))] : [undefined];
+    for (const clinicId of clinics)
+      await audit(deps.db, { kind: "system" }, "auth.signin.fail", { clinicId, detail: { email: input.email, reason }, ip: meta.ip });
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Email or password is incorrect" });
   }
   await Promise.all([limits.account.reset(input.email), limits.address.refund(meta.ip)]);
