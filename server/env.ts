@@ -39,7 +39,12 @@ const schema = z
         ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required when NODE_ENV=production" });
       else if (/^(dev|change-?me|secret)/i.test(env.SESSION_SECRET))
         ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "must not be a development default in production" });
+      // The same-origin check (CSRF, cross-site WebSocket) must not trust the client's Host header.
+      if (!env.PUBLIC_ORIGIN)
+        ctx.addIssue({ code: "custom", path: ["PUBLIC_ORIGIN"], message: "is required when NODE_ENV=production (e.g. https://visits.example.org)" });
     }
+    if (env.PUBLIC_ORIGIN && !/^https?:$/.test(new URL(env.PUBLIC_ORIGIN).protocol))
+      ctx.addIssue({ code: "custom", path: ["PUBLIC_ORIGIN"], message: "must be an http:// or https:// origin" });
     if (env.TURN_URLS && !env.TURN_SECRET)
       ctx.addIssue({ code: "custom", path: ["TURN_SECRET"], message: "is required when TURN_URLS is set" });
   });

@@ -31,6 +31,8 @@ export default function StaffLayout({ children }: { children: React.ReactNode })
   );
   useEffect(() => {
     if (!isLoading && me === null) router.replace(`/signin?next=${encodeURIComponent(pathname)}`);
+    // The API refuses everything else until a temporary password is replaced (PASSWORD_CHANGE_REQUIRED).
+    else if (me?.mustChangePassword && pathname !== "/account") router.replace("/account");
   }, [isLoading, me, pathname, router]);
 
   if (!me) return <Spinner label={isLoading ? "Loading…" : "Redirecting to sign in…"} />;

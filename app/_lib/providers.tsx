@@ -10,9 +10,19 @@ function isUnauthorized(e: unknown): boolean {
   return e instanceof TRPCClientError && (e.data as { code?: string } | undefined)?.code === "UNAUTHORIZED";
 }
 
+/** The server refuses everything but the account page until a temporary password is replaced. */
+function mustChangePassword(e: unknown): boolean {
+  return e instanceof TRPCClientError && (e.data as { reason?: string } | undefined)?.reason === "PASSWORD_CHANGE_REQUIRED";
+}
+
 function onAuthLost(e: unknown) {
-  if (!isUnauthorized(e) || typeof window === "undefined") return;
+  if (typeof window === "undefined") return;
   const p = window.location.pathname;
+  if (mustChangePassword(e)) {
+    if (!p.startsWith("/account")) window.location.assign("/account");
+    return;
+  }
+  if (!isUnauthorized(e)) return;
   if (p.startsWith("/signin") || p.startsWith("/join")) return;
   window.location.assign(`/signin?next=${encodeURIComponent(p + window.location.search)}`);
 }
@@ -33,7 +43,7 @@ export function Providers({ children }: { children: React.ReactNode }) {
       }),
   );
   const [trpcClient] = useState(() =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })] }),
+    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: 20 /* = the server's MAX_BATCH_CALLS */ })] }),
   );
   return (
     <QueryClientProvider client={queryClient}>

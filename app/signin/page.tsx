@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense } from "react";
 import { signInInput } from "../_shared/domain";
+import { afterSignInPath } from "../_shared/safe-redirect";
 import { Alert, Button, Field } from "../_components/ui";
 import { useZodForm } from "../_lib/form";
 import { useTRPC } from "../_lib/trpc";
@@ -17,8 +18,8 @@ function SignInForm() {
     trpc.auth.signIn.mutationOptions({
       onSuccess: async (user) => {
         qc.setQueryData(trpc.auth.me.queryKey(), user);
-        const next = params.get("next");
-        router.replace(next && next.startsWith("/") && !next.startsWith("//") ? next : user.mustChangePassword ? "/account" : "/dashboard");
+        // Only a path of this origin is followed (see safe-redirect.ts); a forced password change comes first.
+        router.replace(afterSignInPath(params.get("next"), { mustChangePassword: user.mustChangePassword, origin: window.location.origin }));
       },
       onError: form.fail,
     }),

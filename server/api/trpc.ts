@@ -7,6 +7,7 @@ import type { Db } from "../db/client";
 import type { Env } from "../env";
 import { authDeps, SESSION_COOKIE, sessionUser, type SessionUser } from "../services/auth";
 import type { Caller } from "../services/context";
+import type { SignInLimits } from "../services/rate-limit";
 
 export type CookieOptions = { maxAgeSec?: number; expires?: Date };
 export type RequestMeta = {
@@ -18,9 +19,11 @@ export type RequestMeta = {
   setCookie: (name: string, value: string, opts?: CookieOptions) => void;
 };
 
-export type Context = RequestMeta & { db: Db; env: Env; user: SessionUser | null; sessionId: string | null };
+/** What the server hands every request: the database, the configuration and its rate limits. */
+export type ApiDeps = { db: Db; env: Env; signInLimits: SignInLimits };
+export type Context = RequestMeta & ApiDeps & { user: SessionUser | null; sessionId: string | null };
 
-export async function createContext(deps: { db: Db; env: Env }, meta: RequestMeta): Promise<Context> {
+export async function createContext(deps: ApiDeps, meta: RequestMeta): Promise<Context> {
   const s = await sessionUser(authDeps(deps), meta.cookies[SESSION_COOKIE]);
   return { ...deps, ...meta, user: s?.user ?? null, sessionId: s?.sessionId ?? null };
 }
@@ -40,11 +43,11 @@ const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? fieldErrorsOf(error.cause) : null;
-    const field = (error.cause as { field?: string } | undefined)?.field;
+    const { field, reason } = (error.cause ?? {}) as { field?: string; reason?: string };
     return {
       ...shape,
       message: zodError ? "Some fields need attention" : shape.message,
-      data: { ...shape.data, stack: undefined, zodError, field: field ?? null },
+      data: { ...shape.data, stack: undefined, zodError, field: field ?? null, reason: reason ?? null },
     };
   },
 });
@@ -70,10 +73,28 @@ const logErrors = t.middleware(async ({ path, next }) => {
 
 export const publicProcedure = t.procedure.use(logErrors).use(sameOriginMutations);
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+/** Machine-readable reason on FORBIDDEN errors (error.data.reason) that the browser acts on. */
+export const PASSWORD_CHANGE_REQUIRED = "PASSWORD_CHANGE_REQUIRED";
+
+/**
+ * Signed in, even with a temporary password: only for what a user needs to choose their own
+ * password (change it, read their account and sessions, sign out).
+ */
+export const accountProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user || !ctx.sessionId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in" });
   const caller: Caller = { db: ctx.db, env: ctx.env, user: ctx.user, ip: ctx.ip };
   return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId, caller } });
+});
+
+/** Signed in with a password of their own: everything else. */
+export const authedProcedure = accountProcedure.use(({ ctx, next }) => {
+  if (ctx.user.mustChangePassword)
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: "Please choose your own password first (Your account page).",
+      cause: { reason: PASSWORD_CHANGE_REQUIRED },
+    });
+  return next();
 });
 
 export const roleProcedure = (...roles: Role[]) =>

@@ -4,12 +4,19 @@ import { appRouter } from "../api/root";
 import { createContext } from "../api/trpc";
 import type { Db } from "../db/client";
 import type { Env } from "../env";
+import { createSignInLimits, type SignInLimits } from "../services/rate-limit";
 import { clientIp, isHttps, isSameOrigin, parseCookies, serializeCookie } from "./request";
 
 const MAX_BODY = 2 * 1024 * 1024;
+/**
+ * Calls per tRPC batch (the browser's httpBatchLink uses the same maxItems). Larger batches get a
+ * 400 before any call runs; each sign-in inside a batch still counts against the sign-in limits.
+ */
+export const MAX_BATCH_CALLS = 20;
 
 /** Handles /api/trpc/* and /api/health; returns false for any other path. */
-export function createApiHandler(deps: { db: Db; env: Env }) {
+export function createApiHandler(opts: { db: Db; env: Env; signInLimits?: SignInLimits }) {
+  const deps = { db: opts.db, env: opts.env, signInLimits: opts.signInLimits ?? createSignInLimits() };
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = req.url ?? "/";
     if (url === "/api/health") {
@@ -32,6 +39,7 @@ export function createApiHandler(deps: { db: Db; env: Env }) {
       router: appRouter,
       path: url.slice("/api/trpc/".length).split("?")[0]!,
       maxBodySize: MAX_BODY,
+      maxBatchSize: MAX_BATCH_CALLS,
       createContext: () =>
         createContext(deps, {
           ip: clientIp(req, deps.env),

@@ -33,21 +33,48 @@ export function isHttps(req: IncomingMessage, env: Env): boolean {
   return "encrypted" in req.socket && Boolean((req.socket as { encrypted?: boolean }).encrypted);
 }
 
-export function expectedOrigin(req: IncomingMessage, env: Env): string {
+/**
+ * True for the Host header of a loopback address: localhost (and *.localhost), 127.0.0.0/8, [::1].
+ * WHATWG URL parsing normalises the forms browsers accept ("127.1", "0x7f.0.0.1", upper case).
+ */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host || !/^[A-Za-z0-9.\-[\]:]{1,260}$/.test(host)) return false;
+  let hostname: string;
+  try {
+    const u = new URL(`http://${host}`);
+    if (u.host !== host.toLowerCase().replace(/:80$/, "")) return false; // nothing but host[:port]
+    hostname = u.hostname;
+  } catch {
+    return false;
+  }
+  return hostname === "localhost" || hostname.endsWith(".localhost") || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+/**
+ * The origin our own pages have: PUBLIC_ORIGIN when set (required in production). Without it
+ * (development, tests) it is taken from the Host header only for loopback hosts, since any other
+ * Host is whatever the client chose to send (DNS rebinding, a forged header); null = unknown.
+ */
+export function expectedOrigin(req: IncomingMessage, env: Env): string | null {
   if (env.PUBLIC_ORIGIN) return new URL(env.PUBLIC_ORIGIN).origin;
-  return `${isHttps(req, env) ? "https" : "http"}://${req.headers.host ?? "localhost"}`;
+  const host = req.headers.host;
+  if (!isLoopbackHost(host)) return null;
+  return new URL(`${isHttps(req, env) ? "https" : "http"}://${host}`).origin;
 }
 
 /**
  * True unless the browser says the request came from another origin. Browsers send Origin on every
  * POST and Sec-Fetch-Site on every request; clients without either (curl, server-to-server) carry no
- * ambient credentials of a victim, so they are let through.
+ * ambient credentials of a victim, so they are let through. A browser request whose own origin we
+ * cannot establish (no PUBLIC_ORIGIN, Host not loopback) is refused.
  */
 export function isSameOrigin(req: IncomingMessage, env: Env): boolean {
   const origin = req.headers.origin;
-  if (origin) return origin === expectedOrigin(req, env);
+  const expected = expectedOrigin(req, env);
+  if (origin) return expected !== null && origin === expected;
   const site = req.headers["sec-fetch-site"];
-  return site === undefined || site === "same-origin" || site === "none";
+  if (site === undefined || site === "none") return true;
+  return site === "same-origin" && expected !== null;
 }
 
 export function serializeCookie(name: string, value: string, secure: boolean, opts: { maxAgeSec?: number; expires?: Date } = {}): string {

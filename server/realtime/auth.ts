@@ -3,6 +3,7 @@
 //    a writer role, and the visit must belong to the user's clinic (other clinics get NOT_FOUND);
 //  - patient: the join token (valid, not expired/revoked, visit not cancelled/ended), a name and consent;
 //  - staff: session cookie + same origin; joins the clinic room only (dashboard updates).
+//  Staff with a temporary password (mustChangePassword) are refused until they have chosen their own.
 import type { ExtendedError, Socket } from "socket.io";
 import { handshakeAuth, PROTOCOL_VERSION, protocolError, type ErrorCode, type HandshakeErrorData, type ParticipantRole, type VisitLiveStatus } from "../../app/_shared/protocol";
 import type { Db } from "../db/client";
@@ -63,6 +64,8 @@ export async function authenticate(socket: Pick<Socket, "handshake" | "request">
   const token = parseCookies(socket.request.headers.cookie)[SESSION_COOKIE];
   const s = await sessionUser({ db: deps.db, secret: deps.env.SESSION_SECRET, sessionTtlHours: deps.env.SESSION_TTL_HOURS }, token);
   if (!s) throw new HandshakeError("UNAUTHORIZED");
+  // A temporary password grants nothing but choosing one's own (as on the API, see server/api/trpc.ts).
+  if (s.user.mustChangePassword) throw new HandshakeError("FORBIDDEN", "Please choose your own password first (Your account page).");
   if (auth.role === "staff") return { kind: "staff", clinicId: s.user.clinicId, userId: s.user.id };
 
   if (!WRITER_ROLES.has(s.user.role)) throw new HandshakeError("FORBIDDEN", "Only therapists and administrators can run a visit");

@@ -2,10 +2,13 @@ import { TRPCError } from "@trpc/server";
 import type { Db } from "../db/client";
 import type { Role } from "../../app/_shared/domain";
 import { audit } from "./audit";
+import { notFound } from "./errors";
 import { dummyHash, hashPassword, randomToken, tokenHash, verifyPassword } from "./crypto";
-import { RateLimiter } from "./rate-limit";
+import type { SignInLimits } from "./rate-limit";
 
 export const SESSION_COOKIE = "pv_session";
+/** How many accounts (in different clinics) one email is looked up in at sign-in. */
+const MAX_ACCOUNTS_PER_EMAIL = 20;
 
 export type SessionUser = { id: string; clinicId: string; email: string; name: string; role: Role; mustChangePassword: boolean };
 export type AuthDeps = { db: Db; secret: string; sessionTtlHours: number };
@@ -13,36 +16,48 @@ export const authDeps = (ctx: { db: Db; env: { SESSION_SECRET: string; SESSION_T
   db: ctx.db, secret: ctx.env.SESSION_SECRET, sessionTtlHours: ctx.env.SESSION_TTL_HOURS,
 });
 
-// 5 failed attempts per account and 30 per address within 15 minutes, then a wait.
-export const accountLimiter = new RateLimiter(5, 15 * 60_000);
-export const addressLimiter = new RateLimiter(30, 15 * 60_000);
-
 function toSessionUser(u: { id: string; clinicId: string; email: string; name: string; role: string; mustChangePassword: boolean }): SessionUser {
   return { id: u.id, clinicId: u.clinicId, email: u.email, name: u.name, role: u.role as Role, mustChangePassword: u.mustChangePassword };
 }
 
+/**
+ * Checks the password and opens a session. Every attempt takes a point from the account's and the
+ * address's budget BEFORE the password is checked (so parallel attempts cannot all slip under the
+ * limit); a successful sign-in clears the account's failures and gives the address its point back.
+ */
 export async function signIn(
   deps: AuthDeps,
+  limits: SignInLimits,
   input: { email: string; password: string },
   meta: { ip: string; userAgent?: string },
 ): Promise<{ token: string; expiresAt: Date; user: SessionUser }> {
-  const wait = Math.max(accountLimiter.blockedFor(input.email), addressLimiter.blockedFor(meta.ip));
-  if (wait > 0)
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60)} min.` });
+  const [acc, addr] = await Promise.all([limits.account.consume(input.email), limits.address.consume(meta.ip)]);
+  if (!acc.ok || !addr.ok) {
+    // A refused attempt costs the other counter nothing.
+    if (acc.ok) await limits.account.refund(input.email);
+    if (addr.ok) await limits.address.refund(meta.ip);
+    const waitMs = Math.max(acc.ok ? 0 : acc.retryAfterMs, addr.ok ? 0 : addr.retryAfterMs);
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many failed sign-in attempts. Try again in ${Math.ceil(waitMs / 60_000)} min.` });
+  }
 
-  const user = await deps.db.user.findUnique({ where: { email: input.email } });
-  const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash()));
-  if (!user || !ok || user.disabled) {
-    accountLimiter.hit(input.email);
-    addressLimiter.hit(meta.ip);
-    await audit(deps.db, { kind: "system" }, "auth.signin.fail", {
-      clinicId: user?.clinicId,
-      detail: { email: input.email, reason: !user ? "unknown" : user.disabled && ok ? "disabled" : "password" },
-      ip: meta.ip,
-    });
+  // Emails are unique per clinic, so one person may hold accounts in several clinics: the password
+  // picks the account (all are checked in parallel; with none, a dummy hash keeps the timing).
+  // Should several accept it, the one signed in most recently wins.
+  const candidates = (await deps.db.user.findMany({ where: { email: input.email }, take: MAX_ACCOUNTS_PER_EMAIL }))
+    .sort((a, b) => (b.lastSignInAt?.getTime() ?? 0) - (a.lastSignInAt?.getTime() ?? 0) || a.createdAt.getTime() - b.createdAt.getTime());
+  const matches = candidates.length
+    ? await Promise.all(candidates.map((u) => verifyPassword(input.password, u.passwordHash)))
+    : [await verifyPassword(input.password, await dummyHash())];
+  const user = candidates.find((u, i) => matches[i] && !u.disabled);
+  if (!user) {
+    const reason = !candidates.length ? "unknown" : candidates.some((u, i) => matches[i] && u.disabled) ? "disabled" : "password";
+    // Each clinic that has an account with this email sees the failure in its own audit trail.
+    const clinics = candidates.length ? [...new Set(candidates.map((u) => u.clinicId))] : [undefined];
+    for (const clinicId of clinics)
+      await audit(deps.db, { kind: "system" }, "auth.signin.fail", { clinicId, detail: { email: input.email, reason }, ip: meta.ip });
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Email or password is incorrect" });
   }
-  accountLimiter.reset(input.email);
+  await Promise.all([limits.account.reset(input.email), limits.address.refund(meta.ip)]);
   const token = randomToken();
   const expiresAt = new Date(Date.now() + deps.sessionTtlHours * 3600_000);
   await deps.db.session.create({
@@ -94,6 +109,8 @@ export async function listSessions(db: Db, userId: string) {
   });
 }
 
+/** Revokes one of the user's own active sessions; anyone else's (or an unknown / ended one) is NOT_FOUND. */
 export async function revokeSession(db: Db, userId: string, sessionId: string): Promise<void> {
-  await db.session.updateMany({ where: { id: sessionId, userId, revokedAt: null }, data: { revokedAt: new Date() } });
+  const r = await db.session.updateMany({ where: { id: sessionId, userId, revokedAt: null }, data: { revokedAt: new Date() } });
+  if (r.count === 0) throw notFound("Session");
 }

@@ -20,6 +20,10 @@ export async function listTherapists(c: Caller) {
   });
 }
 
+/**
+ * Emails are unique per clinic (not globally), so the answer depends only on the caller's own clinic:
+ * an email used in another clinic creates the account like a free one and reveals nothing.
+ */
 export async function createUser(c: Caller, input: z.output<typeof createUserInput>) {
   try {
     const u = await c.db.user.create({
@@ -29,7 +33,7 @@ export async function createUser(c: Caller, input: z.output<typeof createUserInp
     await audit(c.db, actorOf(c), "user.create", { record: { type: "User", id: u.id }, ip: c.ip, detail: { role: input.role } });
     return u;
   } catch (e) {
-    if (isUniqueViolation(e)) throw conflict("An account with that email already exists");
+    if (isUniqueViolation(e)) throw conflict("Your clinic already has an account with that email");
     throw e;
   }
 }

@@ -7,10 +7,12 @@ import { loadEnv } from "../../server/env";
 const url = process.env.E2E_DATABASE_URL!;
 const file = url.replace(/^file:/, "");
 for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+const port = process.env.E2E_PORT ?? "3107";
 const env = loadEnv({
   NODE_ENV: "production",
   HOST: "127.0.0.1",
-  PORT: process.env.E2E_PORT ?? "3107",
+  PORT: port,
+  PUBLIC_ORIGIN: `http://127.0.0.1:${port}`, // required in production; the browser tests use this origin
   DATABASE_URL: url,
   SESSION_SECRET: crypto.randomBytes(32).toString("base64url"),
   SEED_DEMO: "never",

@@ -4,10 +4,10 @@ import { describe, test } from "node:test";
 import { changePasswordInput, isoDate, joinToken, patientInput, scheduleVisitInput } from "../../app/_shared/domain";
 import { derivePgSchema, PG_SCHEMA_PATH, SQLITE_SCHEMA_PATH } from "../../server/db/pg-schema";
 import { EnvError, loadEnv } from "../../server/env";
-import { isSameOrigin, parseCookies, serializeCookie } from "../../server/http/request";
+import { isLoopbackHost, isSameOrigin, parseCookies, serializeCookie } from "../../server/http/request";
 import { contentSecurityPolicy } from "../../server/http/security";
 import { hashPassword, randomToken, tokenHash, verifyPassword } from "../../server/services/crypto";
-import { RateLimiter } from "../../server/services/rate-limit";
+import { createLimiter, createSignInLimits } from "../../server/services/rate-limit";
 import type { IncomingMessage } from "node:http";
 
 describe("env", () => {
@@ -25,7 +25,12 @@ describe("env", () => {
     assert.throws(() => loadEnv({ NODE_ENV: "production" }), /SESSION_SECRET: is required/);
     assert.throws(() => loadEnv({ NODE_ENV: "production", SESSION_SECRET: "dev-secret-dev-secret-dev-secret-1234" }), /development default/);
     assert.throws(() => loadEnv({ NODE_ENV: "production", SESSION_SECRET: "short" }), /at least 32/);
-    assert.equal(loadEnv({ NODE_ENV: "production", SESSION_SECRET: "k".repeat(48) }).SESSION_SECRET, "k".repeat(48));
+    assert.equal(loadEnv({ NODE_ENV: "production", SESSION_SECRET: "k".repeat(48), PUBLIC_ORIGIN: "https://visits.example.org" }).SESSION_SECRET, "k".repeat(48));
+  });
+  test("production requires PUBLIC_ORIGIN, an http(s) origin (issue 16 #9)", () => {
+    assert.throws(() => loadEnv({ NODE_ENV: "production", SESSION_SECRET: "k".repeat(48) }), /PUBLIC_ORIGIN: is required when NODE_ENV=production/);
+    assert.throws(() => loadEnv({ NODE_ENV: "production", SESSION_SECRET: "k".repeat(48), PUBLIC_ORIGIN: "ftp://x.example" }), /PUBLIC_ORIGIN: must be an http/);
+    assert.equal(loadEnv({ SESSION_SECRET: "x".repeat(40) }).PUBLIC_ORIGIN, undefined); // development needs none
   });
   test("TURN needs its secret", () => {
     assert.throws(() => loadEnv({ SESSION_SECRET: "x".repeat(40), TURN_URLS: "turn:127.0.0.1:3478" }), /TURN_SECRET/);
@@ -52,29 +57,55 @@ describe("crypto", () => {
 });
 
 describe("rate limiter", () => {
-  test("blocks after the limit within the window and frees after it", () => {
-    let now = 0;
-    const rl = new RateLimiter(3, 1000, () => now);
-    for (let i = 0; i < 3; i++) {
-      assert.equal(rl.blockedFor("k"), 0);
-      rl.hit("k");
-    }
-    assert.equal(rl.blockedFor("k"), 1);
-    assert.equal(rl.blockedFor("other"), 0);
-    now = 1001;
-    assert.equal(rl.blockedFor("k"), 0);
+  test("refuses past the limit within the window, per key; refund and reset give points back", async () => {
+    const rl = createLimiter({ name: "test", points: 3, durationSec: 60 });
+    for (let i = 0; i < 3; i++) assert.equal((await rl.consume("k")).ok, true);
+    const refused = await rl.consume("k");
+    assert.equal(refused.ok, false);
+    if (!refused.ok) assert.ok(refused.retryAfterMs > 0 && refused.retryAfterMs <= 60_000);
+    assert.equal((await rl.consume("other")).ok, true);
+    await rl.refund("k", 2);
+    assert.equal((await rl.consume("k")).ok, true);
+    await rl.reset("k");
+    assert.equal(await rl.used("k"), 0);
+    assert.equal((await rl.consume("k")).ok, true);
+  });
+  test("parallel attempts cannot overtake the counter: exactly the limit passes", async () => {
+    const { account } = createSignInLimits();
+    const results = await Promise.all(Array.from({ length: 10 }, () => account.consume("a@b.test")));
+    assert.equal(results.filter((r) => r.ok).length, 5);
+  });
+  test("a limit needs positive points and duration", () => {
+    assert.throws(() => createLimiter({ name: "bad", points: 0, durationSec: 60 }), /positive/);
   });
 });
 
 describe("http helpers", () => {
   const env = loadEnv({ SESSION_SECRET: "x".repeat(40) });
-  const req = (headers: Record<string, string>) => ({ headers: { host: "app.test:3000", ...headers }, socket: {} }) as unknown as IncomingMessage;
+  const req = (headers: Record<string, string>) => ({ headers: { host: "localhost:3000", ...headers }, socket: {} }) as unknown as IncomingMessage;
   test("same-origin check", () => {
-    assert.equal(isSameOrigin(req({ origin: "http://app.test:3000" }), env), true);
+    assert.equal(isSameOrigin(req({ origin: "http://localhost:3000" }), env), true);
     assert.equal(isSameOrigin(req({ origin: "http://evil.test" }), env), false);
     assert.equal(isSameOrigin(req({ "sec-fetch-site": "cross-site" }), env), false);
     assert.equal(isSameOrigin(req({ "sec-fetch-site": "same-site" }), env), false);
+    assert.equal(isSameOrigin(req({ "sec-fetch-site": "same-origin" }), env), true);
     assert.equal(isSameOrigin(req({}), env), true);
+  });
+  test("without PUBLIC_ORIGIN the origin is taken from Host only for loopback hosts (issue 16 #9)", () => {
+    for (const host of ["localhost:3000", "127.0.0.1:3000", "127.8.9.10:8080", "[::1]:3000", "LOCALHOST:3000", "app.localhost:3000", "localhost"])
+      assert.equal(isSameOrigin(req({ host, origin: new URL(`http://${host}`).origin }), env), true, host);
+    for (const host of ["evil.example", "evil.example:3000", "app.test:3000", "192.168.1.5:3000", "10.0.0.1", "localhost.evil.example", "127.0.0.1.evil.example", "[::2]:3000", "evil.example/@localhost", ""])
+      for (const extra of [{ origin: `http://${host}` }, { "sec-fetch-site": "same-origin" }] as Record<string, string>[])
+        assert.equal(isSameOrigin(req({ host, ...extra }), env), false, `${host} ${JSON.stringify(extra)}`);
+    assert.equal(isLoopbackHost("127.0.0.1:3000"), true);
+    assert.equal(isLoopbackHost("128.0.0.1:3000"), false);
+    assert.equal(isLoopbackHost(undefined), false);
+  });
+  test("with PUBLIC_ORIGIN only that origin is ours, whatever Host says", () => {
+    const pub = loadEnv({ SESSION_SECRET: "x".repeat(40), PUBLIC_ORIGIN: "https://visits.example.org" });
+    assert.equal(isSameOrigin(req({ host: "visits.example.org", origin: "https://visits.example.org" }), pub), true);
+    assert.equal(isSameOrigin(req({ host: "evil.example", origin: "https://evil.example" }), pub), false);
+    assert.equal(isSameOrigin(req({ origin: "http://localhost:3000" }), pub), false);
   });
   test("cookies", () => {
     assert.deepEqual(parseCookies("a=1; pv_session=abc%3D; a=2"), { a: "1", pv_session: "abc=" });
