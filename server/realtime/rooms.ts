@@ -148,6 +148,7 @@ export class RoomManager {
         visitId: d.visitId,
         iceServers: ice.iceServers,
         iceExpiresAt: ice.expiresAt,
+        iceTransportPolicy: this.deps.env.ICE_TRANSPORT_POLICY,
         serverTime: now,
       });
       this.broadcast(room);
