@@ -32,6 +32,7 @@ const schema = z
     TURN_SECRET: z.string().min(16).optional(),
     TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
     ICE_TRANSPORT_POLICY: z.enum(["all", "relay"]).default("all"),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .superRefine((env, ctx) => {
