@@ -90,12 +90,13 @@ export async function startServer(env: Env, opts: { dev?: boolean; next?: boolea
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      const realtimeClosed = realtime.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 3000).unref();
-        void realtime.close();
       });
+      await realtimeClosed;
       await nextApp?.close?.().catch(() => {});
       await scale?.close();
       await db.$disconnect();

@@ -141,10 +141,10 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps, opts:
   return {
     io,
     rooms,
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(sweeper);
-        void io.close(() => resolve());
-      }),
+    close: async () => {
+      clearInterval(sweeper);
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
+      await rooms.idle(); // the leaves that closing the sockets started
+    },
   };
 }

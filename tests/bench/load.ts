@@ -3,6 +3,8 @@
 // reference.
 //   npm run bench:load                      ramp both (steps of BENCH_STEP visits, BENCH_STEP_S seconds each)
 //   npm run bench:load -- --soak            then 10 min at 80 % of the app's capacity, memory slope reported
+//   npm run bench:load -- --cluster         all on PostgreSQL, plus two server processes with Redis (patients on one,
+//                                           therapists on the other): CPU per visit against one process
 //   BENCH_JSON=1 for JSON; BENCH_MAX_VISITS (default 400), BENCH_STEP (25), BENCH_STEP_S (10), BENCH_SOAK_S (600)
 // Each visit: a patient sends the app's real live pose message (one packed sample, as PatientAssessment sends it) at
 // 20 Hz with the app's acknowledged relay, and uploads a trial chunk (15 samples) once a second; the therapist receives
@@ -20,7 +22,8 @@ const RATE_HZ = 20;
 type Cpu = { user: number; system: number };
 type ServerStat = { cpuMs: number; rss: number; heap: number; at: number };
 type Visit = { visitId: string; token: string; trialId: string | null };
-type Boot = { url: string; cookie: string; visits: Visit[] };
+/** `therapistUrl`: in cluster mode therapists connect to the second process (patients to the first). */
+type Boot = { url: string; therapistUrl?: string; cookie: string; visits: Visit[] };
 type GenReport = { sent: number; received: number; lat: number[]; uploads: number; uploadFails: number; joinMs: number[]; joinFails: number; resends: number; cpuMs: number };
 
 const arg = (k: string) => process.argv.includes(k);
@@ -59,7 +62,25 @@ if (arg("--server")) {
     const { startTestServer, HttpClient } = await import("../support/server");
     const { seedClinic, PASSWORD } = await import("../support/seed");
     const { scheduleVisit } = await import("../../server/services/visits");
-    const s = await startTestServer();
+    const { testEnv } = await import("../support/env");
+    const shared: Record<string, string> = {};
+    if (process.env.BENCH_DATABASE_URL) shared.DATABASE_URL = process.env.BENCH_DATABASE_URL;
+    if (process.env.BENCH_REDIS_URL) shared.REDIS_URL = process.env.BENCH_REDIS_URL;
+    if (process.env.BENCH_SECRET) shared.SESSION_SECRET = process.env.BENCH_SECRET;
+    const s = await startTestServer({ env: testEnv(shared) });
+    if (process.env.BENCH_SEED === "0") {
+      // A second process of a cluster: same database, same Redis; the first one seeded.
+      process.on("message", (m: string) => {
+        if (m === "stat") {
+          const mem = process.memoryUsage();
+          process.send!({ stat: { cpuMs: cpuMs(process.cpuUsage()), rss: mem.rss, heap: mem.heapUsed, at: performance.now() } satisfies ServerStat });
+        }
+        if (m === "gc") ((globalThis as { gc?: () => void }).gc?.(), process.send!({ gced: true }));
+        if (m === "stop") void s.close().then(() => process.exit(0));
+      });
+      process.send!({ boot: { url: s.url, cookie: "", visits: [] } satisfies Boot });
+      await new Promise(() => {});
+    }
     const c = await seedClinic(s.db);
     const caller = { db: s.db, env: s.env, ip: "bench", user: { id: c.therapist.id, clinicId: c.clinic.id, email: c.therapist.email, name: c.therapist.name, role: "THERAPIST" as const, mustChangePassword: false } };
     for (let i = 0; i < maxVisits; i++) {
@@ -131,7 +152,8 @@ if (arg("--server")) {
   const rid = () => Math.random().toString(36).slice(2, 14).padEnd(12, "x");
   const connect = (auth: Record<string, unknown>, cookie?: string) =>
     new Promise<ReturnType<typeof ioc>>((resolve, reject) => {
-      const s = ioc(boot.url, { path: "/socket.io", transports: ["websocket"], auth: { v: PROTOCOL_VERSION, ...auth }, extraHeaders: cookie ? { cookie, origin: boot.url } : { origin: boot.url }, reconnection: false, forceNew: true });
+      const base = auth.role === "therapist" && boot.therapistUrl ? boot.therapistUrl : boot.url;
+      const s = ioc(base, { path: "/socket.io", transports: ["websocket"], auth: { v: PROTOCOL_VERSION, ...auth }, extraHeaders: cookie ? { cookie, origin: base } : { origin: base }, reconnection: false, forceNew: true });
       const t = setTimeout(() => (s.close(), reject(new Error("join timeout"))), 8_000);
       s.once("session:welcome", () => (clearTimeout(t), resolve(s)));
       s.once("connect_error", (e) => (clearTimeout(t), s.close(), reject(e)));
@@ -144,20 +166,20 @@ if (arg("--server")) {
     const pInst = rid();
     let th, pa;
     try {
-      th = await connect(kind === "app" ? { role: "therapist", visitId: v.visitId, instanceId: tInst } : { role: "therapist", visitId: v.visitId }, boot.cookie);
-      pa = await connect(kind === "app" ? { role: "patient", token: v.token, instanceId: pInst, name: "Load Patient", consent: true } : { role: "patient", visitId: v.visitId });
+      th = await connect(kind !== "bare" ? { role: "therapist", visitId: v.visitId, instanceId: tInst } : { role: "therapist", visitId: v.visitId }, boot.cookie);
+      pa = await connect(kind !== "bare" ? { role: "patient", token: v.token, instanceId: pInst, name: "Load Patient", consent: true } : { role: "patient", visitId: v.visitId });
       const a = await ack<{ ok: boolean }>(th, "visit:admit", {});
       if (!a.ok) throw new Error("admit failed");
       rep.joinMs.push(performance.now() - t0);
-      if (kind === "app") {
+      if (kind !== "bare") {
         // The therapist starts a trial, so the chunk uploads are real writes of a recording.
-        const staff = new HttpClient(boot.url);
+        const staff = new HttpClient(boot.therapistUrl ?? boot.url);
         staff.cookie = boot.cookie;
         const r = await staff.call("mutation", "trials.start", { visitId: v.visitId, protocolKey: "trunk-flexion" });
         if (r.ok) v.trialId = r.data.id as string;
       }
-    } catch {
-      rep.joinFails++;
+    } catch (e) {
+      if (rep.joinFails++ === 0 && !process.env.BENCH_JSON) console.warn(`  (first failed join: ${e instanceof Error ? e.message : String(e)})`);
       th?.close();
       pa?.close();
       return;
@@ -173,7 +195,7 @@ if (arg("--server")) {
     thS.on("relay", (m) => inbox.receive(m));
     const outbox = new RelayOutbox({ send: async (m) => (await ack<{ ok: boolean }>(paS, "relay", m)).ok, ack: () => {} });
     paS.on("relay:ack", (m: { ns: string; upTo: number }) => outbox.onAck(m.ns, m.upTo));
-    const http = kind === "app" ? new HttpClient(boot.url) : null;
+    const http = kind !== "bare" ? new HttpClient(boot.url) : null;
     let i = 0;
     let seq = 0;
     const tick = setInterval(() => {
@@ -237,17 +259,54 @@ if (arg("--server")) {
     return +best.toFixed(0);
   };
   const speedBefore = speedIndexMs();
+  const clusterMode = arg("--cluster");
+  const shared: { db?: () => Promise<string>; stop?: () => void } = {};
+  if (clusterMode) {
+    // @ts-expect-error plain ESM JavaScript helper without types
+    const { startPgCluster } = await import("../support/pg-cluster.mjs");
+    const pg = await startPgCluster();
+    const pgc = await import("pg");
+    let n = 0;
+    shared.db = async () => {
+      const name = `pv_load_${process.pid}_${n++}`;
+      const admin = new pgc.default.Client({ connectionString: pg.url });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+      const u = new URL(pg.url);
+      u.pathname = `/${name}`;
+      return u.toString();
+    };
+    shared.stop = () => pg.stop();
+  }
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   type Step = { visits: number; msgsPerS: number; deliveredPct: number; p50: number; p95: number; p99: number; serverCpuMsPerVisitS: number; serverCores: number; memPerVisitKiB: number; genCores: number; uploadsPerS: number; uploadFails: number; joinP99Ms: number; joinFails: number; resends: number };
 
-  async function ramp(kind: "app" | "bare", fixedVisits?: number, holdS?: number) {
-    const server = fork(self, ["--server", kind], { execArgv: ["--import", "tsx", "--expose-gc"], stdio: ["ignore", "inherit", "inherit", "ipc"], env: { ...process.env, BENCH_MAX_VISITS: String(fixedVisits ?? maxVisits) } });
+  async function ramp(kind: "app" | "bare" | "cluster", fixedVisits?: number, holdS?: number) {
+    const dbEnv: Record<string, string> = shared.db ? { BENCH_DATABASE_URL: await shared.db() } : {};
+    const redis = kind === "cluster" ? await (await import("../support/redis")).startRedis() : null;
+    const secret = (await import("node:crypto")).randomBytes(32).toString("base64url");
+    const spawnServer = (k: string, extra: Record<string, string>) =>
+      fork(self, ["--server", k], { execArgv: ["--import", "tsx", "--expose-gc"], stdio: ["ignore", "inherit", "inherit", "ipc"], env: { ...process.env, BENCH_MAX_VISITS: String(fixedVisits ?? maxVisits), BENCH_SECRET: secret, ...dbEnv, ...extra } });
+    const serverKind = kind === "bare" ? "bare" : "app";
+    const server = spawnServer(serverKind, redis ? { BENCH_REDIS_URL: redis.url } : {});
     const boot = await ipc<Boot>(server, null, "boot");
+    const servers = [server];
+    if (redis) {
+      const second = spawnServer("app", { BENCH_REDIS_URL: redis.url, BENCH_SEED: "0" });
+      boot.therapistUrl = (await ipc<Boot>(second, null, "boot")).url;
+      servers.push(second);
+    }
     const gens = [0, 1].map(() => fork(self, ["--gen"], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] }));
     await Promise.all(gens.map((g) => ipc(g, { boot, kind }, "ready")));
-    const stat = () => ipc<ServerStat>(server, "stat", "stat");
+    // In cluster mode the figures are the sum over both processes.
+    const stat = async (): Promise<ServerStat> => {
+      const all = await Promise.all(servers.map((x) => ipc<ServerStat>(x, "stat", "stat")));
+      return all.reduce((a, x) => ({ cpuMs: a.cpuMs + x.cpuMs, rss: a.rss + x.rss, heap: a.heap + x.heap, at: Math.max(a.at, x.at) }), { cpuMs: 0, rss: 0, heap: 0, at: 0 });
+    };
+    const gc = () => Promise.all(servers.map((x) => ipc(x, "gc", "gced")));
     const steps: Step[] = [];
-    const mem0 = (await ipc(server, "gc", "gced"), await stat());
+    const mem0 = (await gc(), await stat());
     let running = 0;
     const soak: { t: number; rss: number; heap: number }[] = [];
     for (;;) {
@@ -263,7 +322,7 @@ if (arg("--server")) {
       if (holdS) {
         while (performance.now() - t0 < dur * 1000) {
           await sleep(Math.min(30_000, dur * 1000 - (performance.now() - t0)));
-          await ipc(server, "gc", "gced");
+          await gc();
           const st = await stat();
           soak.push({ t: (performance.now() - t0) / 1000, rss: st.rss, heap: st.heap });
         }
@@ -274,7 +333,7 @@ if (arg("--server")) {
       const lat = reps.flatMap((r) => r.lat);
       const sent = reps.reduce((a, r) => a + r.sent, 0);
       const received = reps.reduce((a, r) => a + r.received, 0);
-      await ipc(server, "gc", "gced");
+      await gc();
       const sm = await stat();
       const step: Step = {
         visits: running,
@@ -303,8 +362,9 @@ if (arg("--server")) {
     }
     const ends = await Promise.all(gens.map((g) => ipc<{ sent: number; received: number }>(g, { stop: true }, "totals")));
     const total = { sent: ends.reduce((a, x) => a + x.sent, 0), received: ends.reduce((a, x) => a + x.received, 0) };
-    server.send("stop");
-    await new Promise((r) => server.once("exit", r));
+    for (const x of servers) x.send("stop");
+    await Promise.all(servers.map((x) => new Promise((r) => (x.exitCode !== null ? r(null) : x.once("exit", r)))));
+    await redis?.stop();
     const okSteps = steps.filter((x) => x.p99 <= P99_LIMIT_MS && x.deliveredPct >= 99);
     const capacity = okSteps.length ? Math.max(...okSteps.map((x) => x.visits)) : 0;
     const atCap = okSteps.find((x) => x.visits === capacity);
@@ -320,6 +380,7 @@ if (arg("--server")) {
   console.log(`Streaming load — one server process, ${RATE_HZ} Hz live pose messages + 1 chunk upload/s per visit, steps of ${stepVisits} visits × ${stepS} s, p99 limit ${P99_LIMIT_MS} ms; ${os.cpus().length} cores`);
   const app = await ramp("app");
   const bare = await ramp("bare");
+  const cluster = clusterMode ? await ramp("cluster") : null;
   let soak: Awaited<ReturnType<typeof ramp>> | null = null;
   if (arg("--soak") && app.capacity > 0) {
     const n = Math.max(1, Math.round(app.capacity * 0.8));
@@ -341,14 +402,29 @@ if (arg("--server")) {
         return common && b ? { visits: common.visits, ratio: +(common.serverCpuMsPerVisitS / b.serverCpuMsPerVisitS).toFixed(2) } : null;
       })(),
     },
+    cluster: cluster
+      ? {
+          capacity: cluster.capacity,
+          steps: cluster.steps,
+          // server CPU per visit of two processes + Redis against one process, at the largest common step within the limit
+          cpuPerVisitVsOneProcess: (() => {
+            const common = cluster.steps.filter((c) => c.p99 <= P99_LIMIT_MS && app.steps.some((a) => a.visits === c.visits)).at(-1);
+            const a = common && app.steps.find((x) => x.visits === common.visits);
+            return common && a ? { visits: common.visits, ratio: +(common.serverCpuMsPerVisitS / a.serverCpuMsPerVisitS).toFixed(2) } : null;
+          })(),
+        }
+      : null,
     soak: soak ? { visits: soak.steps[0]?.visits, seconds: soakS, heapSlopeBytesPerMin: soak.heapSlopeBytesPerMin, samples: soak.soak, step: soak.steps[0] } : null,
   };
   if (process.env.BENCH_JSON) console.log(JSON.stringify(result));
   else {
     console.log(`capacity at p99 ≤ ${P99_LIMIT_MS} ms: app ${app.capacity} visits, bare relay ${bare.capacity} visits → app / bare ${result.ratios.capacity}× (target ≥ 0.9×)`);
     if (result.ratios.cpuPerVisit) console.log(`server CPU per visit at ${result.ratios.cpuPerVisit.visits} visits: app / bare ${result.ratios.cpuPerVisit.ratio}× (target ≤ 1.15×)`);
+    if (result.cluster?.cpuPerVisitVsOneProcess)
+      console.log(`two processes + Redis: capacity ${result.cluster.capacity} visits; server CPU per visit vs one process at ${result.cluster.cpuPerVisitVsOneProcess.visits} visits: ${result.cluster.cpuPerVisitVsOneProcess.ratio}× (target ≤ 1.3×; Redis's own CPU not counted)`);
     if (result.soak) console.log(`soak: ${result.soak.visits} visits for ${soakS} s, heap slope ${result.soak.heapSlopeBytesPerMin} bytes/min`);
     console.log(`machine speed index (ms for a fixed loop, lower is faster): ${speedBefore} before, ${speedAfter} after; load average ${result.loadAverage}`);
   }
+  shared.stop?.();
   process.exit(0);
 }
