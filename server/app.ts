@@ -9,6 +9,7 @@ import { createApiHandler } from "./http/api";
 import { isHttps } from "./http/request";
 import { applySecurityHeaders } from "./http/security";
 import { attachRealtime, type Realtime } from "./realtime/index";
+import { connectScaleOut } from "./realtime/scale";
 import { DEMO, seedDemo } from "./services/seed";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -58,7 +59,8 @@ export async function startServer(env: Env, opts: { dev?: boolean; next?: boolea
   });
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
-  const realtime = attachRealtime(server, { db, env });
+  const scale = env.REDIS_URL ? await connectScaleOut(env.REDIS_URL) : null;
+  const realtime = attachRealtime(server, { db, env }, scale ? { store: scale.store, adapter: scale.adapter } : {});
   server.on("upgrade", (req, socket, head) => {
     if (req.url?.startsWith("/socket.io/")) return; // Socket.IO's own listener takes it
     if (nextUpgrade) void nextUpgrade(req, socket, head).catch(() => socket.destroy());
@@ -88,13 +90,15 @@ export async function startServer(env: Env, opts: { dev?: boolean; next?: boolea
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      const realtimeClosed = realtime.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 3000).unref();
-        void realtime.close();
       });
+      await realtimeClosed;
       await nextApp?.close?.().catch(() => {});
+      await scale?.close();
       await db.$disconnect();
     })());
   return { url, port, db, realtime, server, close };

@@ -31,6 +31,8 @@ const schema = z
     TURN_URLS: z.string().default(""),
     TURN_SECRET: z.string().min(16).optional(),
     TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
+    ICE_TRANSPORT_POLICY: z.enum(["all", "relay"]).default("all"),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .superRefine((env, ctx) => {
@@ -47,6 +49,8 @@ const schema = z
       ctx.addIssue({ code: "custom", path: ["PUBLIC_ORIGIN"], message: "must be an http:// or https:// origin" });
     if (env.TURN_URLS && !env.TURN_SECRET)
       ctx.addIssue({ code: "custom", path: ["TURN_SECRET"], message: "is required when TURN_URLS is set" });
+    if (env.ICE_TRANSPORT_POLICY === "relay" && !env.TURN_URLS)
+      ctx.addIssue({ code: "custom", path: ["ICE_TRANSPORT_POLICY"], message: "relay needs TURN_URLS (no media could flow)" });
   });
 
 export type Env = z.infer<typeof schema> & { SESSION_SECRET: string };

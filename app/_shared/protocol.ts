@@ -218,6 +218,8 @@ export type Welcome = {
   visitId: string;
   iceServers: IceServer[];
   iceExpiresAt: number | null;
+  /** "relay" when the clinic forces media through TURN (ICE_TRANSPORT_POLICY); both peers apply it. */
+  iceTransportPolicy: "all" | "relay";
   serverTime: number;
 };
 

@@ -23,7 +23,12 @@ import { clinicRoom, RoomManager, type IO, type RoomManagerOptions, type Sock } 
 import { MemoryRoomStore, type RoomStore } from "./store";
 
 export type RealtimeDeps = { db: Db; env: Env };
-export type RealtimeOptions = RoomManagerOptions & { store?: RoomStore; sweepEveryMs?: number };
+export type RealtimeOptions = RoomManagerOptions & {
+  store?: RoomStore;
+  /** A Socket.IO adapter shared by several processes (scale.ts); none = this process alone. */
+  adapter?: Parameters<IO["adapter"]>[0];
+  sweepEveryMs?: number;
+};
 export type Realtime = { io: IO; rooms: RoomManager; close(): Promise<void> };
 
 /** Token bucket per socket. */
@@ -61,6 +66,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps, opts:
     // Browsers connect same-origin; the handshake checks Origin for cookie-authenticated sockets.
     cors: undefined,
   });
+  if (opts.adapter) io.adapter(opts.adapter);
   const log = opts.log ?? ((m: string) => console.warn(m));
   const rooms = new RoomManager(io, opts.store ?? new MemoryRoomStore(), deps, opts);
 
@@ -135,10 +141,10 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps, opts:
   return {
     io,
     rooms,
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(sweeper);
-        void io.close(() => resolve());
-      }),
+    close: async () => {
+      clearInterval(sweeper);
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
+      await rooms.idle(); // the leaves that closing the sockets started
+    },
   };
 }

@@ -63,6 +63,11 @@ export class RoomManager {
     return run;
   }
 
+  /** Resolves when this process's queued room work is done (shutdown: before the shared store goes away). */
+  async idle(): Promise<void> {
+    while (this.locks.size) await Promise.all([...this.locks.values()]);
+  }
+
   private actor(d: ParticipantData): Actor {
     return d.role === "therapist" && d.userId
       ? { kind: "user", id: d.userId, email: d.userEmail ?? "", clinicId: d.clinicId }
@@ -148,6 +153,7 @@ export class RoomManager {
         visitId: d.visitId,
         iceServers: ice.iceServers,
         iceExpiresAt: ice.expiresAt,
+        iceTransportPolicy: this.deps.env.ICE_TRANSPORT_POLICY,
         serverTime: now,
       });
       this.broadcast(room);

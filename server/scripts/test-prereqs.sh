@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs from Debian when it is missing: chromium (browser tests),
-# ffmpeg (fake-camera clips), postgresql (the PostgreSQL variant of the integration tests).
+# ffmpeg (fake-camera clips), postgresql (the PostgreSQL variant of the integration tests), coturn (the TURN relay
+# browser test), redis-server (the multi-process tests), poppler-utils (PDF checks).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v turnserver >/dev/null 2>&1 || need+=(coturn)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "Installing test prerequisites: ${need[*]}"
 SUDO=""

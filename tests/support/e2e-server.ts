@@ -16,6 +16,10 @@ const env = loadEnv({
   DATABASE_URL: url,
   SESSION_SECRET: crypto.randomBytes(32).toString("base64url"),
   SEED_DEMO: "never",
+  // A spec that starts its own server (e.g. the TURN relay test) passes its ICE configuration through.
+  ...Object.fromEntries(
+    ["STUN_URLS", "TURN_URLS", "TURN_SECRET", "TURN_TTL_SECONDS", "ICE_TRANSPORT_POLICY"].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
+  ),
 });
 const s = await startServer(env, { dev: false });
 console.log(`e2e server on ${s.url}`);

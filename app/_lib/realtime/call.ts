@@ -1,6 +1,7 @@
 // The live-visit client: signalling socket + reconnect handling + the peer connection + quality.
 // Framework-free (a React hook wraps it in hooks.ts); state is published as immutable snapshots.
-import type { ErrorCode, MediaState, ParticipantRole, RoomView, S2CEvents, SignalMsg, Welcome } from "../../_shared/protocol";
+import type { ErrorCode, IceServer, MediaState, ParticipantRole, RoomView, S2CEvents, SignalMsg, Welcome } from "../../_shared/protocol";
+import { IceCredentials } from "./ice-credentials";
 import { PeerLink, type LinkState } from "./peer";
 import { sampleQuality, type Quality } from "./quality";
 import { RelayInbox, RelayOutbox } from "./relay";
@@ -46,6 +47,9 @@ export class VisitCall {
   private qualityTimer: ReturnType<typeof setInterval> | null = null;
   private qualityPrev: Parameters<typeof sampleQuality>[1] = null;
   private stopped = false;
+  private ice = new IceCredentials();
+  private iceTimer: ReturnType<typeof setTimeout> | null = null;
+  private iceRenewal: Promise<IceServer[] | null> | null = null;
   readonly relayOut: RelayOutbox;
   readonly relayIn: RelayInbox;
   onRelay: ((m: RelayIn) => void) | null = null;
@@ -88,6 +92,9 @@ export class VisitCall {
     s.on("session:welcome", (w) => {
       const rejoin = this.snap.welcome !== null;
       this.set({ welcome: w });
+      this.ice.set({ iceServers: w.iceServers, expiresAt: w.iceExpiresAt }, Date.now());
+      this.link?.setIceServers(w.iceServers);
+      this.scheduleIceRenewal();
       void emitAck(s, "media:state", this.snap.media);
       if (rejoin) {
         // Back after a drop: heal the media path if it suffered, and resend unacknowledged feature data.
@@ -211,6 +218,8 @@ export class VisitCall {
     this.stopped = true;
     if (this.qualityTimer) clearInterval(this.qualityTimer);
     this.qualityTimer = null;
+    if (this.iceTimer) clearTimeout(this.iceTimer);
+    this.iceTimer = null;
     this.closeLink();
     if (disconnect) this.socket.disconnect();
     else this.socket.io.reconnection(false);
@@ -234,7 +243,9 @@ export class VisitCall {
     this.link = new PeerLink({
       polite: this.role === "patient",
       remoteInstance: peer.instanceId,
-      iceServers: w.iceServers,
+      iceServers: this.ice.servers,
+      iceTransportPolicy: w.iceTransportPolicy,
+      freshIceServers: () => (this.ice.stale(Date.now()) ? this.renewIce() : Promise.resolve(null)),
       log: this.log,
       send: (m) => {
         this.log(`[signal] → ${m.description?.type ?? "candidate"}`);
@@ -263,6 +274,39 @@ export class VisitCall {
       }
     }
     void this.link.handle(m);
+  }
+
+  /** Renews the TURN credentials ahead of expiry (and the link's configuration with them). */
+  private scheduleIceRenewal() {
+    if (this.iceTimer) clearTimeout(this.iceTimer);
+    this.iceTimer = null;
+    const wait = this.ice.renewIn(Date.now());
+    if (wait === null || this.stopped) return;
+    this.iceTimer = setTimeout(() => void this.renewIce(), wait);
+  }
+
+  /** Asks the server for fresh ICE servers; on failure retries in 5 s while the credentials are still stale. */
+  private renewIce(): Promise<IceServer[] | null> {
+    this.iceRenewal ??= (async () => {
+      try {
+        const r = this.socket.connected ? await emitAck(this.socket, "ice:servers", {}) : null;
+        if (r?.ok) {
+          this.ice.set({ iceServers: r.iceServers, expiresAt: r.expiresAt }, Date.now());
+          this.link?.setIceServers(r.iceServers);
+          this.log(`[ice] credentials renewed until ${r.expiresAt ? new Date(r.expiresAt).toISOString() : "-"}`);
+          return r.iceServers;
+        }
+        this.log(`[ice] renewal failed: ${r ? `${r.code} ${r.message}` : "socket offline"}`);
+        return null;
+      } finally {
+        this.iceRenewal = null;
+        if (this.ice.stale(Date.now()) && !this.stopped) {
+          if (this.iceTimer) clearTimeout(this.iceTimer);
+          this.iceTimer = setTimeout(() => void this.renewIce(), 5_000);
+        } else this.scheduleIceRenewal();
+      }
+    })();
+    return this.iceRenewal;
   }
 
   private async sampleQuality() {

@@ -10,6 +10,10 @@ export type PeerLinkOptions = {
   polite: boolean;
   remoteInstance: string;
   iceServers: IceServer[];
+  /** "relay" forces every candidate pair through TURN (both peers must set it). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Called before an ICE restart: fresh ICE servers when the current credentials are about to expire, else null. */
+  freshIceServers?: () => Promise<IceServer[] | null>;
   send: (m: OutSignal) => void;
   onRemoteStream: (s: MediaStream) => void;
   onState: (s: LinkState) => void;
@@ -29,7 +33,11 @@ export class PeerLink {
 
   constructor(private o: PeerLinkOptions) {
     this.remoteInstance = o.remoteInstance;
-    this.pc = new RTCPeerConnection({ iceServers: o.iceServers as RTCIceServer[], bundlePolicy: "max-bundle" });
+    this.pc = new RTCPeerConnection({
+      iceServers: o.iceServers as RTCIceServer[],
+      iceTransportPolicy: o.iceTransportPolicy ?? "all",
+      bundlePolicy: "max-bundle",
+    });
     const pc = this.pc;
     pc.onnegotiationneeded = async () => {
       // A fresh link is always opened by the impolite side (the therapist). If the polite patient
@@ -130,13 +138,26 @@ export class PeerLink {
     }
   }
 
-  /** New ICE credentials and candidates; negotiationneeded sends the restart offer. */
+  /** Swaps the ICE servers (renewed TURN credentials) without renegotiating; used by the next gathering. */
+  setIceServers(iceServers: IceServer[]) {
+    if (this.closed) return;
+    this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers: iceServers as RTCIceServer[] });
+  }
+
+  /**
+   * New ICE credentials and candidates; negotiationneeded sends the restart offer. Credentials close to expiry are
+   * renewed first (`freshIceServers`), since coturn refuses an allocation with an expired username.
+   */
   restartIce(iceServers?: IceServer[]) {
     if (this.closed) return;
     this.restarts++;
-    if (iceServers) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers: iceServers as RTCIceServer[] });
-    this.log("ICE restart");
-    this.pc.restartIce();
+    void (async () => {
+      const fresh = iceServers ?? (await this.o.freshIceServers?.().catch(() => null)) ?? null;
+      if (this.closed) return;
+      if (fresh) this.setIceServers(fresh);
+      this.log(`ICE restart${fresh ? " (renewed credentials)" : ""}`);
+      this.pc.restartIce();
+    })();
   }
 
   close() {

@@ -34,11 +34,14 @@ export class RelayOutbox {
   onAck(ns: string, upTo: number) {
     const q = this.pending.get(ns);
     if (!q) return;
+    const before = q.length;
     while (q.length && q[0]!.seq <= upTo) q.shift();
+    if (q.length < before) this.backoff = 0;
   }
 
   /** Sends every unacknowledged message again, in order (after a reconnect or a new receiver). */
-  async resend() {
+  async resend(resetBackoff = true) {
+    if (resetBackoff) this.backoff = 0;
     const now = Date.now();
     for (const [ns, q] of this.pending)
       for (const m of [...q]) {
@@ -47,16 +50,24 @@ export class RelayOutbox {
       }
   }
 
-  /** Go-back-N: when the oldest message has waited `afterMs` for its ack, send everything again. */
-  retransmit(afterMs = 1_000) {
+  /**
+   * Go-back-N: when the oldest message has waited for its ack, send everything again. The wait starts at `afterMs` and
+   * doubles with every retransmission that brought no acknowledgement (up to `maxMs`), so an overloaded server or
+   * receiver is not handed the whole backlog again every second, which multiplied the load past saturation. Any ack
+   * that moves the window forward, and any explicit resend (reconnect, new receiver), resets it.
+   */
+  retransmit(afterMs = 1_000, maxMs = 8_000) {
     const now = Date.now();
+    const wait = Math.min(maxMs, afterMs * 2 ** this.backoff);
     for (const q of this.pending.values())
-      if (q.length && q[0]!.sentAt < now - afterMs) {
-        void this.resend();
+      if (q.length && q[0]!.sentAt < now - wait) {
+        this.backoff = Math.min(this.backoff + 1, 16);
+        void this.resend(false);
         return true;
       }
     return false;
   }
+  private backoff = 0;
 
   unacked(): number {
     let n = 0;

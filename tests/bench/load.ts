@@ -1,0 +1,430 @@
+// Streaming load benchmark: live visits against ONE server process, ramped until the relay's p99 passes 50 ms, and in
+// the same run the same load through a bare Socket.IO relay (~20 lines, the same messages and acknowledgements) as the
+// reference.
+//   npm run bench:load                      ramp both (steps of BENCH_STEP visits, BENCH_STEP_S seconds each)
+//   npm run bench:load -- --soak            then 10 min at 80 % of the app's capacity, memory slope reported
+//   npm run bench:load -- --cluster         all on PostgreSQL, plus two server processes with Redis (patients on one,
+//                                           therapists on the other): CPU per visit against one process
+//   BENCH_JSON=1 for JSON; BENCH_MAX_VISITS (default 400), BENCH_STEP (25), BENCH_STEP_S (10), BENCH_SOAK_S (600)
+// Each visit: a patient sends the app's real live pose message (one packed sample, as PatientAssessment sends it) at
+// 20 Hz with the app's acknowledged relay, and uploads a trial chunk (15 samples) once a second; the therapist receives
+// and acknowledges. Both participants of a visit live in the same generator process (one clock), and the visits are
+// split over 2 generator processes that share the machine's cores with the server, as a real test rig would here.
+// Everything is on loopback and bounded: at most BENCH_MAX_VISITS visits, each step BENCH_STEP_S seconds.
+import { fork, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
+
+const self = fileURLToPath(import.meta.url);
+const P99_LIMIT_MS = 50;
+const RATE_HZ = 20;
+type Cpu = { user: number; system: number };
+type ServerStat = { cpuMs: number; rss: number; heap: number; at: number };
+type Visit = { visitId: string; token: string; trialId: string | null };
+/** `therapistUrl`: in cluster mode therapists connect to the second process (patients to the first). */
+type Boot = { url: string; therapistUrl?: string; cookie: string; visits: Visit[] };
+type GenReport = { sent: number; received: number; lat: number[]; uploads: number; uploadFails: number; joinMs: number[]; joinFails: number; resends: number; cpuMs: number };
+
+const arg = (k: string) => process.argv.includes(k);
+const cpuMs = (c: Cpu) => (c.user + c.system) / 1000;
+const pct = (a: number[], p: number) => {
+  if (!a.length) return NaN;
+  const s = Float64Array.from(a).sort();
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+function ipc<T>(child: ChildProcess, msg: unknown, key: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const f = (m: Record<string, unknown>) => {
+      if (key in m) {
+        child.off("message", f);
+        child.off("exit", x);
+        resolve(m[key] as T);
+      }
+    };
+    const x = (c: number | null) => reject(new Error(`child exited (${c}) before answering ${key}`));
+    child.on("message", f);
+    child.once("exit", x);
+    if (msg !== null) child.send(msg as never);
+  });
+}
+
+if (arg("--server")) {
+  // ---------------- a server: the app, or the bare reference relay ----------------
+  const kind = process.argv[process.argv.indexOf("--server") + 1];
+  const maxVisits = Number(process.env.BENCH_MAX_VISITS ?? 400);
+  let url: string;
+  let cookie = "";
+  const visits: Visit[] = [];
+  let close: () => Promise<void>;
+  if (kind === "app") {
+    const { startTestServer, HttpClient } = await import("../support/server");
+    const { seedClinic, PASSWORD } = await import("../support/seed");
+    const { scheduleVisit } = await import("../../server/services/visits");
+    const { testEnv } = await import("../support/env");
+    const shared: Record<string, string> = {};
+    if (process.env.BENCH_DATABASE_URL) shared.DATABASE_URL = process.env.BENCH_DATABASE_URL;
+    if (process.env.BENCH_REDIS_URL) shared.REDIS_URL = process.env.BENCH_REDIS_URL;
+    if (process.env.BENCH_SECRET) shared.SESSION_SECRET = process.env.BENCH_SECRET;
+    const s = await startTestServer({ env: testEnv(shared) });
+    if (process.env.BENCH_SEED === "0") {
+      // A second process of a cluster: same database, same Redis; the first one seeded.
+      process.on("message", (m: string) => {
+        if (m === "stat") {
+          const mem = process.memoryUsage();
+          process.send!({ stat: { cpuMs: cpuMs(process.cpuUsage()), rss: mem.rss, heap: mem.heapUsed, at: performance.now() } satisfies ServerStat });
+        }
+        if (m === "gc") ((globalThis as { gc?: () => void }).gc?.(), process.send!({ gced: true }));
+        if (m === "stop") void s.close().then(() => process.exit(0));
+      });
+      process.send!({ boot: { url: s.url, cookie: "", visits: [] } satisfies Boot });
+      await new Promise(() => {});
+    }
+    const c = await seedClinic(s.db);
+    const caller = { db: s.db, env: s.env, ip: "bench", user: { id: c.therapist.id, clinicId: c.clinic.id, email: c.therapist.email, name: c.therapist.name, role: "THERAPIST" as const, mustChangePassword: false } };
+    for (let i = 0; i < maxVisits; i++) {
+      const r = await scheduleVisit(caller, { patientId: c.patient.id, scheduledAt: new Date(Date.now() + 60_000), durationMin: 120, reason: "" });
+      visits.push({ visitId: r.visit.id, token: r.joinPath.slice("/join/".length), trialId: null });
+    }
+    const http = new HttpClient(s.url);
+    await http.signIn(c.therapist.email, PASSWORD);
+    url = s.url;
+    cookie = http.cookie;
+    close = s.close;
+  } else {
+    // The reference: a bare Socket.IO relay. Same events and acknowledgements, no auth, validation, store or DB.
+    const http = await import("node:http");
+    const { Server } = await import("socket.io");
+    const srv = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => (body += d));
+      req.on("end", () => {
+        JSON.parse(body || "null");
+        res.setHeader("content-type", "application/json");
+        res.end('{"result":{"data":{"json":{"stored":true}}}}');
+      });
+    });
+    const io = new Server(srv, { path: "/socket.io", serveClient: false });
+    io.on("connection", (s) => {
+      const { visitId, role } = s.handshake.auth as { visitId: string; role: string };
+      void s.join(`${visitId}:${role}`);
+      const peer = `${visitId}:${role === "patient" ? "therapist" : "patient"}`;
+      s.emit("session:welcome", { instanceId: s.id });
+      s.on("relay", (m, ack) => (io.to(peer).emit("relay", { ...m, from: s.id, fromRole: role }), ack?.({ ok: true })));
+      s.on("relay:ack", (m, ack) => (io.to(peer).emit("relay:ack", m), ack?.({ ok: true })));
+      s.on("visit:admit", (_m, ack) => ack?.({ ok: true }));
+    });
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
+    url = `http://127.0.0.1:${(srv.address() as { port: number }).port}`;
+    for (let i = 0; i < maxVisits; i++) visits.push({ visitId: `v${i}`, token: `t${i}`, trialId: null });
+    close = () => new Promise((r) => io.close(() => r()));
+  }
+  process.on("message", (m: string) => {
+    if (m === "stat") {
+      const mem = process.memoryUsage();
+      process.send!({ stat: { cpuMs: cpuMs(process.cpuUsage()), rss: mem.rss, heap: mem.heapUsed, at: performance.now() } satisfies ServerStat });
+    }
+    if (m === "gc") {
+      (globalThis as { gc?: () => void }).gc?.();
+      process.send!({ gced: true });
+    }
+    if (m === "stop") void close().then(() => process.exit(0));
+  });
+  process.send!({ boot: { url, cookie, visits } satisfies Boot });
+} else if (arg("--gen")) {
+  // ---------------- a load generator: both participants of its visits ----------------
+  const { io: ioc } = await import("socket.io-client");
+  const { RelayInbox, RelayOutbox } = await import("../../app/_lib/realtime/relay");
+  const { HttpClient } = await import("../support/server");
+  const { bytesToBase64, packSamples } = await import("../../app/_shared/pose/sample");
+  const { flexionSweep, chunked } = await import("../support/samples");
+  const { PROTOCOL_VERSION } = await import("../../app/_shared/protocol");
+  let boot: Boot;
+  let kind = "app";
+  const sweep = flexionSweep({ reps: 40, peakDeg: 70 });
+  const chunks = chunked(sweep);
+  type Live = { stop: () => void; sockets: { close: () => void }[] };
+  const live: Live[] = [];
+  const totals = { sent: 0, received: 0 };
+  let lastCpu = 0;
+  let rep: GenReport = { sent: 0, received: 0, lat: [], uploads: 0, uploadFails: 0, joinMs: [], joinFails: 0, resends: 0, cpuMs: 0 };
+  const rid = () => Math.random().toString(36).slice(2, 14).padEnd(12, "x");
+  const connect = (auth: Record<string, unknown>, cookie?: string) =>
+    new Promise<ReturnType<typeof ioc>>((resolve, reject) => {
+      const base = auth.role === "therapist" && boot.therapistUrl ? boot.therapistUrl : boot.url;
+      const s = ioc(base, { path: "/socket.io", transports: ["websocket"], auth: { v: PROTOCOL_VERSION, ...auth }, extraHeaders: cookie ? { cookie, origin: base } : { origin: base }, reconnection: false, forceNew: true });
+      const t = setTimeout(() => (s.close(), reject(new Error("join timeout"))), 8_000);
+      s.once("session:welcome", () => (clearTimeout(t), resolve(s)));
+      s.once("connect_error", (e) => (clearTimeout(t), s.close(), reject(e)));
+    });
+  const ack = <T>(s: ReturnType<typeof ioc>, ev: string, p: unknown) => (s.timeout(5_000) as unknown as { emitWithAck: (e: string, p: unknown) => Promise<T> }).emitWithAck(ev, p).catch(() => ({ ok: false }) as T);
+
+  async function startVisit(v: Visit) {
+    const t0 = performance.now();
+    const tInst = rid();
+    const pInst = rid();
+    let th, pa;
+    try {
+      th = await connect(kind !== "bare" ? { role: "therapist", visitId: v.visitId, instanceId: tInst } : { role: "therapist", visitId: v.visitId }, boot.cookie);
+      pa = await connect(kind !== "bare" ? { role: "patient", token: v.token, instanceId: pInst, name: "Load Patient", consent: true } : { role: "patient", visitId: v.visitId });
+      const a = await ack<{ ok: boolean }>(th, "visit:admit", {});
+      if (!a.ok) throw new Error("admit failed");
+      rep.joinMs.push(performance.now() - t0);
+      if (kind !== "bare") {
+        // The therapist starts a trial, so the chunk uploads are real writes of a recording.
+        const staff = new HttpClient(boot.therapistUrl ?? boot.url);
+        staff.cookie = boot.cookie;
+        const r = await staff.call("mutation", "trials.start", { visitId: v.visitId, protocolKey: "trunk-flexion" });
+        if (r.ok) v.trialId = r.data.id as string;
+      }
+    } catch (e) {
+      if (rep.joinFails++ === 0 && !process.env.BENCH_JSON) console.warn(`  (first failed join: ${e instanceof Error ? e.message : String(e)})`);
+      th?.close();
+      pa?.close();
+      return;
+    }
+    const thS = th, paS = pa;
+    // The therapist: receives live messages through the app's inbox (dedup, in order) and acknowledges them.
+    const inbox = new RelayInbox({ send: async () => false, ack: (m) => void thS.emit("relay:ack", m) }, (m) => {
+      const d = m.data as { capturedAt: number };
+      rep.received++;
+      totals.received++;
+      rep.lat.push(performance.now() - d.capturedAt);
+    });
+    thS.on("relay", (m) => inbox.receive(m));
+    const outbox = new RelayOutbox({ send: async (m) => (await ack<{ ok: boolean }>(paS, "relay", m)).ok, ack: () => {} });
+    paS.on("relay:ack", (m: { ns: string; upTo: number }) => outbox.onAck(m.ns, m.upTo));
+    const http = kind !== "bare" ? new HttpClient(boot.url) : null;
+    let i = 0;
+    let seq = 0;
+    const tick = setInterval(() => {
+      i++;
+      const s = sweep[i % sweep.length]!;
+      outbox.send("pose.live", { trialId: v.trialId, capturedAt: performance.now(), samples: bytesToBase64(packSamples([s])) });
+      rep.sent++;
+      totals.sent++;
+      // As the app does: the go-back-N check runs once a second (VisitCall's 1 s timer), not per message.
+      if (i % RATE_HZ === 0 && outbox.retransmit()) rep.resends++;
+      if (i % RATE_HZ === 0) {
+        const ch = chunks[seq % chunks.length]!;
+        const body = { token: v.token, trialId: v.trialId, ...ch, seq, startMs: seq * 1000 + 1, samples: ch.samples };
+        seq++;
+        const p = http && v.trialId ? http.call("mutation", "trials.uploadChunk", body).then((r) => r.ok) : fetch(`${boot.url}/api/trpc/trials.uploadChunk`, { method: "POST", body: JSON.stringify({ json: body }) }).then((r) => r.ok);
+        void p.then((ok) => (ok ? rep.uploads++ : rep.uploadFails++), () => rep.uploadFails++);
+      }
+    }, 1000 / RATE_HZ);
+    live.push({ stop: () => clearInterval(tick), sockets: [thS, paS] });
+  }
+
+  process.on("message", async (m: { boot?: Boot; kind?: string; start?: Visit[]; report?: true; stop?: true }) => {
+    if (m.boot) {
+      boot = m.boot;
+      kind = m.kind!;
+      process.send!({ ready: true });
+    } else if (m.start) {
+      rep.joinMs = [];
+      rep.joinFails = 0;
+      await Promise.all(m.start.map(startVisit));
+      process.send!({ started: { live: live.length, joinMs: rep.joinMs, joinFails: rep.joinFails } });
+    } else if (m.report) {
+      const now = cpuMs(process.cpuUsage());
+      const out = { ...rep, cpuMs: now - lastCpu };
+      lastCpu = now;
+      rep = { sent: 0, received: 0, lat: [], uploads: 0, uploadFails: 0, joinMs: [], joinFails: 0, resends: 0, cpuMs: 0 };
+      process.send!({ report: out });
+    } else if (m.stop) {
+      for (const l of live) l.stop();
+      await new Promise((r) => setTimeout(r, 2_000)); // the last messages and resends land
+      for (const l of live) l.sockets.forEach((s) => s.close());
+      process.send!({ totals });
+      setTimeout(() => process.exit(0), 200);
+    }
+  });
+} else {
+  // ---------------- the orchestrator ----------------
+  const maxVisits = Number(process.env.BENCH_MAX_VISITS ?? 400);
+  const stepVisits = Number(process.env.BENCH_STEP ?? 25);
+  const stepS = Number(process.env.BENCH_STEP_S ?? 10);
+  const soakS = Number(process.env.BENCH_SOAK_S ?? 600);
+  const speedIndexMs = () => {
+    let best = Infinity;
+    for (let r = 0; r < 3; r++) {
+      const t = performance.now();
+      let x = 0;
+      for (let i = 0; i < 1e8; i++) x += i % 7;
+      if (x < 0) console.log(x);
+      best = Math.min(best, performance.now() - t);
+    }
+    return +best.toFixed(0);
+  };
+  const speedBefore = speedIndexMs();
+  const clusterMode = arg("--cluster");
+  const shared: { db?: () => Promise<string>; stop?: () => void } = {};
+  if (clusterMode) {
+    // @ts-expect-error plain ESM JavaScript helper without types
+    const { startPgCluster } = await import("../support/pg-cluster.mjs");
+    const pg = await startPgCluster();
+    const pgc = await import("pg");
+    let n = 0;
+    shared.db = async () => {
+      const name = `pv_load_${process.pid}_${n++}`;
+      const admin = new pgc.default.Client({ connectionString: pg.url });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+      const u = new URL(pg.url);
+      u.pathname = `/${name}`;
+      return u.toString();
+    };
+    shared.stop = () => pg.stop();
+  }
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  type Step = { visits: number; msgsPerS: number; deliveredPct: number; p50: number; p95: number; p99: number; serverCpuMsPerVisitS: number; serverCores: number; memPerVisitKiB: number; genCores: number; uploadsPerS: number; uploadFails: number; joinP99Ms: number; joinFails: number; resends: number };
+
+  async function ramp(kind: "app" | "bare" | "cluster", fixedVisits?: number, holdS?: number) {
+    const dbEnv: Record<string, string> = shared.db ? { BENCH_DATABASE_URL: await shared.db() } : {};
+    const redis = kind === "cluster" ? await (await import("../support/redis")).startRedis() : null;
+    const secret = (await import("node:crypto")).randomBytes(32).toString("base64url");
+    const spawnServer = (k: string, extra: Record<string, string>) =>
+      fork(self, ["--server", k], { execArgv: ["--import", "tsx", "--expose-gc"], stdio: ["ignore", "inherit", "inherit", "ipc"], env: { ...process.env, BENCH_MAX_VISITS: String(fixedVisits ?? maxVisits), BENCH_SECRET: secret, ...dbEnv, ...extra } });
+    const serverKind = kind === "bare" ? "bare" : "app";
+    const server = spawnServer(serverKind, redis ? { BENCH_REDIS_URL: redis.url } : {});
+    const boot = await ipc<Boot>(server, null, "boot");
+    const servers = [server];
+    if (redis) {
+      const second = spawnServer("app", { BENCH_REDIS_URL: redis.url, BENCH_SEED: "0" });
+      boot.therapistUrl = (await ipc<Boot>(second, null, "boot")).url;
+      servers.push(second);
+    }
+    const gens = [0, 1].map(() => fork(self, ["--gen"], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] }));
+    await Promise.all(gens.map((g) => ipc(g, { boot, kind }, "ready")));
+    // In cluster mode the figures are the sum over both processes.
+    const stat = async (): Promise<ServerStat> => {
+      const all = await Promise.all(servers.map((x) => ipc<ServerStat>(x, "stat", "stat")));
+      return all.reduce((a, x) => ({ cpuMs: a.cpuMs + x.cpuMs, rss: a.rss + x.rss, heap: a.heap + x.heap, at: Math.max(a.at, x.at) }), { cpuMs: 0, rss: 0, heap: 0, at: 0 });
+    };
+    const gc = () => Promise.all(servers.map((x) => ipc(x, "gc", "gced")));
+    const steps: Step[] = [];
+    const mem0 = (await gc(), await stat());
+    let running = 0;
+    const soak: { t: number; rss: number; heap: number }[] = [];
+    for (;;) {
+      const target = fixedVisits ?? Math.min(maxVisits, running + stepVisits);
+      const add = boot.visits.slice(running, target);
+      const joins = await Promise.all(gens.map((g, gi) => ipc<{ joinMs: number[]; joinFails: number }>(g, { start: add.filter((_, i) => i % 2 === gi) }, "started")));
+      running = target;
+      await sleep(1_500); // settle, then measure
+      await Promise.all(gens.map((g) => ipc<GenReport>(g, { report: true }, "report")));
+      const s0 = await stat();
+      const dur = holdS ?? stepS;
+      const t0 = performance.now();
+      if (holdS) {
+        while (performance.now() - t0 < dur * 1000) {
+          await sleep(Math.min(30_000, dur * 1000 - (performance.now() - t0)));
+          await gc();
+          const st = await stat();
+          soak.push({ t: (performance.now() - t0) / 1000, rss: st.rss, heap: st.heap });
+        }
+      } else await sleep(dur * 1000);
+      const s1 = await stat();
+      const reps = await Promise.all(gens.map((g) => ipc<GenReport>(g, { report: true }, "report")));
+      const secs = (s1.at - s0.at) / 1000;
+      const lat = reps.flatMap((r) => r.lat);
+      const sent = reps.reduce((a, r) => a + r.sent, 0);
+      const received = reps.reduce((a, r) => a + r.received, 0);
+      await gc();
+      const sm = await stat();
+      const step: Step = {
+        visits: running,
+        msgsPerS: Math.round(received / secs),
+        // received in the window / sent in the window (messages in flight at its edges can make it pass 100 %)
+        deliveredPct: +((100 * received) / Math.max(1, sent)).toFixed(1),
+        p50: +pct(lat, 50).toFixed(1),
+        p95: +pct(lat, 95).toFixed(1),
+        p99: +pct(lat, 99).toFixed(1),
+        serverCpuMsPerVisitS: +((s1.cpuMs - s0.cpuMs) / secs / running).toFixed(2),
+        serverCores: +((s1.cpuMs - s0.cpuMs) / secs / 1000).toFixed(2),
+        memPerVisitKiB: +((sm.heap - mem0.heap) / running / 1024).toFixed(1),
+        genCores: +(reps.reduce((a, r) => a + r.cpuMs, 0) / 1000 / secs).toFixed(2),
+        uploadsPerS: +(reps.reduce((a, r) => a + r.uploads, 0) / secs).toFixed(1),
+        uploadFails: reps.reduce((a, r) => a + r.uploadFails, 0),
+        joinP99Ms: +pct(joins.flatMap((r) => r.joinMs), 99).toFixed(0),
+        joinFails: joins.reduce((a, r) => a + r.joinFails, 0),
+        resends: reps.reduce((a, r) => a + r.resends, 0),
+      };
+      steps.push(step);
+      if (!process.env.BENCH_JSON)
+        console.log(`  ${kind.padEnd(4)} ${String(step.visits).padStart(4)} visits  ${String(step.msgsPerS).padStart(5)} msg/s  delivered ${step.deliveredPct}%  relay p50/p95/p99 ${step.p50}/${step.p95}/${step.p99} ms  server ${step.serverCores} cores = ${step.serverCpuMsPerVisitS} core-ms/s per visit  heap ${step.memPerVisitKiB} KiB/visit  generators ${step.genCores} cores  uploads ${step.uploadsPerS}/s (${step.uploadFails} failed)  joins p99 ${step.joinP99Ms} ms (${step.joinFails} failed)  resends ${step.resends}`);
+      // Past the limit for two steps in a row, or at the cap: stop (bounded in count and time).
+      const over = (x: Step | undefined) => !!x && (x.p99 > P99_LIMIT_MS || x.deliveredPct < 99);
+      if (fixedVisits || running >= maxVisits || (over(step) && over(steps.at(-2)))) break;
+    }
+    const ends = await Promise.all(gens.map((g) => ipc<{ sent: number; received: number }>(g, { stop: true }, "totals")));
+    const total = { sent: ends.reduce((a, x) => a + x.sent, 0), received: ends.reduce((a, x) => a + x.received, 0) };
+    for (const x of servers) x.send("stop");
+    await Promise.all(servers.map((x) => new Promise((r) => (x.exitCode !== null ? r(null) : x.once("exit", r)))));
+    await redis?.stop();
+    const okSteps = steps.filter((x) => x.p99 <= P99_LIMIT_MS && x.deliveredPct >= 99);
+    const capacity = okSteps.length ? Math.max(...okSteps.map((x) => x.visits)) : 0;
+    const atCap = okSteps.find((x) => x.visits === capacity);
+    let slope: number | null = null;
+    if (soak.length >= 3) {
+      const n = soak.length, mx = soak.reduce((a, x) => a + x.t, 0) / n, my = soak.reduce((a, x) => a + x.heap, 0) / n;
+      slope = soak.reduce((a, x) => a + (x.t - mx) * (x.heap - my), 0) / soak.reduce((a, x) => a + (x.t - mx) ** 2, 0);
+    }
+    if (!process.env.BENCH_JSON) console.log(`  ${kind}: ${total.received} of ${total.sent} live messages delivered over the whole ramp (${((100 * total.received) / Math.max(1, total.sent)).toFixed(2)} %)`);
+    return { kind, steps, total, capacity, cpuPerVisitAtCapacity: atCap?.serverCpuMsPerVisitS ?? NaN, soak, heapSlopeBytesPerMin: slope === null ? null : +(slope * 60).toFixed(0) };
+  }
+
+  console.log(`Streaming load — one server process, ${RATE_HZ} Hz live pose messages + 1 chunk upload/s per visit, steps of ${stepVisits} visits × ${stepS} s, p99 limit ${P99_LIMIT_MS} ms; ${os.cpus().length} cores`);
+  const app = await ramp("app");
+  const bare = await ramp("bare");
+  const cluster = clusterMode ? await ramp("cluster") : null;
+  let soak: Awaited<ReturnType<typeof ramp>> | null = null;
+  if (arg("--soak") && app.capacity > 0) {
+    const n = Math.max(1, Math.round(app.capacity * 0.8));
+    console.log(`  soak: ${n} visits (80 % of ${app.capacity}) for ${soakS} s`);
+    soak = await ramp("app", n, soakS);
+  }
+  const speedAfter = speedIndexMs();
+  const result = {
+    speedIndexMs: { before: speedBefore, after: speedAfter },
+    loadAverage: fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" "),
+    app: { capacity: app.capacity, cpuPerVisit: app.cpuPerVisitAtCapacity, delivered: app.total, steps: app.steps },
+    bare: { capacity: bare.capacity, cpuPerVisit: bare.cpuPerVisitAtCapacity, delivered: bare.total, steps: bare.steps },
+    ratios: {
+      capacity: +(app.capacity / Math.max(1, bare.capacity)).toFixed(2),
+      // CPU per visit compared at the same number of visits: the largest step both ran within the limit
+      cpuPerVisit: (() => {
+        const common = app.steps.filter((a) => a.p99 <= P99_LIMIT_MS && bare.steps.some((b) => b.visits === a.visits)).at(-1);
+        const b = common && bare.steps.find((x) => x.visits === common.visits);
+        return common && b ? { visits: common.visits, ratio: +(common.serverCpuMsPerVisitS / b.serverCpuMsPerVisitS).toFixed(2) } : null;
+      })(),
+    },
+    cluster: cluster
+      ? {
+          capacity: cluster.capacity,
+          steps: cluster.steps,
+          // server CPU per visit of two processes + Redis against one process, at the largest common step within the limit
+          cpuPerVisitVsOneProcess: (() => {
+            const common = cluster.steps.filter((c) => c.p99 <= P99_LIMIT_MS && app.steps.some((a) => a.visits === c.visits)).at(-1);
+            const a = common && app.steps.find((x) => x.visits === common.visits);
+            return common && a ? { visits: common.visits, ratio: +(common.serverCpuMsPerVisitS / a.serverCpuMsPerVisitS).toFixed(2) } : null;
+          })(),
+        }
+      : null,
+    soak: soak ? { visits: soak.steps[0]?.visits, seconds: soakS, heapSlopeBytesPerMin: soak.heapSlopeBytesPerMin, samples: soak.soak, step: soak.steps[0] } : null,
+  };
+  if (process.env.BENCH_JSON) console.log(JSON.stringify(result));
+  else {
+    console.log(`capacity at p99 ≤ ${P99_LIMIT_MS} ms: app ${app.capacity} visits, bare relay ${bare.capacity} visits → app / bare ${result.ratios.capacity}× (target ≥ 0.9×)`);
+    if (result.ratios.cpuPerVisit) console.log(`server CPU per visit at ${result.ratios.cpuPerVisit.visits} visits: app / bare ${result.ratios.cpuPerVisit.ratio}× (target ≤ 1.15×)`);
+    if (result.cluster?.cpuPerVisitVsOneProcess)
+      console.log(`two processes + Redis: capacity ${result.cluster.capacity} visits; server CPU per visit vs one process at ${result.cluster.cpuPerVisitVsOneProcess.visits} visits: ${result.cluster.cpuPerVisitVsOneProcess.ratio}× (target ≤ 1.3×; Redis's own CPU not counted)`);
+    if (result.soak) console.log(`soak: ${result.soak.visits} visits for ${soakS} s, heap slope ${result.soak.heapSlopeBytesPerMin} bytes/min`);
+    console.log(`machine speed index (ms for a fixed loop, lower is faster): ${speedBefore} before, ${speedAfter} after; load average ${result.loadAverage}`);
+  }
+  shared.stop?.();
+  process.exit(0);
+}
