@@ -10,6 +10,7 @@ import { isHttps } from "./http/request";
 import { applySecurityHeaders } from "./http/security";
 import { attachRealtime, type Realtime } from "./realtime/index";
 import { connectScaleOut } from "./realtime/scale";
+import { createSignInLimits, memoryBackend, redisBackend } from "./services/rate-limit";
 import { DEMO, seedDemo } from "./services/seed";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -24,7 +25,9 @@ export async function startServer(env: Env, opts: { dev?: boolean; next?: boolea
   const db = await createDb(env.DATABASE_URL);
   const seeded = await seedDemo(db, env);
 
-  const api = createApiHandler({ db, env });
+  // Several processes (REDIS_URL): rooms, socket routing and rate limits shared in Redis (server/realtime/scale.ts).
+  const scale = env.REDIS_URL ? await connectScaleOut(env.REDIS_URL) : null;
+  const api = createApiHandler({ db, env, signInLimits: createSignInLimits(scale ? redisBackend(scale.redis) : memoryBackend) });
   type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
   type Upgrade = (req: http.IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => Promise<void>;
   let nextHandler: Handler | null = null;
@@ -59,7 +62,6 @@ export async function startServer(env: Env, opts: { dev?: boolean; next?: boolea
   });
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
-  const scale = env.REDIS_URL ? await connectScaleOut(env.REDIS_URL) : null;
   const realtime = attachRealtime(server, { db, env }, scale ? { store: scale.store, adapter: scale.adapter } : {});
   server.on("upgrade", (req, socket, head) => {
     if (req.url?.startsWith("/socket.io/")) return; // Socket.IO's own listener takes it

@@ -8,7 +8,7 @@
 //
 // Counters are taken BEFORE the guarded work (consume first, refund when the attempt turns out fine),
 // so parallel attempts cannot all pass a check that none of them has counted yet.
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 
 export type LimitSpec = {
   /** Names the counters in the store (the key prefix): must be unique per kind of limit. */
@@ -29,6 +29,15 @@ export type LimiterOptions = ConstructorParameters<typeof RateLimiterMemory>[0];
 export type LimiterBackend = (opts: LimiterOptions) => RateLimiterAbstract;
 
 export const memoryBackend: LimiterBackend = (opts) => new RateLimiterMemory(opts);
+
+/**
+ * Counters shared by every server process (REDIS_URL). While Redis is unreachable each process falls back to its own
+ * memory counters (the library's insurance limiter) rather than letting everything through or refusing everyone.
+ */
+export const redisBackend =
+  (client: unknown): LimiterBackend =>
+  (opts) =>
+    new RateLimiterRedis({ ...opts, storeClient: client, insuranceLimiter: new RateLimiterMemory(opts) });
 
 /** A named limit. Methods never throw for "over the limit"; they throw only if the store fails. */
 export class Limiter {

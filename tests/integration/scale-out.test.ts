@@ -75,35 +75,49 @@ describe("several server processes with Redis", () => {
     const staffA = await connect(A.as, { role: "staff" }, { cookie: th.cookie });
     const staffB = await connect(B.as, { role: "staff" }, { cookie: th.cookie });
     const therapist = await connect(B.as, therapistAuth(v.visitId), { cookie: th.cookie });
-    const waitingA = next(staffA, "clinic:visit", (u) => u.visitId === v.visitId && u.status === "WAITING");
-    const waitingB = next(staffB, "clinic:visit", (u) => u.visitId === v.visitId && u.status === "WAITING");
+    const waitingA = next(staffA, "clinic:visit", (u) => u.visitId === v.visitId && u.status === "WAITING", 15_000);
+    const waitingB = next(staffB, "clinic:visit", (u) => u.visitId === v.visitId && u.status === "WAITING", 15_000);
     const patient = await connect(A.as, { ...patientAuth(v.token), name: "Across Nodes" });
-    await stateWhere(therapist, (s) => s.patient?.presence === "online" && s.patient.name === "Across Nodes");
+    await stateWhere(therapist, (s) => s.patient?.presence === "online" && s.patient.name === "Across Nodes", 15_000);
     assert.equal((await waitingA).patientName, "Across Nodes");
     assert.equal((await waitingB).patientName, "Across Nodes");
 
-    const liveA = next(staffA, "clinic:visit", (u) => u.visitId === v.visitId && u.status === "IN_PROGRESS");
+    const liveA = next(staffA, "clinic:visit", (u) => u.visitId === v.visitId && u.status === "IN_PROGRESS", 15_000);
     assert.equal((await send(therapist, "visit:admit", {})).ok, true); // on B; the patient's socket is on A
-    await stateWhere(patient, (s) => s.status === "IN_PROGRESS");
+    await stateWhere(patient, (s) => s.status === "IN_PROGRESS", 15_000);
     assert.ok((await liveA).startedAt);
 
-    const offer = next(therapist, "signal");
+    const offer = next(therapist, "signal", () => true, 15_000);
     assert.equal((await send(patient, "signal", { to: therapist.instanceId, description: { type: "offer", sdp: "v=0\r\n" } })).ok, true);
     assert.equal((await offer).from, patient.instanceId);
     const got: number[] = [];
     const inbox = new RelayInbox({ send: async () => false, ack: (m) => void therapist.socket.emit("relay:ack", m) }, (m) => void got.push(m.seq));
     therapist.socket.on("relay", (m) => inbox.receive(m));
     for (let i = 0; i < 30; i++) assert.equal((await send(patient, "relay", { ns: "pose.live", seq: i, base: 0, data: { i } })).ok, true);
-    await waitFor(() => got.length === 30);
+    await waitFor(() => got.length === 30, 15_000);
     assert.deepEqual(got, [...Array(30).keys()]);
 
-    const endedA = next(staffA, "clinic:visit", (u) => u.visitId === v.visitId && u.status === "ENDED");
-    const endedP = next(patient, "visit:ended");
+    const endedA = next(staffA, "clinic:visit", (u) => u.visitId === v.visitId && u.status === "ENDED", 15_000);
+    const endedP = next(patient, "visit:ended", () => true, 15_000);
     assert.equal((await send(therapist, "visit:end", {})).ok, true);
     await endedP;
     await endedA;
     assert.equal((await db.visit.findUniqueOrThrow({ where: { id: v.visitId } })).status, "ENDED");
     for (const c of [staffA, staffB, therapist, patient]) c.socket.close();
+  });
+
+  test("the sign-in limit is one counter for all processes: 3 wrong passwords on A and 2 on B spend it", async () => {
+    const email = clinic.clinician.email;
+    const codes: string[] = [];
+    for (const [node, n] of [[A, 3], [B, 3]] as const)
+      for (let i = 0; i < n; i++) {
+        const r = await new HttpClient(node.url).call("mutation", "auth.signIn", { email, password: "wrong-password-123" });
+        codes.push(r.ok ? "OK" : r.error.data.code);
+      }
+    assert.deepEqual(codes, [...Array(5).fill("UNAUTHORIZED"), "TOO_MANY_REQUESTS"]);
+    // The right password is refused too while the account is locked, on either process.
+    const right = await new HttpClient(A.url).call("mutation", "auth.signIn", { email, password: PASSWORD });
+    assert.equal(right.ok ? "OK" : right.error.data.code, "TOO_MANY_REQUESTS");
   });
 
   test("process A is killed mid-trial: the patient reconnects to B; every live sample and every stored chunk arrives exactly once", async () => {
@@ -112,7 +126,7 @@ describe("several server processes with Redis", () => {
     const pInstance = newInstance();
     let patient: Conn = await connect(A.as, patientAuth(v.token, pInstance));
     assert.equal((await send(therapist, "visit:admit", {})).ok, true);
-    await stateWhere(patient, (s) => s.status === "IN_PROGRESS");
+    await stateWhere(patient, (s) => s.status === "IN_PROGRESS", 15_000);
 
     // Live samples: the app's own reliable relay on both ends.
     const delivered: number[] = [];
@@ -139,7 +153,7 @@ describe("several server processes with Redis", () => {
     const onA = new HttpClient(A.url);
     for (const ch of chunks.slice(0, k + 1)) assert.equal((await onA.call("mutation", "trials.uploadChunk", { token: v.token, trialId, ...ch })).data.stored, true);
     for (let i = 0; i < 25; i++) outbox.send("pose.live", { i });
-    await waitFor(() => delivered.length === 25);
+    await waitFor(() => delivered.length === 25, 15_000);
 
     // A dies without a clean shutdown; the patient goes on sending meanwhile (those messages are not delivered).
     await kill(A);
@@ -148,10 +162,10 @@ describe("several server processes with Redis", () => {
     patient = await connect(B.as, patientAuth(v.token, pInstance)); // same page: a network blip, same instance
     wire.socket = patient.socket;
     bindAcks(patient);
-    await stateWhere(therapist, (s) => s.patient?.presence === "online");
+    await stateWhere(therapist, (s) => s.patient?.presence === "online", 15_000);
     await outbox.resend();
     for (let i = 40; i < 50; i++) outbox.send("pose.live", { i });
-    await waitFor(() => delivered.length >= 50, 10_000);
+    await waitFor(() => delivered.length >= 50, 20_000);
     await sleep(300);
     assert.deepEqual(delivered, [...Array(50).keys()], "every live sample once, in order");
 
