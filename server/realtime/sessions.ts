@@ -95,12 +95,13 @@ export class LiveSessions {
     else this.close(socket, "JOIN_EXPIRED");
   }
 
-  /** Tells the client why, frees its seat (closedBy) and closes the socket. */
-  close(socket: Sock, code: ErrorCode, message = ERROR_MESSAGES[code]) {
+  /** Tells the client why, frees its seat (closedBy) and closes the socket (after `delayMs`: an acknowledgement goes first). */
+  close(socket: Sock, code: ErrorCode, message = ERROR_MESSAGES[code], delayMs = 0) {
     const d = socket.data;
     if (d.kind !== "pending") d.closedBy = code;
     socket.emit("session:closed", { code, message });
-    socket.disconnect(true);
+    if (delayMs > 0) setTimeout(() => socket.disconnect(true), delayMs).unref();
+    else socket.disconnect(true);
   }
 
   private tombstoned(d: Opened): { code: ErrorCode; message?: string } | null {
@@ -177,11 +178,11 @@ export class LiveSessions {
       this.db.visit.findUnique({ where: { id: d.visitId }, select: { therapistId: true } }),
     ]);
     if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now() || session.user.disabled) {
-      this.close(socket, "UNAUTHORIZED");
+      this.close(socket, "UNAUTHORIZED", undefined, 100);
       return "UNAUTHORIZED";
     }
     if (visit?.therapistId !== d.userId) {
-      this.close(socket, "NOT_ASSIGNED", "This visit was taken over by another therapist.");
+      this.close(socket, "NOT_ASSIGNED", "This visit was taken over by another therapist.", 100);
       return "NOT_ASSIGNED";
     }
     return null;
