@@ -71,8 +71,7 @@ export async function authenticate(socket: Pick<Socket, "handshake" | "request">
   } catch (e) {
     // Refusals that a guesser would produce count against the address (not version or rate refusals).
     if (e instanceof HandshakeError && REFUSALS.has(e.data.code)) {
-      const f = await deps.limits.failed(ip);
-      if (!f.ok && f.first) await audit(deps.db, { kind: "system" }, "realtime.handshake.blocked", { ip, detail: { reason: "refused handshakes" } });
+      if (await deps.limits.failed(ip)) await audit(deps.db, { kind: "system" }, "realtime.handshake.blocked", { ip, detail: { reason: "refused handshakes" } });
     }
     throw e;
   }

@@ -51,8 +51,14 @@ export class HandshakeLimits {
     return r && r.consumedPoints >= this.failurePoints ? { ok: false, retryMs: r.msBeforeNext, first: false } : { ok: true };
   }
 
-  /** Counts a refused handshake; `first` when this one crossed the limit. */
-  failed(address: string): Promise<LimitResult> {
-    return HandshakeLimits.take(this.failures, address);
+  /** Counts a refused handshake; true when this one used the address's last point (it is blocked from now on). */
+  async failed(address: string): Promise<boolean> {
+    try {
+      const r = await this.failures.consume(address);
+      return r.consumedPoints === this.failurePoints;
+    } catch (e) {
+      if (!(e instanceof RateLimiterRes)) throw e;
+      return false;
+    }
   }
 }
