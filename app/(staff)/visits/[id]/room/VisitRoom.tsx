@@ -137,9 +137,9 @@ export function VisitRoom({ visitId }: { visitId: string }) {
       )}
       {actionError && <Alert>{actionError}</Alert>}
       {snap?.phase === "failed" && snap.error?.code === "NOT_ASSIGNED" ? (
-        <Alert tone="amber" title={`This visit is assigned to ${v.therapist.name}`}>
+        <Alert tone="amber" title="Another therapist has this visit">
           <p>{snap.error.message}</p>
-          <p className="mt-1">Taking it over makes you its therapist. {v.therapist.name} is told at once and the hand-over is recorded in the audit trail.</p>
+          <p className="mt-1">Taking it over makes you its therapist. The therapist who has it now is told at once, and the hand-over is recorded in the audit trail.</p>
           {takeOver.error && <p className="mt-1 font-medium">{describeError(takeOver.error).message}</p>}
           <Button className="mt-2" busy={takeOver.isPending} onClick={() => takeOver.mutate({ visitId })} data-testid="take-over">Take over the visit</Button>
         </Alert>
