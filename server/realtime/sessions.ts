@@ -29,7 +29,7 @@ const MAX_TIMER = 2_147_000_000;
 /** How long an event is remembered for handshakes that started before it and finish after it. */
 const TOMBSTONE_MS = 120_000;
 
-type Tombstone = { at: number; keep?: string | null; toUserId?: string };
+type Tombstone = { at: number; keep?: string | null; toUserId?: string; message?: string };
 type Opened = (ParticipantData | StaffData) & { kind: "participant" | "staff" };
 
 export class LiveSessions {
@@ -108,9 +108,10 @@ export class LiveSessions {
     const now = Date.now();
     for (const [k, t] of this.tombstones) if (now - t.at > TOMBSTONE_MS) this.tombstones.delete(k);
     const after = (t: Tombstone | undefined) => t !== undefined && t.at >= d.authAt;
-    if (d.sessionId && after(this.tombstones.get(`session:${d.sessionId}`))) return { code: "UNAUTHORIZED" };
+    const sess = d.sessionId ? this.tombstones.get(`session:${d.sessionId}`) : undefined;
+    if (after(sess)) return { code: "UNAUTHORIZED", message: sess!.message };
     const u = d.userId ? this.tombstones.get(`user:${d.userId}`) : undefined;
-    if (after(u) && u!.keep !== d.sessionId) return { code: "UNAUTHORIZED" };
+    if (after(u) && u!.keep !== d.sessionId) return { code: "UNAUTHORIZED", message: u!.message };
     if (d.kind === "participant") {
       if (after(this.tombstones.get(`closed:${d.visitId}`))) return { code: "JOIN_ENDED" };
       if (d.role === "patient" && after(this.tombstones.get(`link:${d.visitId}`))) return { code: "JOIN_REVOKED" };
@@ -125,12 +126,12 @@ export class LiveSessions {
     const at = Date.now();
     switch (e.type) {
       case "session.ended": {
-        this.tombstones.set(`session:${e.sessionId}`, { at });
+        this.tombstones.set(`session:${e.sessionId}`, { at, message: SESSION_END_MESSAGE[e.reason] });
         for (const s of [...(this.bySession.get(e.sessionId) ?? [])]) this.close(s, "UNAUTHORIZED", SESSION_END_MESSAGE[e.reason]);
         return;
       }
       case "user.sessions.ended": {
-        this.tombstones.set(`user:${e.userId}`, { at, keep: e.keepSessionId });
+        this.tombstones.set(`user:${e.userId}`, { at, keep: e.keepSessionId, message: SESSION_END_MESSAGE[e.reason] });
         for (const s of [...(this.byUser.get(e.userId) ?? [])])
           if (s.data.kind !== "pending" && s.data.sessionId !== e.keepSessionId) this.close(s, "UNAUTHORIZED", SESSION_END_MESSAGE[e.reason]);
         return;
