@@ -73,8 +73,9 @@ test("a disabled therapist's room and dashboard sockets are closed at once: no a
 
   // The patient sees the therapist's seat freed, not "reconnecting".
   await stateWhere(patient, (s) => s.therapist === null);
-  // Admit from the closed socket goes nowhere; the visit is still waiting.
+  // Admit or end from the closed socket goes nowhere; the visit is still waiting.
   await assert.rejects(send(room, "visit:admit", {}, 500));
+  await assert.rejects(send(room, "visit:end", {}, 500));
   assert.equal((await ctx.s.db.visit.findUniqueOrThrow({ where: { id: v.visitId } })).status, "WAITING");
   // Clinic updates with patient names keep flowing to others, but not to the disabled user.
   const other = await newVisit(ctx.s, ctx.a);
@@ -87,21 +88,29 @@ test("a disabled therapist's room and dashboard sockets are closed at once: no a
   for (const c of [patient, p2]) c.socket.close();
 });
 
-test("admit and end re-check the session: a user disabled behind the services' back cannot admit, and the re-check closes dashboards", async () => {
+test("admit and end re-check the session: a user disabled behind the services' back cannot admit or end, and the re-check closes dashboards", async () => {
   const t = await newTherapist();
   const h = await signedIn(t.email);
   const { v, room, dash, patient } = await waitingVisit(t.id, h);
+  const live = await waitingVisit(t.id, h);
+  assert.equal((await send(live.room, "visit:admit", {})).ok, true);
   await ctx.s.db.user.update({ where: { id: t.id }, data: { disabled: true } }); // no service, no event
   const roomClosed = closedWith(room);
   const r = await send(room, "visit:admit", {});
   assert.equal(r.ok ? null : r.code, "UNAUTHORIZED");
   assert.equal(await roomClosed, "UNAUTHORIZED");
   assert.equal((await ctx.s.db.visit.findUniqueOrThrow({ where: { id: v.visitId } })).status, "WAITING");
+  const liveClosed = closedWith(live.room);
+  const e = await send(live.room, "visit:end", {});
+  assert.equal(e.ok ? null : e.code, "UNAUTHORIZED");
+  assert.equal(await liveClosed, "UNAUTHORIZED");
+  assert.equal((await ctx.s.db.visit.findUniqueOrThrow({ where: { id: live.v.visitId } })).status, "IN_PROGRESS");
+  assert.equal(live.patient.socket.connected, true, "the patient is not thrown out with the therapist");
 
   const dashClosed = closedWith(dash);
   assert.ok((await ctx.s.realtime.sessions.revalidate()) >= 1);
   assert.equal(await dashClosed, "UNAUTHORIZED");
-  patient.socket.close();
+  for (const c of [patient, live.patient, live.dash]) c.socket.close();
 });
 
 test("sign-out closes that session's sockets only; revoking a session and changing the password close the other sessions' sockets", async () => {
