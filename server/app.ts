@@ -8,16 +8,17 @@ import type { Env } from "./env";
 import { createApiHandler } from "./http/api";
 import { isHttps } from "./http/request";
 import { applySecurityHeaders } from "./http/security";
-import { attachRealtime, type Realtime } from "./realtime/index";
+import { attachRealtime, type Realtime, type RealtimeOptions } from "./realtime/index";
 import { connectScaleOut } from "./realtime/scale";
 import { createSignInLimits, memoryBackend, redisBackend } from "./services/rate-limit";
+import { eventBus } from "./services/events";
 import { DEMO, seedDemo } from "./services/seed";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 export type Started = { url: string; port: number; db: Db; realtime: Realtime; server: http.Server; close(): Promise<void> };
 
-export async function startServer(env: Env, opts: { dev?: boolean; next?: boolean; log?: (m: string) => void } = {}): Promise<Started> {
+export async function startServer(env: Env, opts: { dev?: boolean; next?: boolean; log?: (m: string) => void; realtime?: RealtimeOptions } = {}): Promise<Started> {
   const log = opts.log ?? ((m: string) => console.log(m));
   const dev = opts.dev ?? false;
   const applied = await deployMigrations(env.DATABASE_URL);
@@ -62,7 +63,9 @@ export async function startServer(env: Env, opts: { dev?: boolean; next?: boolea
   });
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
-  const realtime = attachRealtime(server, { db, env }, scale ? { store: scale.store, adapter: scale.adapter } : {});
+  // The services publish on the process's bus; with Redis every process hears every event.
+  if (scale) eventBus.set(scale.events);
+  const realtime = attachRealtime(server, { db, env }, { ...opts.realtime, ...(scale ? { store: scale.store, adapter: scale.adapter } : {}) });
   server.on("upgrade", (req, socket, head) => {
     if (req.url?.startsWith("/socket.io/")) return; // Socket.IO's own listener takes it
     if (nextUpgrade) void nextUpgrade(req, socket, head).catch(() => socket.destroy());

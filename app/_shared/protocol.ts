@@ -50,6 +50,7 @@ export const ERROR_CODES = [
   "JOIN_REVOKED",
   "JOIN_CANCELLED",
   "JOIN_ENDED",
+  "NOT_ASSIGNED", // handshake: the visit is assigned to another therapist (take it over first)
   "INTERNAL",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -249,6 +250,12 @@ export type S2CEvents = {
   "visit:ended": (m: { endedAt: string }) => void;
   /** Another connection of the same participant took over; this socket is closed afterwards. */
   "session:replaced": (m: { message: string }) => void;
+  /**
+   * What opened this connection ended (signed out, session revoked or expired, account disabled,
+   * patient link revoked or expired, visit cancelled, visit taken over). The socket is closed
+   * afterwards; reconnecting with the same credentials will be refused with the same code.
+   */
+  "session:closed": (m: { code: ErrorCode; message: string }) => void;
   /** Errors for events sent without an acknowledgement callback. */
   "server:error": (e: { event: string; code: ErrorCode; message: string }) => void;
   /** Staff sockets: a visit of the clinic changed. */
@@ -274,6 +281,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   JOIN_REVOKED: "This visit link is no longer active. Please ask your therapist for a new link.",
   JOIN_CANCELLED: "This visit was cancelled. Please contact your clinic.",
   JOIN_ENDED: "This visit has ended. Thank you!",
+  NOT_ASSIGNED: "This visit is assigned to another therapist. Take it over to join.",
   INTERNAL: "Something went wrong on our side.",
 };
 

@@ -1,5 +1,6 @@
-// Socket.IO on the same HTTP server and port as Next.js, under /socket.io: handshake auth, one room
-// per visit, one per clinic, and a validating dispatcher in front of every event.
+// Socket.IO on the same HTTP server and port as Next.js, under /socket.io: handshake auth (rate
+// limited), one room per visit, one per clinic, a validating dispatcher in front of every event, and
+// every socket tied to the session or link that opened it (sessions.ts).
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import {
@@ -18,8 +19,11 @@ import {
 } from "../../app/_shared/protocol";
 import type { Db } from "../db/client";
 import type { Env } from "../env";
+import { eventBus, type EventBus } from "../services/events";
 import { authenticate, HandshakeError, type SocketData } from "./auth";
+import { HandshakeLimits, type HandshakeLimitOptions } from "./limits";
 import { clinicRoom, RoomManager, type IO, type RoomManagerOptions, type Sock } from "./rooms";
+import { LiveSessions } from "./sessions";
 import { MemoryRoomStore, type RoomStore } from "./store";
 
 export type RealtimeDeps = { db: Db; env: Env };
@@ -28,8 +32,16 @@ export type RealtimeOptions = RoomManagerOptions & {
   /** A Socket.IO adapter shared by several processes (scale.ts); none = this process alone. */
   adapter?: Parameters<IO["adapter"]>[0];
   sweepEveryMs?: number;
+  /** The service events to follow (default: the process's bus). */
+  events?: EventBus;
+  handshakeLimits?: HandshakeLimitOptions;
+  /** How often every live socket's session or link is re-checked against the database. */
+  sessionCheckEveryMs?: number;
 };
-export type Realtime = { io: IO; rooms: RoomManager; close(): Promise<void> };
+export type Realtime = { io: IO; rooms: RoomManager; sessions: LiveSessions; close(): Promise<void> };
+
+/** Events that change the visit: the session and the assignment are re-checked first. */
+const PRIVILEGED = new Set<C2SEvent>(["visit:admit", "visit:decline", "visit:end"]);
 
 /** Token bucket per socket. */
 class Bucket {
@@ -69,10 +81,14 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps, opts:
   if (opts.adapter) io.adapter(opts.adapter);
   const log = opts.log ?? ((m: string) => console.warn(m));
   const rooms = new RoomManager(io, opts.store ?? new MemoryRoomStore(), deps, opts);
+  const sessions = new LiveSessions(rooms, deps.db, log);
+  rooms.onClosed = (e) => sessions.onEvent(e);
+  const unsubscribe = (opts.events ?? eventBus.get()).subscribe((e) => sessions.onEvent(e));
+  const limits = new HandshakeLimits(opts.handshakeLimits);
 
   io.use((socket, next) => {
     socket.data = { kind: "pending" };
-    authenticate(socket, deps).then(
+    authenticate(socket, { ...deps, limits }).then(
       (d) => {
         socket.data = d;
         next();
@@ -112,17 +128,21 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps, opts:
         const issue = parsed.error.issues[0];
         return reply(protocolError("BAD_REQUEST", issue ? `${issue.path.join(".") || "payload"}: ${issue.message}` : undefined));
       }
-      rooms.handle(socket, d, e, parsed.data as never).then(reply, (err: unknown) => {
+      const run = PRIVILEGED.has(e)
+        ? sessions.authorise(socket, d).then((refused) => (refused ? protocolError(refused) : rooms.handle(socket, d, e, parsed.data as never)))
+        : rooms.handle(socket, d, e, parsed.data as never);
+      run.then(reply, (err: unknown) => {
         log(`[realtime] ${e} failed: ${err instanceof Error ? err.stack : String(err)}`);
         reply(protocolError("INTERNAL"));
       });
     });
 
+    if (d.kind === "pending") return void socket.disconnect(true);
+    if (!sessions.add(socket)) return; // what opened it ended while the handshake ran
     if (d.kind === "staff") {
       void socket.join(clinicRoom(d.clinicId));
       return;
     }
-    if (d.kind !== "participant") return void socket.disconnect(true);
     socket.on("disconnect", (reason) => {
       rooms.leave(socket, d, reason).catch((err: unknown) => log(`[realtime] leave failed: ${err instanceof Error ? err.stack : String(err)}`));
     });
@@ -137,12 +157,19 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps, opts:
     rooms.sweep().catch((err: unknown) => log(`[realtime] sweep failed: ${String(err)}`));
   }, opts.sweepEveryMs ?? 2_000);
   sweeper.unref();
+  const recheck = setInterval(() => {
+    sessions.revalidate().catch((err: unknown) => log(`[realtime] session re-check failed: ${String(err)}`));
+  }, opts.sessionCheckEveryMs ?? 60_000);
+  recheck.unref();
 
   return {
     io,
     rooms,
+    sessions,
     close: async () => {
       clearInterval(sweeper);
+      clearInterval(recheck);
+      unsubscribe();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       await rooms.idle(); // the leaves that closing the sockets started
     },

@@ -18,6 +18,7 @@ import type { Db } from "../db/client";
 import type { Env } from "../env";
 import type { Actor } from "../services/audit";
 import { audit } from "../services/audit";
+import type { ServiceEvent } from "../services/events";
 import { setVisitStatus } from "../services/visits";
 import type { ParticipantData, SocketData } from "./auth";
 import { iceServersFor } from "./ice";
@@ -76,6 +77,15 @@ export class RoomManager {
 
   private broadcast(room: StoredRoom) {
     this.io.to(visitRoom(room.visitId)).emit("room:state", roomView(room));
+  }
+
+  /** Handler of the tracked sockets (set by attachRealtime): acts on "visit closed" seen here first. */
+  onClosed: ((e: Extract<ServiceEvent, { type: "visit.closed" }>) => Promise<void>) | null = null;
+
+  /** The visit was ended or cancelled (service event): forget its room and tell the clinic's dashboards. */
+  async closed(e: Extract<ServiceEvent, { type: "visit.closed" }>): Promise<void> {
+    await this.store.update(e.visitId, () => ({ room: null, result: null }));
+    this.clinicUpdate({ visitId: e.visitId, clinicId: e.clinicId, status: e.status, startedAt: e.startedAt, patient: null }, e.endedAt);
   }
 
   private clinicUpdate(room: Pick<StoredRoom, "visitId" | "clinicId" | "status" | "startedAt"> & { patient?: StoredParticipant | null }, endedAt: string | null = null) {
@@ -164,7 +174,8 @@ export class RoomManager {
   /** The socket closed. An explicit leave frees the seat; anything else leaves it "reconnecting". */
   leave(socket: Sock, d: ParticipantData, reason: string): Promise<void> {
     return this.lock(d.visitId, async () => {
-      const explicit = reason === "client namespace disconnect";
+      // The client left, or the server closed it because its session or link ended: free the seat now.
+      const explicit = reason === "client namespace disconnect" || d.closedBy !== undefined;
       const res = await this.store.update(d.visitId, (r) => {
         if (!r || r[d.role]?.socketId !== socket.id) return { room: r, result: null };
         if (explicit) r[d.role] = null;
@@ -320,11 +331,9 @@ export class RoomManager {
       const v = await this.deps.db.visit.findUnique({ where: { id: d.visitId }, select: { status: true, startedAt: true, endedAt: true, clinicId: true } });
       const endedAt = (v?.endedAt ?? new Date()).toISOString();
       if (!u && v?.status !== "ENDED") return protocolError("INVALID_STATE", "This visit cannot be ended.");
-      this.io.to(visitRoom(d.visitId)).emit("visit:ended", { endedAt });
-      // Close the room's sockets once the caller's acknowledgement is on its way.
-      setTimeout(() => this.io.in(visitRoom(d.visitId)).disconnectSockets(true), 100).unref();
-      await this.store.update(d.visitId, () => ({ room: null, result: null }));
-      this.clinicUpdate({ visitId: d.visitId, clinicId: d.clinicId, status: "ENDED", startedAt: v?.startedAt?.toISOString() ?? null, patient: null }, endedAt);
+      // setVisitStatus published "visit closed": the sockets are told and closed, the room forgotten
+      // (sessions.ts). A visit that was already over (ended elsewhere) is closed here the same way.
+      if (!u) await this.onClosed?.({ type: "visit.closed", visitId: d.visitId, clinicId: d.clinicId, status: "ENDED", startedAt: v?.startedAt?.toISOString() ?? null, endedAt });
       return ok();
     });
   }

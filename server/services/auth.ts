@@ -4,6 +4,7 @@ import type { Role } from "../../app/_shared/domain";
 import { audit } from "./audit";
 import { notFound } from "./errors";
 import { dummyHash, hashPassword, randomToken, tokenHash, verifyPassword } from "./crypto";
+import { publish } from "./events";
 import type { SignInLimits } from "./rate-limit";
 
 export const SESSION_COOKIE = "pv_session";
@@ -80,7 +81,8 @@ export async function sessionUser(deps: AuthDeps, token: string | undefined): Pr
 }
 
 export async function signOut(deps: AuthDeps, sessionId: string): Promise<void> {
-  await deps.db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
+  const r = await deps.db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
+  if (r.count) await publish({ type: "session.ended", sessionId, reason: "signout" });
 }
 
 /** Changes the password and revokes every other session of the user. */
@@ -99,6 +101,7 @@ export async function changePassword(
     deps.db.session.updateMany({ where: { userId: user.id, id: { not: sessionId }, revokedAt: null }, data: { revokedAt: new Date() } }),
   ]);
   await audit(deps.db, { kind: "user", ...user }, "auth.password.change", { record: { type: "User", id: user.id } });
+  await publish({ type: "user.sessions.ended", userId: user.id, keepSessionId: sessionId, reason: "password" });
 }
 
 export async function listSessions(db: Db, userId: string) {
@@ -113,4 +116,6 @@ export async function listSessions(db: Db, userId: string) {
 export async function revokeSession(db: Db, userId: string, sessionId: string): Promise<void> {
   const r = await db.session.updateMany({ where: { id: sessionId, userId, revokedAt: null }, data: { revokedAt: new Date() } });
   if (r.count === 0) throw notFound("Session");
+  // Only a session that was really revoked closes sockets (nobody can close another user's).
+  await publish({ type: "session.ended", sessionId, reason: "revoked" });
 }

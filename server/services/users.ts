@@ -5,6 +5,7 @@ import { audit } from "./audit";
 import { actorOf, type Caller } from "./context";
 import { hashPassword } from "./crypto";
 import { badRequest, conflict, notFound } from "./errors";
+import { publish } from "./events";
 
 const userSelect = { id: true, email: true, name: true, role: true, disabled: true, createdAt: true, lastSignInAt: true } as const;
 
@@ -48,6 +49,7 @@ export async function setUserDisabled(c: Caller, userId: string, disabled: boole
     ...(disabled ? [c.db.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } })] : []),
   ]);
   await audit(c.db, actorOf(c), disabled ? "user.disable" : "user.enable", { record: { type: "User", id: userId }, ip: c.ip });
+  if (disabled) await publish({ type: "user.sessions.ended", userId, keepSessionId: null, reason: "disabled" });
   return updated;
 }
 

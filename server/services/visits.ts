@@ -4,7 +4,8 @@ import type { Db } from "../db/client";
 import { audit, type Actor } from "./audit";
 import { actorOf, type Caller } from "./context";
 import { randomToken, tokenHash } from "./crypto";
-import { badRequest, notFound } from "./errors";
+import { badRequest, conflict, notFound } from "./errors";
+import { publish } from "./events";
 
 const visitSelect = {
   id: true, clinicId: true, patientId: true, therapistId: true, scheduledAt: true, durationMin: true, reason: true,
@@ -54,6 +55,7 @@ export async function rotateJoinLink(c: Caller, visitId: string) {
   const link = newJoinLink(c, v);
   await c.db.visit.update({ where: { id: v.id }, data: { joinTokenHash: link.joinTokenHash, joinExpiresAt: link.joinExpiresAt, joinRevokedAt: null } });
   await audit(c.db, actorOf(c), "visit.link.rotate", { record: { type: "Visit", id: v.id }, ip: c.ip });
+  await publish({ type: "link.revoked", visitId: v.id, clinicId: v.clinicId, reason: "rotated" });
   return { joinPath: `/join/${link.token}`, joinExpiresAt: link.joinExpiresAt };
 }
 
@@ -61,6 +63,7 @@ export async function revokeJoinLink(c: Caller, visitId: string) {
   const v = await ownVisit(c, visitId);
   await c.db.visit.update({ where: { id: v.id }, data: { joinRevokedAt: new Date() } });
   await audit(c.db, actorOf(c), "visit.link.revoke", { record: { type: "Visit", id: v.id }, ip: c.ip });
+  await publish({ type: "link.revoked", visitId: v.id, clinicId: v.clinicId, reason: "revoked" });
   return { ok: true as const };
 }
 
@@ -74,7 +77,31 @@ export async function cancelVisit(c: Caller, visitId: string) {
     select: visitSelect,
   });
   await audit(c.db, actorOf(c), "visit.cancel", { record: { type: "Visit", id: v.id }, ip: c.ip });
+  await publish({ type: "visit.closed", visitId: v.id, clinicId: v.clinicId, status: "CANCELLED", startedAt: null, endedAt: (updated.cancelledAt ?? new Date()).toISOString() });
   return updated;
+}
+
+/**
+ * Explicit hand-over of a visit that is not over: the caller (a therapist or administrator of the
+ * clinic) becomes its therapist. Audited with who had it; the previous therapist's live connection
+ * is told and closed (server/realtime). Only the assigned therapist can join the live visit.
+ */
+export async function takeOverVisit(c: Caller, visitId: string) {
+  const v = await ownVisit(c, visitId);
+  if (v.status === "ENDED" || v.status === "CANCELLED") throw badRequest("This visit is over");
+  if (v.therapistId === c.user.id) return v;
+  const r = await c.db.visit.updateMany({
+    where: { id: v.id, therapistId: v.therapistId, status: { notIn: ["ENDED", "CANCELLED"] } },
+    data: { therapistId: c.user.id },
+  });
+  if (!r.count) throw conflict("The visit changed meanwhile; reload the page and try again");
+  await audit(c.db, actorOf(c), "visit.takeover", {
+    record: { type: "Visit", id: v.id },
+    ip: c.ip,
+    detail: { fromUserId: v.therapistId, fromName: v.therapist.name, toUserId: c.user.id, status: v.status },
+  });
+  await publish({ type: "visit.reassigned", visitId: v.id, clinicId: v.clinicId, fromUserId: v.therapistId, toUserId: c.user.id, toName: c.user.name });
+  return ownVisit(c, visitId);
 }
 
 export async function getVisit(c: Caller, visitId: string) {
@@ -131,5 +158,7 @@ export async function setVisitStatus(db: Db, actor: Actor, visitId: string, stat
     select: { status: true, startedAt: true, clinicId: true },
   });
   await audit(db, actor, `visit.status.${status.toLowerCase()}`, { record: { type: "Visit", id: visitId }, clinicId: v.clinicId });
+  if (status === "ENDED")
+    await publish({ type: "visit.closed", visitId, clinicId: v.clinicId, status: "ENDED", startedAt: updated.startedAt?.toISOString() ?? null, endedAt: now.toISOString() });
   return updated;
 }

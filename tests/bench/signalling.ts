@@ -17,7 +17,8 @@ if (process.argv.includes("--server")) {
   const { seedClinic, PASSWORD } = await import("../support/seed");
   const { scheduleVisit } = await import("../../server/services/visits");
   const n = Number(process.env.BENCH_VISITS ?? 200);
-  const s = await startTestServer();
+  // Every simulated patient connects from loopback: lift the per-address handshake limit.
+  const s = await startTestServer({ realtime: { handshakeLimits: { perAddress: { points: 1_000_000, durationSec: 60 } } } });
   const c = await seedClinic(s.db);
   const caller = { db: s.db, env: s.env, ip: "bench", user: { id: c.therapist.id, clinicId: c.clinic.id, email: c.therapist.email, name: c.therapist.name, role: "THERAPIST" as const, mustChangePassword: false } };
   const visits: Boot["visits"] = [];

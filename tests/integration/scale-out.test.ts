@@ -106,6 +106,16 @@ describe("several server processes with Redis", () => {
     for (const c of [staffA, staffB, therapist, patient]) c.socket.close();
   });
 
+  test("signing out on process A closes that session's sockets on process B too", async () => {
+    const other = new HttpClient(A.url);
+    await other.signIn(clinic.admin.email, PASSWORD);
+    const onB = await connect(B.as, { role: "staff" }, { cookie: other.cookie });
+    const closed = new Promise<string>((r) => onB.socket.once("disconnect", (reason) => r(reason)));
+    const out = await other.call("mutation", "auth.signOut", {});
+    assert.equal(out.ok, true, JSON.stringify(out));
+    assert.equal(await Promise.race([closed, sleep(10_000).then(() => "still connected")]), "io server disconnect");
+  });
+
   test("the sign-in limit is one counter for all processes: 3 wrong passwords on A and 2 on B spend it", async () => {
     const email = clinic.clinician.email;
     const codes: string[] = [];

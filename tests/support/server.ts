@@ -1,11 +1,12 @@
 // Starts the real server (HTTP API + Socket.IO, optionally Next.js) on a random loopback port.
 import { startServer, type Started } from "../../server/app";
 import type { Env } from "../../server/env";
+import type { RealtimeOptions } from "../../server/realtime/index";
 import { testEnv } from "./env";
 
-export async function startTestServer(opts: { env?: Env; next?: boolean; overrides?: Record<string, string> } = {}): Promise<Started & { env: Env }> {
+export async function startTestServer(opts: { env?: Env; next?: boolean; overrides?: Record<string, string>; realtime?: RealtimeOptions } = {}): Promise<Started & { env: Env }> {
   const env = opts.env ?? testEnv(opts.overrides);
-  const s = await startServer(env, { next: opts.next ?? false, log: () => {} });
+  const s = await startServer(env, { next: opts.next ?? false, log: () => {}, realtime: opts.realtime });
   return { ...s, env, url: `http://127.0.0.1:${s.port}` };
 }
 

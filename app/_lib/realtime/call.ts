@@ -126,6 +126,11 @@ export class VisitCall {
       this.set({ phase: "ended" });
       this.stop(false);
     });
+    s.on("session:closed", (m) => {
+      // Signed out, session or link ended, visit cancelled or taken over: final, no reconnect.
+      this.set({ phase: "failed", error: { code: m.code, message: m.message } });
+      this.stop(false);
+    });
     s.on("session:replaced", (m) => {
       this.set({ phase: "replaced", message: m.message });
       this.stop(false);

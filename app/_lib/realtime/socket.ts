@@ -18,7 +18,7 @@ export type VisitSocket = Socket<S2CEvents, C2SEvents>;
 
 /** Handshake errors after which retrying cannot help (the page must show why). */
 export const FATAL_HANDSHAKE: ReadonlySet<ErrorCode> = new Set([
-  "JOIN_UNKNOWN", "JOIN_EXPIRED", "JOIN_REVOKED", "JOIN_CANCELLED", "JOIN_ENDED", "NOT_FOUND", "FORBIDDEN", "UNAUTHORIZED", "PROTOCOL_VERSION", "BAD_REQUEST",
+  "JOIN_UNKNOWN", "JOIN_EXPIRED", "JOIN_REVOKED", "JOIN_CANCELLED", "JOIN_ENDED", "NOT_FOUND", "FORBIDDEN", "UNAUTHORIZED", "PROTOCOL_VERSION", "BAD_REQUEST", "NOT_ASSIGNED",
 ]);
 
 export function openSocket(

@@ -19,6 +19,7 @@ export const visitsRouter = router({
   cancel: writerProcedure.input(visitIdInput).mutation(({ ctx, input }) => visits.cancelVisit(ctx.caller, input.visitId)),
   rotateLink: writerProcedure.input(visitIdInput).mutation(({ ctx, input }) => visits.rotateJoinLink(ctx.caller, input.visitId)),
   revokeLink: writerProcedure.input(visitIdInput).mutation(({ ctx, input }) => visits.revokeJoinLink(ctx.caller, input.visitId)),
+  takeOver: writerProcedure.input(visitIdInput).mutation(({ ctx, input }) => visits.takeOverVisit(ctx.caller, input.visitId)),
 });
 
 export const usersRouter = router({

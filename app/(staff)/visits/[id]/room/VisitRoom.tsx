@@ -1,7 +1,7 @@
 "use client";
 // Therapist side of the live visit: who is waiting (admit / turn away), the patient's video large
 // for assessing movement, own preview, mute / camera / device switch, connection quality, end visit.
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import { VISIT_STATUS_LABEL, type VisitStatus } from "../../../../_shared/domain";
@@ -34,6 +34,15 @@ export function VisitRoom({ visitId }: { visitId: string }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [confirmEnd, setConfirmEnd] = useState(false);
+  // Only the assigned therapist joins; anyone else of the clinic takes the visit over explicitly.
+  const takeOver = useMutation(
+    trpc.visits.takeOver.mutationOptions({
+      onSuccess: () => {
+        void qc.invalidateQueries();
+        setGeneration((g) => g + 1);
+      },
+    }),
+  );
 
   // The therapist may have no camera: once we know, join receive-only rather than wait.
   useEffect(() => {
@@ -127,7 +136,14 @@ export function VisitRoom({ visitId }: { visitId: string }) {
         </Card>
       )}
       {actionError && <Alert>{actionError}</Alert>}
-      {(snap?.phase === "replaced" || snap?.phase === "failed") && (
+      {snap?.phase === "failed" && snap.error?.code === "NOT_ASSIGNED" ? (
+        <Alert tone="amber" title="Another therapist has this visit">
+          <p>{snap.error.message}</p>
+          <p className="mt-1">Taking it over makes you its therapist. The therapist who has it now is told at once, and the hand-over is recorded in the audit trail.</p>
+          {takeOver.error && <p className="mt-1 font-medium">{describeError(takeOver.error).message}</p>}
+          <Button className="mt-2" busy={takeOver.isPending} onClick={() => takeOver.mutate({ visitId })} data-testid="take-over">Take over the visit</Button>
+        </Alert>
+      ) : (snap?.phase === "replaced" || snap?.phase === "failed") && (
         <Alert tone="amber" title="This window is no longer connected to the visit">
           {snap.message ?? snap.error?.message}
           {snap.phase === "replaced" && <Button className="ml-3" variant="secondary" onClick={() => setGeneration((g) => g + 1)}>Use this window</Button>}
