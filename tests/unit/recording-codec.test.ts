@@ -80,12 +80,12 @@ test("malformed chunks are refused with ChunkFormatError, never anything else", 
   refuse(Uint8Array.of(...good, 1, 2, 3), 2, /after its header/);
   refuse(good, 3, /unknown chunk format/);
   refuse(good, 1, /206-byte/);
-  refuse(Uint8Array.of(2, 11, 33, 0, 0, 0), 2, /declares 0 samples/);
+  refuse(Uint8Array.of(2, 11, 33, 0, 0, 0), 2, /declares no samples/);
   refuse(Uint8Array.of(2, 11, 32, 1, 0, 0), 2, /landmarks/);
   refuse(Uint8Array.of(2, 11, 33, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80), 2, /over-long/);
   // a "deflate bomb": a header that declares more body than its samples could need
   refuse(Uint8Array.of(2, 11, 33, 1, 0xff, 0xff, 0x03, 1, 0), 2, /larger than/);
-  assert.throws(() => decodeChunk(good, 2, 10), /at most|1\.\.10/);
+  assert.throws(() => decodeChunk(good, 2, 10), /11 samples|15 samples \(at most 10\)/);
   // seeded fuzz: flipped bytes either decode into in-range samples or are refused cleanly
   const rnd = seededNormal(99);
   for (let i = 0; i < 2000; i++) {

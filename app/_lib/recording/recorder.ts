@@ -76,7 +76,7 @@ export class Recorder {
     if (this.buf.length >= MAX_SAMPLES_PER_CHUNK || s.t - this.buf[0]!.t >= this.chunkMs) this.seal();
   }
 
-  private seal() {
+  private seal(upload = true) {
     if (!this.buf.length) return;
     const m = this.meta();
     const span = this.buf.length > 1 ? this.buf[this.buf.length - 1]!.t - this.buf[0]!.t : 0;
@@ -86,7 +86,7 @@ export class Recorder {
     this.saveMeta({ ...m, nextSeq: m.nextSeq + 1 });
     this.count = m.nextSeq + 1;
     this.buf = [];
-    void this.flush();
+    if (upload) void this.flush();
   }
 
   /** Chunks written to storage but not yet confirmed by the server. */
@@ -116,8 +116,10 @@ export class Recorder {
 
   /** Recording ends: seal the last chunk, upload everything, then tell the server the count. */
   async stop(): Promise<boolean> {
-    this.seal();
+    this.seal(false);
     if (this.store.getItem(metaKey(this.trialId))) this.saveMeta({ ...this.meta(), stopped: true });
+    // an upload already under way read the state before the stop and will not finish the recording: wait, then flush
+    if (this.flushing) await this.flushing;
     await this.flush();
     this.done = this.finished();
     return this.done;

@@ -157,7 +157,8 @@ function decodeCompact(bytes: Uint8Array, maxSamples: number): PoseSample[] {
   const M = h.u(), L = h.u(), n = h.u(), bodyLen = h.u(), packedLen = h.u();
   if (M > MAX_MEASURES) throw new ChunkFormatError(`chunk declares ${M} measures (at most ${MAX_MEASURES})`);
   if (L !== LANDMARK_COUNT) throw new ChunkFormatError(`chunk declares ${L} landmarks, expected ${LANDMARK_COUNT}`);
-  if (n < 1 || n > maxSamples) throw new ChunkFormatError(`chunk declares ${n} samples (1..${maxSamples} allowed)`);
+  if (n < 1) throw new ChunkFormatError("chunk declares no samples");
+  if (n > maxSamples) throw new ChunkFormatError(`chunk declares ${n} samples (at most ${maxSamples})`);
   if (bodyLen > n * maxBodyBytesPerSample(M, L)) throw new ChunkFormatError("chunk declares a body larger than its samples can need");
   if (packedLen !== bytes.length - h.o) throw new ChunkFormatError(`chunk has ${bytes.length - h.o} bytes after its header, header says ${packedLen}`);
   let body: Uint8Array;
