@@ -182,6 +182,30 @@ for (const kind of databaseKinds()) {
       if (!late.ok) assert.match(late.error.message, /after the recording was stopped/);
     });
 
+    test("chunks stored before the compact format (format 1, no endMs) stay readable and keep their place in time", async () => {
+      const { visitId, token } = await open(A, th);
+      const trialId = await start(visitId);
+      const sweep = flexionSweep({ reps: 2 });
+      const chunks = chunked(sweep);
+      // rows as the code before format 2 wrote them: raw 206-byte records, no format (defaults to 1), no endMs
+      for (const k of [0, 1]) {
+        const part = sweep.slice(15 * k, 15 * k + 15);
+        await s.db.angleSampleChunk.create({ data: { trialId, seq: k, startMs: part[0]!.t, rateHz: 15, sampleCount: part.length, samples: Buffer.from(packSamples(part)) } });
+      }
+      const overlapping = await upload(token, trialId, { ...chunks[1]!, seq: 2 });
+      assert.equal(overlapping.ok, false);
+      if (!overlapping.ok) assert.match(overlapping.error.message, /out of order.*chunk 1/);
+      assert.equal((await upload(token, trialId, chunks[0]!)).data.duplicate, true, "a retry of an old row is still a duplicate");
+      for (const ch of chunks.slice(2)) assert.equal((await upload(token, trialId, ch)).ok, true);
+      const fin = await patient.call("mutation", "trials.finish", { token, trialId, chunkCount: chunks.length });
+      assert.equal(fin.ok, true, JSON.stringify(fin));
+      assert.equal((fin.data.summary as { reps: unknown[] }).reps.length, 2);
+      const rows = await s.db.angleSampleChunk.findMany({ where: { trialId }, orderBy: { seq: "asc" } });
+      assert.deepEqual(rows.map((r) => r.format), [1, 1, ...chunks.slice(2).map(() => 2)]);
+      const got = await th.call("query", "trials.get", { trialId });
+      assert.deepEqual(decodeChunk(base64ToBytes(got.data.samples), got.data.format).map((x) => x.t), sweep.map((x) => x.t));
+    });
+
     test("trial rules: only during a visit in progress, one recording at a time, clinicians read-only", async () => {
       const r = await th.call("mutation", "visits.schedule", { patientId: A.patient.id, scheduledAt: new Date(Date.now() + 600_000) });
       const notStarted = await th.call("mutation", "trials.start", { visitId: r.data.visit.id, protocolKey: "trunk-flexion" });
