@@ -5,6 +5,7 @@
 //                 samples and status PENDING; it is summarised the next time it is read or finished after registration.
 import { protocolByKey } from "../assessments/catalogue";
 import { summarize } from "../assessments/summary";
+import type { z } from "zod";
 import type { PoseSample } from "../pose/sample";
 import { exerciseDoseSchema, exerciseSetResultSchema, type ExerciseDose, type ExerciseSetResult, type RecordingKind } from "./schemas";
 
@@ -42,8 +43,15 @@ export function summariseRecording(spec: RecordingSpec, samples: PoseSample[], o
   }
   if (spec.kind === "exercise") {
     if (!exerciseSummariser) return { status: "PENDING", reason: "No exercise-set summariser is registered yet" };
-    const dose = exerciseDoseSchema.parse(spec.dose);
-    const r = exerciseSetResultSchema.parse(exerciseSummariser(spec.specKey, spec.specVersion, dose, samples));
+    // A summariser that fails (or returns something malformed) leaves the set PENDING with every sample kept: it is
+    // tried again on the next read, and the patient's upload never fails because of it.
+    let r: z.output<typeof exerciseSetResultSchema>;
+    try {
+      const dose = exerciseDoseSchema.parse(spec.dose);
+      r = exerciseSetResultSchema.parse(exerciseSummariser(spec.specKey, spec.specVersion, dose, samples));
+    } catch (e) {
+      return { status: "PENDING", reason: `The exercise-set summariser failed: ${(e as Error).message.slice(0, 300)}` };
+    }
     const flags = [...new Set([...r.flags, ...(opts.incomplete ? ["INCOMPLETE"] : [])])];
     return {
       status: "COMPLETED",
