@@ -1,5 +1,6 @@
 import { authRouter } from "./routers/auth";
 import { liveRouter } from "./routers/live";
+import { exerciseSetsRouter, recordingsRouter } from "./routers/recordings";
 import { trialsRouter } from "./routers/trials";
 import { auditRouter, patientsRouter, usersRouter, visitsRouter } from "./routers/clinic";
 import { createCallerFactory, router } from "./trpc";
@@ -12,6 +13,8 @@ export const appRouter = router({
   audit: auditRouter,
   live: liveRouter,
   trials: trialsRouter,
+  recordings: recordingsRouter,
+  exerciseSets: exerciseSetsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,7 +3,8 @@
 import { protocolByKey } from "../../app/_shared/assessments/catalogue";
 import { summarize } from "../../app/_shared/assessments/summary";
 import { MEASURES, type MeasureKey } from "../../app/_shared/pose/measures";
-import { packSamples, type PoseSample } from "../../app/_shared/pose/sample";
+import type { PoseSample } from "../../app/_shared/pose/sample";
+import { CHUNK_FORMAT, encodeChunk } from "../../app/_shared/recording/codec";
 import type { Db } from "../db/client";
 
 function sweep(measure: MeasureKey, peaks: number[], sign: 1 | -1, hz = 15): PoseSample[] {
@@ -62,7 +63,7 @@ export async function seedDemoTrials(db: Db, ids: { clinicId: string; patientId:
       });
       for (let s = 0, seq = 0; s < samples.length; s += 15, seq++) {
         const part = samples.slice(s, s + 15);
-        await db.angleSampleChunk.create({ data: { trialId: trial.id, seq, startMs: part[0]!.t, rateHz: 15, sampleCount: part.length, samples: Buffer.from(packSamples(part)) } });
+        await db.angleSampleChunk.create({ data: { trialId: trial.id, seq, format: CHUNK_FORMAT, startMs: part[0]!.t, endMs: part[part.length - 1]!.t, rateHz: 15, sampleCount: part.length, samples: Buffer.from(encodeChunk(part)) } });
       }
     }
   }

@@ -5,7 +5,7 @@
 // the middle of the trial and restored: every sample reaches the database exactly once.
 import { chromium, type Browser } from "@playwright/test";
 import { chromiumArgs } from "../../playwright.config";
-import { unpackSamples } from "../../app/_shared/pose/sample";
+import { decodeChunk } from "../../app/_shared/recording/codec";
 import { ensureY4m, loadTruth, missingPrerequisite } from "../bench/pose/harness";
 import { PASSWORD } from "../support/seed";
 import { expect, test, trpc } from "./fixtures";
@@ -126,7 +126,7 @@ test("guided trunk-flexion assessment: live angles, loss-free saving across a ne
   const chunks = await db.angleSampleChunk.findMany({ where: { trialId: trial.id }, orderBy: { seq: "asc" } });
   // exactly once: contiguous sequence numbers, no sample twice, time strictly increasing
   expect(chunks.map((c) => c.seq)).toEqual(chunks.map((_, i) => i));
-  const samples = chunks.flatMap((c) => unpackSamples(new Uint8Array(c.samples)));
+  const samples = chunks.flatMap((c) => decodeChunk(new Uint8Array(c.samples), c.format));
   expect(samples.length).toBe(chunks.reduce((a, c) => a + c.sampleCount, 0));
   for (let i = 1; i < samples.length; i++) expect(samples[i]!.t).toBeGreaterThan(samples[i - 1]!.t);
   // the patient's recorder counted what it sent; all of it is stored

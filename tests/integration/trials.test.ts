@@ -2,7 +2,8 @@
 // across a reconnect, server-side summaries, and bad chunks refused without damage.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { unpackSamples, base64ToBytes } from "../../app/_shared/pose/sample";
+import { base64ToBytes, bytesToBase64, packSamples, type PoseSample } from "../../app/_shared/pose/sample";
+import { decodeChunk } from "../../app/_shared/recording/codec";
 import { databaseKinds, freshDatabaseUrl } from "../support/databases";
 import { testEnv } from "../support/env";
 import { chunked, flexionSweep } from "../support/samples";
@@ -22,9 +23,11 @@ for (const kind of databaseKinds()) {
       await s.db.visit.update({ where: { id: r.data.visit.id }, data: { status: "IN_PROGRESS", startedAt: new Date() } });
       return { visitId: r.data.visit.id as string, token: (r.data.joinPath as string).split("/").pop()! };
     };
-    const start = async (visitId: string, protocolKey = "trunk-flexion") => {
+    /** Starts a trial; `ranMs` back-dates its start so that samples of that much recording lie in the past. */
+    const start = async (visitId: string, protocolKey = "trunk-flexion", ranMs = 10 * 60_000) => {
       const r = await th.call("mutation", "trials.start", { visitId, protocolKey });
       assert.equal(r.ok, true, JSON.stringify(r));
+      if (ranMs) await s.db.assessmentTrial.update({ where: { id: r.data.id }, data: { startedAt: new Date(Date.now() - ranMs) } });
       return r.data.id as string;
     };
     const upload = (token: string, trialId: string, ch: object) => patient.call("mutation", "trials.uploadChunk", { token, trialId, ...ch });
@@ -65,7 +68,8 @@ for (const kind of databaseKinds()) {
 
       const rows = await s.db.angleSampleChunk.findMany({ where: { trialId }, orderBy: { seq: "asc" } });
       assert.deepEqual(rows.map((r) => r.seq), chunks.map((c) => c.seq));
-      const stored = rows.flatMap((r) => unpackSamples(new Uint8Array(r.samples)));
+      assert.ok(rows.every((r) => r.format === 2 && r.endMs !== null), "stored in the compact format, with each chunk's end");
+      const stored = rows.flatMap((r) => decodeChunk(new Uint8Array(r.samples), r.format));
       assert.equal(stored.length, samples.length);
       assert.deepEqual(stored.map((x) => x.t), samples.map((x) => x.t));
       // the summary is the server's, computed from stored samples
@@ -79,7 +83,7 @@ for (const kind of databaseKinds()) {
 
       // the review API gives them back
       const got = await th.call("query", "trials.get", { trialId });
-      assert.equal(unpackSamples(base64ToBytes(got.data.samples)).length, samples.length);
+      assert.equal(decodeChunk(base64ToBytes(got.data.samples), got.data.format).length, samples.length);
       const list = await th.call("query", "trials.forPatient", { patientId: A.patient.id });
       assert.ok(list.data.some((t: { id: string }) => t.id === trialId));
     });
@@ -106,7 +110,6 @@ for (const kind of databaseKinds()) {
         if (!r.ok) assert.equal(r.error.data.code, code, `${name}: ${r.error.message}`);
       }
       // non-monotonic samples inside a chunk
-      const { packSamples, bytesToBase64 } = await import("../../app/_shared/pose/sample");
       const sw = flexionSweep({ reps: 1 }).slice(0, 5).reverse();
       const r = await upload(token, trialId, { seq: 5, startMs: sw[0]!.t, rateHz: 15, samples: bytesToBase64(packSamples(sw)) });
       assert.equal(r.ok, false);
@@ -134,6 +137,73 @@ for (const kind of databaseKinds()) {
       const late = await upload(token, trialId, chunks[0]!);
       assert.equal(late.ok, false);
       assert.equal(await s.db.angleSampleChunk.count({ where: { trialId } }), 0);
+    });
+
+    test("security finding 8: every sample's time and values are checked against the trial and all stored chunks", async () => {
+      const { visitId, token } = await open(A, th);
+      const trialId = await start(visitId, "trunk-flexion", 60_000); // recording for a minute so far
+      const sweep = flexionSweep({ reps: 3 });
+      const chunks = chunked(sweep);
+      const legacy = (seq: number, part: PoseSample[]) => ({ seq, startMs: part[0]!.t, rateHz: 15, samples: bytesToBase64(packSamples(part)) });
+      const part = (k: number) => sweep.slice(15 * k, 15 * k + 15).map((x) => structuredClone(x));
+      for (const k of [0, 4]) assert.equal((await upload(token, trialId, chunks[k]!)).ok, true);
+      const before = await s.db.angleSampleChunk.findMany({ where: { trialId }, orderBy: { seq: "asc" } });
+      const huge = part(1);
+      huge[huge.length - 1]!.t = 2 ** 32 - 1; // the probe's chunk: only its first time was checked
+      const future = part(1).map((x, i) => ({ ...x, t: 120_000 + i * 66 })); // 2 min into a trial that ran 1 min
+      const angle = part(1);
+      angle[7]!.angles.trunkFlexion = 300; // fits the record (+-327.67) but is no angle
+      const burst = part(1).map((x, i) => ({ ...x, t: 1000 + i })); // 15 samples in 14 ms
+      const cases: [string, object, RegExp][] = [
+        ["last sample at 2^32-1 ms", legacy(1, huge), /longest recording|future/],
+        ["samples 2 min into a 1-min trial", legacy(1, future), /future/],
+        ["an impossible angle", legacy(1, angle), /not a possible angle/],
+        ["15 samples in 14 ms", legacy(1, burst), /Hz/],
+        // seq 2 between stored seqs 0 and 4 (neither adjacent) with times after seq 4's: the neighbours two seqs away count
+        ["after a later stored chunk", legacy(2, part(5)), /out of order.*chunk 4/],
+        ["before an earlier stored chunk", legacy(6, part(3)), /out of order.*chunk 4/],
+        ["overlapping an earlier stored chunk", legacy(2, part(0).map((x) => ({ ...x, t: x.t + 500 }))), /out of order.*chunk 0/],
+      ];
+      for (const [name, ch, re] of cases) {
+        const r = await upload(token, trialId, ch);
+        assert.equal(r.ok, false, name);
+        if (!r.ok) {
+          assert.equal(r.error.data.code, "BAD_REQUEST", `${name}: ${r.error.message}`);
+          assert.match(r.error.message, re, name);
+        }
+      }
+      const after_ = await s.db.angleSampleChunk.findMany({ where: { trialId }, orderBy: { seq: "asc" } });
+      assert.deepEqual(after_.map((c) => [c.seq, Buffer.from(c.samples).toString("hex")]), before.map((c) => [c.seq, Buffer.from(c.samples).toString("hex")]));
+      // the well-behaved chunks still go in, in any order, and a stopped trial takes nothing recorded long after its stop
+      for (const k of [2, 1, 3]) assert.equal((await upload(token, trialId, chunks[k]!)).ok, true, `chunk ${k}`);
+      await s.db.assessmentTrial.update({ where: { id: trialId }, data: { endedAt: new Date(Date.now() - 59_000) } }); // stopped 1 s in
+      const late = await upload(token, trialId, legacy(5, part(5).map((x) => ({ ...x, t: x.t + 40_000 }))));
+      assert.equal(late.ok, false);
+      if (!late.ok) assert.match(late.error.message, /after the recording was stopped/);
+    });
+
+    test("chunks stored before the compact format (format 1, no endMs) stay readable and keep their place in time", async () => {
+      const { visitId, token } = await open(A, th);
+      const trialId = await start(visitId);
+      const sweep = flexionSweep({ reps: 2 });
+      const chunks = chunked(sweep);
+      // rows as the code before format 2 wrote them: raw 206-byte records, no format (defaults to 1), no endMs
+      for (const k of [0, 1]) {
+        const part = sweep.slice(15 * k, 15 * k + 15);
+        await s.db.angleSampleChunk.create({ data: { trialId, seq: k, startMs: part[0]!.t, rateHz: 15, sampleCount: part.length, samples: Buffer.from(packSamples(part)) } });
+      }
+      const overlapping = await upload(token, trialId, { ...chunks[1]!, seq: 2 });
+      assert.equal(overlapping.ok, false);
+      if (!overlapping.ok) assert.match(overlapping.error.message, /out of order.*chunk 1/);
+      assert.equal((await upload(token, trialId, chunks[0]!)).data.duplicate, true, "a retry of an old row is still a duplicate");
+      for (const ch of chunks.slice(2)) assert.equal((await upload(token, trialId, ch)).ok, true);
+      const fin = await patient.call("mutation", "trials.finish", { token, trialId, chunkCount: chunks.length });
+      assert.equal(fin.ok, true, JSON.stringify(fin));
+      assert.equal((fin.data.summary as { reps: unknown[] }).reps.length, 2);
+      const rows = await s.db.angleSampleChunk.findMany({ where: { trialId }, orderBy: { seq: "asc" } });
+      assert.deepEqual(rows.map((r) => r.format), [1, 1, ...chunks.slice(2).map(() => 2)]);
+      const got = await th.call("query", "trials.get", { trialId });
+      assert.deepEqual(decodeChunk(base64ToBytes(got.data.samples), got.data.format).map((x) => x.t), sweep.map((x) => x.t));
     });
 
     test("trial rules: only during a visit in progress, one recording at a time, clinicians read-only", async () => {

@@ -1,14 +1,14 @@
 "use client";
 // The patient's side of a guided assessment: instructions (spoken if sound is on), a live framing
 // check until the body is well seen, a countdown, then recording. Every analysed frame streams to
-// the therapist; the recorded samples are saved loss-free through tRPC (TrialRecorder).
+// the therapist; the recorded samples are saved loss-free through tRPC (Recorder, app/_lib/recording/recorder.ts).
 import { useMutation } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { TRPCClientError } from "@trpc/client";
 import { protocolByKey, type Protocol } from "../../_shared/assessments/catalogue";
 import { COUNTDOWN_S, controlMsg, NS, type Phase, type StateMsg } from "../../_shared/assessments/live";
 import { bytesToBase64, packSamples } from "../../_shared/pose/sample";
-import { browserKV, flushLeftovers, TrialRecorder, type SendResult, type Transport } from "../../_lib/assessment/recorder";
+import { browserKV, flushLeftovers, Recorder, type SendResult, type Transport } from "../../_lib/recording/recorder";
 import { usePoseTracker } from "../../_lib/pose/usePoseTracker";
 import type { VisitCall } from "../../_lib/realtime/call";
 import { useVideoSource } from "../../_lib/realtime/hooks";
@@ -36,8 +36,8 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
   // needs to see their framing anyway; browsers throttle frames of hidden videos).
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   useVideoSource(video, stream, true);
-  const upload = useMutation(trpc.trials.uploadChunk.mutationOptions());
-  const finish = useMutation(trpc.trials.finish.mutationOptions());
+  const upload = useMutation(trpc.recordings.uploadChunk.mutationOptions());
+  const finish = useMutation(trpc.recordings.finish.mutationOptions());
   const transport = useMemo<Transport>(() => ({
     send: (t, c) => upload.mutateAsync({ token: t, ...c }).then(() => "ok" as const, toResult),
     finish: (t, trialId, chunkCount) => finish.mutateAsync({ token: t, trialId, chunkCount }).then(() => "ok" as const, toResult),
@@ -48,7 +48,7 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
   const [count, setCount] = useState(COUNTDOWN_S);
   const [speak, setSpeak] = useState(false);
   const [pending, setPending] = useState(0);
-  const recorder = useRef<TrialRecorder | null>(null);
+  const recorder = useRef<Recorder | null>(null);
   const t0 = useRef(0);
   const goodFrames = useRef(0);
   const phaseRef = useRef<Phase | null>(null);
@@ -85,7 +85,7 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
       const c = parsed.data;
       if (c.type === "start") {
         const p = protocolByKey(c.protocolKey)!;
-        recorder.current = new TrialRecorder(browserKV(), transport, c.trialId, token);
+        recorder.current = new Recorder(browserKV(), transport, c.trialId, token);
         recorder.current.onChange(() => setPending(recorder.current?.pending() ?? 0));
         goodFrames.current = 0;
         setTrial({ id: c.trialId, protocol: p });

@@ -4,7 +4,8 @@ import { useMemo } from "react";
 import { protocolByKey, type Protocol } from "../../_shared/assessments/catalogue";
 import { compare, type TrialSummary } from "../../_shared/assessments/summary";
 import { MEASURE_INFO } from "../../_shared/pose/measures";
-import { base64ToBytes, unpackSamples } from "../../_shared/pose/sample";
+import { base64ToBytes } from "../../_shared/pose/sample";
+import { decodeChunk } from "../../_shared/recording/codec";
 import { useTRPC, type RouterOutputs } from "../../_lib/trpc";
 import { Badge } from "../ui";
 
@@ -13,7 +14,7 @@ export type TrialRow = RouterOutputs["trials"]["forPatient"][number];
 export function useTrialSamples(trialId: string) {
   const trpc = useTRPC();
   const q = useQuery(trpc.trials.get.queryOptions({ trialId }, { staleTime: Infinity }));
-  const samples = useMemo(() => (q.data ? unpackSamples(base64ToBytes(q.data.samples)) : []), [q.data]);
+  const samples = useMemo(() => (q.data?.samples ? decodeChunk(base64ToBytes(q.data.samples), q.data.format) : []), [q.data]);
   return { ...q, samples };
 }
 

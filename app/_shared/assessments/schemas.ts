@@ -1,11 +1,10 @@
 // zod contracts of the assessment (trial) procedures, shared by browser and server.
 import { z } from "zod";
-import { id, joinToken } from "../domain";
+import { id } from "../domain";
 import { PROTOCOL_KEYS } from "./catalogue";
-import { SAMPLE_BYTES } from "../pose/sample";
 
-export const MAX_SAMPLES_PER_CHUNK = 64;
-export const MAX_CHUNKS_PER_TRIAL = 1200; // 20 min at one chunk per second
+// The chunk upload, finish and id inputs are the recording pipeline's (one for trials and exercise sets).
+export { MAX_SAMPLES_PER_CHUNK, MAX_CHUNKS_PER_RECORDING as MAX_CHUNKS_PER_TRIAL, uploadChunkInput, finishRecordingInput as finishTrialInput, recordingIdInput as trialIdInput } from "../recording/schemas";
 export const POSE_MODELS = ["pose_landmarker_lite", "pose_landmarker_full"] as const;
 
 export const startTrialInput = z.object({
@@ -15,20 +14,6 @@ export const startTrialInput = z.object({
   poseModelVersion: z.string().trim().min(1).max(40).default("tasks-vision-1.1.0"),
 });
 
-const base64 = z.string().max(Math.ceil((MAX_SAMPLES_PER_CHUNK * SAMPLE_BYTES) / 3) * 4 + 4, "Chunk too large").base64("Samples must be base64");
-
-/** One upload of packed pose samples; (trialId, seq) makes a retried upload idempotent. */
-export const uploadChunkInput = z.object({
-  token: joinToken,
-  trialId: id,
-  seq: z.number().int().min(0).max(MAX_CHUNKS_PER_TRIAL - 1),
-  /** ms since the trial's start of the first sample */
-  startMs: z.number().finite().min(0).max(3_600_000),
-  rateHz: z.number().finite().min(1).max(60),
-  samples: base64,
-});
-export const finishTrialInput = z.object({ token: joinToken, trialId: id, chunkCount: z.number().int().min(0).max(MAX_CHUNKS_PER_TRIAL) });
-export const trialIdInput = z.object({ trialId: id });
 export const annotateTrialInput = z.object({
   trialId: id,
   painDuring: z.number().int().min(0, "Pain is 0–10").max(10, "Pain is 0–10").nullable().optional(),

@@ -1,7 +1,8 @@
 // PoseSample: one measured frame, as streamed over Socket.IO and saved through tRPC.
 //
 // Binary form (packSamples / unpackSamples): a fixed-size little-endian record of SAMPLE_BYTES = 206 bytes per sample,
-// so 15 samples/s is ~3.1 KB/s. Layout, in 16-bit words:
+// so 15 samples/s is ~3.1 KB/s. The live stream sends one such record per frame; stored recordings use the compact
+// chunk format of app/_shared/recording/codec.ts (this record is its legacy format 1). Layout, in 16-bit words:
 //   0-1    t, uint32 milliseconds (relative to the session start; wraps after 49 days)
 //   2      low byte: bits 0-1 view (0 unknown, 1 frontal, 2 sagittal, 3 oblique); high byte: overall confidence 0..255
 //   3..13  the 11 MEASURES angles as int16 in 0.01 deg (|angle| <= 327.67), null = -32768
@@ -30,17 +31,25 @@ export interface PoseSample {
 }
 
 const VIEWS: readonly View[] = ["unknown", "frontal", "sagittal", "oblique"];
-const N = MEASURES.length;
 const NULL16 = -32768;
-const W_T = 0;
-const W_HDR = 2;
-const W_ANG = 3;
-const W_CONF = W_ANG + N;
-const W_LM = W_CONF + Math.ceil(N / 2);
-const W_VIS = W_LM + 2 * LANDMARK_COUNT;
-const WORDS = W_VIS + Math.ceil(LANDMARK_COUNT / 2);
-/** Bytes per packed sample (206). */
-export const SAMPLE_BYTES = WORDS * 2;
+/** The measure count of the stored legacy format (chunk format 1): MEASURES as it was, 11 long. */
+export const V1_MEASURE_COUNT = 11;
+
+/** Word offsets of the fixed record for `n` measures (MEASURES is append-only, so the first n keep their place). */
+function layout(n: number) {
+  const W_T = 0, W_HDR = 2, W_ANG = 3;
+  const W_CONF = W_ANG + n;
+  const W_LM = W_CONF + Math.ceil(n / 2);
+  const W_VIS = W_LM + 2 * LANDMARK_COUNT;
+  const WORDS = W_VIS + Math.ceil(LANDMARK_COUNT / 2);
+  return { n, W_T, W_HDR, W_ANG, W_CONF, W_LM, W_VIS, bytes: WORDS * 2 };
+}
+const LAYOUTS = new Map<number, ReturnType<typeof layout>>();
+const layoutOf = (n: number) => LAYOUTS.get(n) ?? (LAYOUTS.set(n, layout(n)), LAYOUTS.get(n)!);
+/** Bytes of one fixed record with `measureCount` measures. */
+export const sampleBytes = (measureCount: number = MEASURES.length) => layoutOf(measureCount).bytes;
+/** Bytes per packed sample (206 with today's 11 measures). */
+export const SAMPLE_BYTES = sampleBytes();
 
 const angleSchema = z.number().finite().min(-327).max(327).nullable();
 export const PoseSampleSchema = z.object({
@@ -60,8 +69,9 @@ export const PackedPoseSamplesSchema = z
 const q8 = (v: number) => Math.max(0, Math.min(255, Math.round(v * 255)));
 const qLm = (v: number) => (Number.isFinite(v) ? Math.max(-32767, Math.min(32767, Math.round((v - 0.5) * 32767))) : NULL16);
 
-export function packSample(s: PoseSample, out?: DataView, offset = 0): Uint8Array {
-  const bytes = out ? null : new Uint8Array(SAMPLE_BYTES);
+export function packSample(s: PoseSample, out?: DataView, offset = 0, measureCount: number = MEASURES.length): Uint8Array {
+  const { W_T, W_HDR, W_ANG, W_CONF, W_LM, W_VIS, bytes: size } = layoutOf(measureCount);
+  const bytes = out ? null : new Uint8Array(size);
   const dv = out ?? new DataView(bytes!.buffer);
   const o = offset;
   const w = (word: number, v: number) => dv.setInt16(o + 2 * word, v, true);
@@ -69,7 +79,7 @@ export function packSample(s: PoseSample, out?: DataView, offset = 0): Uint8Arra
   dv.setUint32(o + 2 * W_T, Math.max(0, Math.round(s.t)) >>> 0, true);
   b(W_HDR, 0, Math.max(0, VIEWS.indexOf(s.view)));
   b(W_HDR, 1, q8(s.confidence));
-  MEASURES.forEach((k, i) => {
+  MEASURES.slice(0, measureCount).forEach((k, i) => {
     const a = s.angles[k];
     w(W_ANG + i, a === null || !Number.isFinite(a) ? NULL16 : Math.max(-32767, Math.min(32767, Math.round(a * 100))));
     dv.setUint8(o + 2 * W_CONF + i, a === null ? 0 : q8(s.conf[k]));
@@ -79,18 +89,19 @@ export function packSample(s: PoseSample, out?: DataView, offset = 0): Uint8Arra
     w(W_LM + 2 * i + 1, qLm(s.landmarks[3 * i + 1] ?? NaN));
     dv.setUint8(o + 2 * W_VIS + i, q8(s.landmarks[3 * i + 2] ?? 0));
   }
-  return bytes ?? new Uint8Array(dv.buffer, dv.byteOffset + offset, SAMPLE_BYTES);
+  return bytes ?? new Uint8Array(dv.buffer, dv.byteOffset + offset, size);
 }
 
-export function unpackSample(bytes: Uint8Array, offset = 0): PoseSample {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset + offset, SAMPLE_BYTES);
+export function unpackSample(bytes: Uint8Array, offset = 0, measureCount: number = MEASURES.length): PoseSample {
+  const { W_T, W_HDR, W_ANG, W_CONF, W_LM, W_VIS, bytes: size } = layoutOf(measureCount);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset + offset, size);
   const r = (word: number) => dv.getInt16(2 * word, true);
   const angles = {} as MeasureValues;
   const conf = {} as Record<MeasureKey, number>;
   MEASURES.forEach((k, i) => {
-    const v = r(W_ANG + i);
+    const v = i < measureCount ? r(W_ANG + i) : NULL16;
     angles[k] = v === NULL16 ? null : v / 100;
-    conf[k] = dv.getUint8(2 * W_CONF + i) / 255;
+    conf[k] = i < measureCount ? dv.getUint8(2 * W_CONF + i) / 255 : 0;
   });
   const landmarks: number[] = [];
   for (let i = 0; i < LANDMARK_COUNT; i++) {
@@ -107,17 +118,20 @@ export function unpackSample(bytes: Uint8Array, offset = 0): PoseSample {
   };
 }
 
-export function packSamples(samples: readonly PoseSample[]): Uint8Array {
-  const bytes = new Uint8Array(samples.length * SAMPLE_BYTES);
+/** Fixed records, one per sample: the live stream's form (and stored chunk format 1 with V1_MEASURE_COUNT). */
+export function packSamples(samples: readonly PoseSample[], measureCount: number = MEASURES.length): Uint8Array {
+  const size = sampleBytes(measureCount);
+  const bytes = new Uint8Array(samples.length * size);
   const dv = new DataView(bytes.buffer);
-  samples.forEach((s, i) => packSample(s, dv, i * SAMPLE_BYTES));
+  samples.forEach((s, i) => packSample(s, dv, i * size, measureCount));
   return bytes;
 }
 
-export function unpackSamples(bytes: Uint8Array): PoseSample[] {
-  if (bytes.length % SAMPLE_BYTES !== 0) throw new Error(`packed pose samples must be a multiple of ${SAMPLE_BYTES} bytes, got ${bytes.length}`);
+export function unpackSamples(bytes: Uint8Array, measureCount: number = MEASURES.length): PoseSample[] {
+  const size = sampleBytes(measureCount);
+  if (bytes.length % size !== 0) throw new Error(`packed pose samples must be a multiple of ${size} bytes, got ${bytes.length}`);
   const out: PoseSample[] = [];
-  for (let o = 0; o < bytes.length; o += SAMPLE_BYTES) out.push(unpackSample(bytes, o));
+  for (let o = 0; o < bytes.length; o += size) out.push(unpackSample(bytes, o, measureCount));
   return out;
 }
 

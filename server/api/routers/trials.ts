@@ -1,6 +1,7 @@
-import { annotateTrialInput, finishTrialInput, patientTrialsInput, startTrialInput, trialIdInput, uploadChunkInput, visitTrialsInput } from "../../../app/_shared/assessments/schemas";
+import { annotateTrialInput, patientTrialsInput, startTrialInput, trialIdInput, visitTrialsInput } from "../../../app/_shared/assessments/schemas";
 import * as trials from "../../services/trials";
-import { authedProcedure, publicProcedure, router, writerProcedure } from "../trpc";
+import { finishRecordingProcedure, uploadChunkProcedure } from "./recordings";
+import { authedProcedure, router, writerProcedure } from "../trpc";
 
 export const trialsRouter = router({
   // therapist (writers), clinic-scoped
@@ -13,7 +14,7 @@ export const trialsRouter = router({
   get: authedProcedure.input(trialIdInput).query(({ ctx, input }) => trials.getTrial(ctx.caller, input.trialId)),
   forPatient: authedProcedure.input(patientTrialsInput).query(({ ctx, input }) => trials.patientTrials(ctx.caller, input.patientId)),
   forVisit: authedProcedure.input(visitTrialsInput).query(({ ctx, input }) => trials.visitTrials(ctx.caller, input.visitId)),
-  // the patient's browser, authorised by its join token
-  uploadChunk: publicProcedure.input(uploadChunkInput).mutation(({ ctx, input }) => trials.uploadChunk(ctx.db, ctx.env.SESSION_SECRET, input)),
-  finish: publicProcedure.input(finishTrialInput).mutation(({ ctx, input }) => trials.finishTrial(ctx.db, ctx.env.SESSION_SECRET, input)),
+  // the patient's browser, authorised by its join token: the recording pipeline's procedures themselves (recordings.*)
+  uploadChunk: uploadChunkProcedure,
+  finish: finishRecordingProcedure,
 });

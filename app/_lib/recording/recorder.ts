@@ -1,9 +1,11 @@
-// Loss-free saving of a trial's samples from the patient's browser. Samples are sealed into chunks
-// of about one second, written to durable storage (localStorage) first, then uploaded through tRPC
-// keyed by (trial, seq). Uploads that fail for network reasons stay queued and are retried, also
+// Loss-free saving of a recording's samples (an assessment trial or an exercise set) from the patient's browser: the
+// one offline buffer of the recording pipeline. Samples are sealed into chunks of about one second in the current chunk
+// format (app/_shared/recording/codec.ts), written to durable storage (localStorage) first, then uploaded through tRPC
+// keyed by (recording, seq). Uploads that fail for network reasons stay queued and are retried, also
 // after a reload; the server ignores a chunk it already has, so every sample is stored exactly once.
-import { bytesToBase64, packSamples, type PoseSample } from "../../_shared/pose/sample";
-import { MAX_SAMPLES_PER_CHUNK } from "../../_shared/assessments/schemas";
+import { bytesToBase64, type PoseSample } from "../../_shared/pose/sample";
+import { CHUNK_FORMAT, encodeChunk, type ChunkFormat } from "../../_shared/recording/codec";
+import { MAX_SAMPLES_PER_CHUNK } from "../../_shared/recording/schemas";
 
 export interface KV {
   getItem(k: string): string | null;
@@ -20,7 +22,8 @@ export function browserKV(): KV {
   };
 }
 
-export type Chunk = { trialId: string; seq: number; startMs: number; rateHz: number; samples: string };
+/** A sealed chunk as stored and uploaded; `trialId` is the recording's id. Chunks left by pages from before format 2 have no `format` (= 1). */
+export type Chunk = { trialId: string; seq: number; startMs: number; rateHz: number; format?: ChunkFormat; samples: string };
 /** ok: stored (or already there); retry: try again later; fatal: the server refused it for good. */
 export type SendResult = "ok" | "retry" | { fatal: string };
 export type Transport = {
@@ -33,7 +36,7 @@ const PREFIX = "pv.trial.";
 const metaKey = (trialId: string) => `${PREFIX}${trialId}`;
 const chunkKey = (trialId: string, seq: number) => `${PREFIX}${trialId}.c${String(seq).padStart(5, "0")}`;
 
-export class TrialRecorder {
+export class Recorder {
   private buf: PoseSample[] = [];
   private lastT = -1;
   private flushing: Promise<void> | null = null;
@@ -73,17 +76,17 @@ export class TrialRecorder {
     if (this.buf.length >= MAX_SAMPLES_PER_CHUNK || s.t - this.buf[0]!.t >= this.chunkMs) this.seal();
   }
 
-  private seal() {
+  private seal(upload = true) {
     if (!this.buf.length) return;
     const m = this.meta();
     const span = this.buf.length > 1 ? this.buf[this.buf.length - 1]!.t - this.buf[0]!.t : 0;
     const rateHz = span > 0 ? Math.min(60, Math.max(1, ((this.buf.length - 1) * 1000) / span)) : 15;
-    const chunk: Chunk = { trialId: this.trialId, seq: m.nextSeq, startMs: this.buf[0]!.t, rateHz, samples: bytesToBase64(packSamples(this.buf)) };
+    const chunk: Chunk = { trialId: this.trialId, seq: m.nextSeq, startMs: this.buf[0]!.t, rateHz, format: CHUNK_FORMAT, samples: bytesToBase64(encodeChunk(this.buf)) };
     this.store.setItem(chunkKey(this.trialId, m.nextSeq), JSON.stringify(chunk)); // durable before it leaves
     this.saveMeta({ ...m, nextSeq: m.nextSeq + 1 });
     this.count = m.nextSeq + 1;
     this.buf = [];
-    void this.flush();
+    if (upload) void this.flush();
   }
 
   /** Chunks written to storage but not yet confirmed by the server. */
@@ -113,14 +116,16 @@ export class TrialRecorder {
 
   /** Recording ends: seal the last chunk, upload everything, then tell the server the count. */
   async stop(): Promise<boolean> {
-    this.seal();
+    this.seal(false);
     if (this.store.getItem(metaKey(this.trialId))) this.saveMeta({ ...this.meta(), stopped: true });
+    // an upload already under way read the state before the stop and will not finish the recording: wait, then flush
+    if (this.flushing) await this.flushing;
     await this.flush();
     this.done = this.finished();
     return this.done;
   }
 
-  /** Drops everything of this trial (it was discarded). */
+  /** Drops everything of this recording (it was discarded). */
   discard() {
     this.buf = [];
     for (const k of this.store.keys()) if (k === metaKey(this.trialId) || k.startsWith(`${metaKey(this.trialId)}.`)) this.store.removeItem(k);
@@ -132,7 +137,7 @@ function pendingChunkKeys(store: KV, trialId: string): string[] {
   return store.keys().filter((k) => k.startsWith(`${metaKey(trialId)}.c`)).sort();
 }
 
-async function flushTrial(store: KV, transport: Transport, trialId: string, rec?: TrialRecorder) {
+async function flushTrial(store: KV, transport: Transport, trialId: string, rec?: Recorder) {
   const raw = store.getItem(metaKey(trialId));
   if (!raw) return;
   const meta = JSON.parse(raw) as Meta;

@@ -1,0 +1,285 @@
+// The one recording pipeline: assessment trials and exercise sets are both "a recording of pose samples with a spec"
+// (one row in AssessmentTrial with its kind and spec, its samples in AngleSampleChunk). The patient's browser feeds it
+// in idempotent chunks keyed by (recording, seq); the server validates every sample, stores its own canonical encoding
+// (chunk format 2) and summarises the recording itself from what is stored, through one summariser entry point.
+import { TRPCError } from "@trpc/server";
+import type { z } from "zod";
+import { MEASURES } from "../../app/_shared/pose/measures";
+import type { PoseSample } from "../../app/_shared/pose/sample";
+import { base64ToBytes, bytesToBase64 } from "../../app/_shared/pose/sample";
+import { CHUNK_FORMAT, ChunkFormatError, decodeChunk, encodeChunk } from "../../app/_shared/recording/codec";
+import { MAX_RECORDING_MS, MAX_SAMPLES_PER_CHUNK, type finishRecordingInput, type RecordingKind, type uploadChunkInput } from "../../app/_shared/recording/schemas";
+import { hasExerciseSetSummariser, summariseRecording } from "../../app/_shared/recording/summary";
+import { isUniqueViolation, type Db } from "../db/client";
+import { audit } from "./audit";
+import { actorOf, type Caller } from "./context";
+import { tokenHash } from "./crypto";
+import { badRequest, conflict, notFound } from "./errors";
+
+/** After a visit ends, the patient's browser may still flush buffered samples for this long. */
+const LATE_UPLOAD_MS = 15 * 60_000;
+/** A sample may be stamped this far past the server's clock (the browser's clock runs a little differently). */
+const CLOCK_SLACK_MS = 5_000;
+/** After the therapist stops, the patient's browser records until the stop reaches it: at most this much more. */
+const STOP_SLACK_MS = 30_000;
+/** Highest mean sample rate a chunk may claim by its times (the pose worker analyses at most 18 frames a second). */
+const MAX_SAMPLE_HZ = 61;
+/** Largest |angle| in degrees any measure can take. */
+const MAX_ABS_ANGLE = 180;
+
+export const recordingSelect = {
+  id: true, visitId: true, kind: true, protocolKey: true, protocolVersion: true, side: true, cameraView: true, status: true,
+  startedAt: true, endedAt: true, poseModel: true, poseModelVersion: true, summary: true, qualityFlags: true,
+  painDuring: true, note: true, setNumber: true, dose: true, automaticCount: true, correctedCount: true, corrections: true,
+  repetitions: true, holdTimes: true, effort: true,
+} as const;
+
+const label = (kind: string) => (kind === "exercise" ? "Exercise set" : "Trial");
+
+/** A recording of the caller's clinic (any kind, or the given one). */
+export async function ownRecording(c: Caller, id: string, kind?: RecordingKind) {
+  const t = await c.db.assessmentTrial.findFirst({
+    where: { id, visit: { clinicId: c.user.clinicId }, ...(kind ? { kind } : {}) },
+    select: { ...recordingSelect, visit: { select: { patientId: true, therapistId: true, status: true } } },
+  });
+  if (!t) throw notFound(kind ? label(kind) : "Recording");
+  return t;
+}
+
+/** The visit a new recording starts in: the caller's clinic, in progress, no other recording open (one camera). */
+export async function visitForNewRecording(c: Caller, visitId: string) {
+  const visit = await c.db.visit.findFirst({ where: { id: visitId, clinicId: c.user.clinicId } });
+  if (!visit) throw notFound("Visit");
+  if (visit.status !== "IN_PROGRESS") throw badRequest("Recordings run during a visit that is in progress");
+  const open = await c.db.assessmentTrial.findFirst({ where: { visitId: visit.id, status: "RECORDING", endedAt: null }, select: { kind: true } });
+  if (open) throw conflict(`Stop or discard the current ${open.kind === "exercise" ? "exercise set" : "recording"} first`);
+  return visit;
+}
+
+/** The recording, if the join token belongs to its visit and the visit still accepts samples. */
+async function patientRecording(db: Db, secret: string, token: string, id: string) {
+  const visit = await db.visit.findUnique({
+    where: { joinTokenHash: tokenHash(secret, token) },
+    select: { id: true, clinicId: true, status: true, endedAt: true, joinExpiresAt: true, joinRevokedAt: true },
+  });
+  const lateOk = visit?.status === "ENDED" && visit.endedAt && Date.now() - visit.endedAt.getTime() < LATE_UPLOAD_MS;
+  if (!visit || (!lateOk && (visit.status !== "IN_PROGRESS" || visit.joinRevokedAt || visit.joinExpiresAt.getTime() < Date.now())))
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "This visit link does not allow uploads" });
+  const rec = await db.assessmentTrial.findFirst({
+    where: { id, visitId: visit.id },
+    select: { id: true, kind: true, status: true, protocolKey: true, protocolVersion: true, dose: true, startedAt: true, endedAt: true },
+  });
+  if (!rec) throw notFound("Recording");
+  return { visit, rec };
+}
+
+function decode(bytes: Uint8Array, format: number, maxSamples = MAX_SAMPLES_PER_CHUNK): PoseSample[] {
+  try {
+    return decodeChunk(bytes, format, maxSamples);
+  } catch (e) {
+    if (e instanceof ChunkFormatError) throw badRequest(`Samples are malformed: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * Every sample's time and values (security finding 8): times are whole ms, strictly increasing, at a plausible rate,
+ * within the recording (not before its start, not past the server's clock, not past its stop, not past the longest
+ * recording), and every value in its range.
+ */
+function checkSamples(samples: PoseSample[], startMs: number, bounds: { startedAt: Date; endedAt: Date | null }) {
+  const first = samples[0]!, last = samples[samples.length - 1]!;
+  if (Math.abs(first.t - startMs) > 1) throw badRequest("startMs does not match the first sample");
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i]!;
+    if (!Number.isInteger(s.t) || s.t < 0) throw badRequest(`Sample ${i}: time must be a whole number of ms since the recording started`);
+    if (i > 0 && s.t <= samples[i - 1]!.t) throw badRequest(`Sample times must increase (sample ${i} at ${s.t} ms follows ${samples[i - 1]!.t} ms)`);
+    if (!(s.confidence >= 0 && s.confidence <= 1)) throw badRequest(`Sample ${i}: confidence out of range`);
+    for (const k of MEASURES) {
+      const a = s.angles[k];
+      if (a !== null && !(Number.isFinite(a) && Math.abs(a) <= MAX_ABS_ANGLE)) throw badRequest(`Sample ${i}: ${k} ${a}° is not a possible angle`);
+      if (!(s.conf[k] >= 0 && s.conf[k] <= 1)) throw badRequest(`Sample ${i}: ${k} confidence out of range`);
+    }
+    for (let j = 0; j < s.landmarks.length; j++) {
+      const v = s.landmarks[j]!;
+      if (j % 3 === 2 ? !(v >= 0 && v <= 1) : !(Number.isNaN(v) || (v >= -2 && v <= 3))) throw badRequest(`Sample ${i}: landmark value ${j} out of range`);
+    }
+  }
+  if (samples.length > 1 && ((samples.length - 1) * 1000) / (last.t - first.t) > MAX_SAMPLE_HZ) throw badRequest(`Sample times are closer than ${MAX_SAMPLE_HZ} Hz allows`);
+  if (last.t > MAX_RECORDING_MS) throw badRequest(`Sample at ${last.t} ms is past the longest recording (${MAX_RECORDING_MS / 60_000} min)`);
+  const now = Date.now() - bounds.startedAt.getTime();
+  if (last.t > now + CLOCK_SLACK_MS) throw badRequest(`Sample at ${last.t} ms lies in the future: the recording started ${Math.round(now)} ms ago`);
+  if (bounds.endedAt) {
+    const stop = bounds.endedAt.getTime() - bounds.startedAt.getTime();
+    if (last.t > stop + STOP_SLACK_MS) throw badRequest(`Sample at ${last.t} ms is after the recording was stopped (${Math.round(stop)} ms)`);
+  }
+}
+
+/** Time range of a stored chunk (chunks from before endMs was kept are read). */
+async function endOf(ch: { endMs: number | null; samples: Uint8Array; format: number }) {
+  if (ch.endMs !== null) return ch.endMs;
+  const s = decodeChunk(new Uint8Array(ch.samples), ch.format);
+  return s[s.length - 1]!.t;
+}
+
+export async function uploadChunk(db: Db, secret: string, input: z.output<typeof uploadChunkInput>) {
+  const { rec } = await patientRecording(db, secret, input.token, input.trialId);
+  const samples = decode(base64ToBytes(input.samples), input.format);
+  // The server stores its own encoding of what it validated, in the current format (never the client's bytes).
+  const canonical = encodeChunk(samples, CHUNK_FORMAT);
+  const existing = await db.angleSampleChunk.findUnique({ where: { trialId_seq: { trialId: rec.id, seq: input.seq } }, select: { samples: true, format: true } });
+  if (existing) return duplicateOf(existing, canonical, input.seq);
+  if (rec.status !== "RECORDING") throw badRequest(`This ${label(rec.kind).toLowerCase()} is ${rec.status.toLowerCase()} and takes no more samples`);
+  checkSamples(samples, input.startMs, rec);
+  const first = samples[0]!.t, last = samples[samples.length - 1]!.t;
+  try {
+    return await db.$transaction(async (tx) => {
+      // Lock the recording row (PostgreSQL: row lock; SQLite: the write lock) so that concurrent uploads of one
+      // recording check their neighbours one after the other, and a recording closed meanwhile takes nothing.
+      const locked = await tx.assessmentTrial.updateMany({ where: { id: rec.id, status: "RECORDING" }, data: { status: "RECORDING" } });
+      if (locked.count === 0) throw badRequest(`This ${label(rec.kind).toLowerCase()} was closed and takes no more samples`);
+      // Time must run forward across the nearest stored chunks on either side, whatever seq arrived first.
+      const [prev, next] = await Promise.all([
+        tx.angleSampleChunk.findFirst({ where: { trialId: rec.id, seq: { lt: input.seq } }, orderBy: { seq: "desc" }, select: { seq: true, endMs: true, samples: true, format: true } }),
+        tx.angleSampleChunk.findFirst({ where: { trialId: rec.id, seq: { gt: input.seq } }, orderBy: { seq: "asc" }, select: { seq: true, startMs: true } }),
+      ]);
+      if (prev && (await endOf(prev)) >= first) throw badRequest(`Chunk is out of order: its samples start before chunk ${prev.seq} ends`);
+      if (next && next.startMs <= last) throw badRequest(`Chunk is out of order: its samples end after chunk ${next.seq} starts`);
+      await tx.angleSampleChunk.create({
+        data: { trialId: rec.id, seq: input.seq, format: CHUNK_FORMAT, startMs: first, endMs: last, rateHz: input.rateHz, sampleCount: samples.length, samples: Buffer.from(canonical) },
+      });
+      return { stored: true, duplicate: false, seq: input.seq };
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) {
+      // a concurrent retry won: the same samples are a duplicate, others a conflict
+      const won = await db.angleSampleChunk.findUnique({ where: { trialId_seq: { trialId: rec.id, seq: input.seq } }, select: { samples: true, format: true } });
+      if (won) return duplicateOf(won, canonical, input.seq);
+    }
+    throw e;
+  }
+}
+
+/** A retried upload is accepted once: the same samples (whatever format either was sent in), never others. */
+function duplicateOf(existing: { samples: Uint8Array; format: number }, canonical: Uint8Array, seq: number) {
+  const stored = existing.format === CHUNK_FORMAT ? new Uint8Array(existing.samples) : encodeChunk(decodeChunk(new Uint8Array(existing.samples), existing.format), CHUNK_FORMAT);
+  if (Buffer.compare(Buffer.from(stored), Buffer.from(canonical)) !== 0) throw conflict(`Chunk ${seq} was already stored with other samples`);
+  return { stored: false, duplicate: true, seq };
+}
+
+function storedChunks(db: Db, id: string) {
+  return db.angleSampleChunk.findMany({ where: { trialId: id }, orderBy: { seq: "asc" }, select: { seq: true, samples: true, format: true } });
+}
+async function storedSamples(db: Db, id: string) {
+  return (await storedChunks(db, id)).flatMap((ch) => decodeChunk(new Uint8Array(ch.samples), ch.format));
+}
+
+/** Summarises from the stored samples through the one entry point; an exercise set without a summariser stays PENDING. */
+async function summariseAndClose(db: Db, rec: { id: string; kind: string; protocolKey: string; protocolVersion: number; dose: unknown; endedAt: Date | null }, incomplete: boolean) {
+  const samples = await storedSamples(db, rec.id);
+  const out = summariseRecording({ kind: rec.kind, specKey: rec.protocolKey, specVersion: rec.protocolVersion, dose: rec.dose }, samples, { incomplete });
+  const endedAt = rec.endedAt ?? new Date();
+  if (out.status === "PENDING") {
+    return db.assessmentTrial.update({ where: { id: rec.id }, data: { status: "PENDING", endedAt, qualityFlags: incomplete ? ["INCOMPLETE"] : [] }, select: recordingSelect });
+  }
+  return db.assessmentTrial.update({
+    where: { id: rec.id },
+    data: {
+      status: "COMPLETED", endedAt, summary: out.summary as never, qualityFlags: out.flags,
+      ...(out.exercise ? { automaticCount: out.exercise.automaticCount, repetitions: out.exercise.repetitions as never, holdTimes: out.exercise.holdTimes } : {}),
+    },
+    select: recordingSelect,
+  });
+}
+
+/** The patient's browser says it has uploaded chunks 0..chunkCount-1; the server checks and summarises. */
+export async function finishRecording(db: Db, secret: string, input: z.output<typeof finishRecordingInput>) {
+  const { rec, visit } = await patientRecording(db, secret, input.token, input.trialId);
+  if (rec.status === "DISCARDED") return { status: "DISCARDED" as const };
+  if (rec.status === "COMPLETED") return { status: "COMPLETED" as const, summary: (await db.assessmentTrial.findUniqueOrThrow({ where: { id: rec.id } })).summary };
+  const seqs = new Set((await db.angleSampleChunk.findMany({ where: { trialId: rec.id }, select: { seq: true } })).map((c) => c.seq));
+  const missing: number[] = [];
+  for (let i = 0; i < input.chunkCount; i++) if (!seqs.has(i)) missing.push(i);
+  if (missing.length) throw badRequest(`Chunks not received yet: ${missing.slice(0, 20).join(", ")}`);
+  if (seqs.size > input.chunkCount) throw badRequest(`More chunks are stored (${seqs.size}) than reported (${input.chunkCount})`);
+  const done = await summariseAndClose(db, rec, false);
+  await audit(db, { kind: "patient", visitId: visit.id, clinicId: visit.clinicId }, rec.kind === "exercise" ? "set.finish" : "trial.finish", { record: { type: "AssessmentTrial", id: rec.id } });
+  return { status: done.status as "COMPLETED" | "PENDING", summary: done.summary };
+}
+
+/** Therapist: stop now with what has arrived (the patient may still be flushing; then INCOMPLETE). */
+export async function completeRecording(c: Caller, id: string, kind?: RecordingKind) {
+  const t = await ownRecording(c, id, kind);
+  if (t.status === "COMPLETED") return t;
+  if (t.status === "DISCARDED") throw badRequest(`This ${label(t.kind).toLowerCase()} was discarded`);
+  const done = await summariseAndClose(c.db, { ...t, dose: t.dose }, t.status === "RECORDING");
+  await audit(c.db, actorOf(c), t.kind === "exercise" ? "set.complete" : "trial.complete", { record: { type: "AssessmentTrial", id: t.id }, ip: c.ip });
+  return done;
+}
+
+/** Therapist: marks the end of recording; it completes when the patient's browser has flushed. */
+export async function stopRecording(c: Caller, id: string, kind?: RecordingKind) {
+  const t = await ownRecording(c, id, kind);
+  if (t.status !== "RECORDING") return t;
+  return c.db.assessmentTrial.update({ where: { id: t.id }, data: { endedAt: t.endedAt ?? new Date() }, select: recordingSelect });
+}
+
+export async function discardRecording(c: Caller, id: string, kind?: RecordingKind) {
+  const t = await ownRecording(c, id, kind);
+  const [, updated] = await c.db.$transaction([
+    c.db.angleSampleChunk.deleteMany({ where: { trialId: t.id } }),
+    c.db.assessmentTrial.update({ where: { id: t.id }, data: { status: "DISCARDED", endedAt: t.endedAt ?? new Date(), summary: undefined }, select: recordingSelect }),
+  ]);
+  await audit(c.db, actorOf(c), t.kind === "exercise" ? "set.discard" : "trial.discard", { record: { type: "AssessmentTrial", id: t.id }, ip: c.ip });
+  return updated;
+}
+
+/** An exercise set still PENDING is summarised as soon as a summariser is registered (here, on read). */
+async function catchUp<T extends { id: string; kind: string; status: string }>(db: Db, rows: T[]): Promise<T[]> {
+  if (!hasExerciseSetSummariser() || !rows.some((r) => r.status === "PENDING")) return rows;
+  const out: T[] = [];
+  for (const r of rows) {
+    if (r.status !== "PENDING") out.push(r);
+    else {
+      const full = await db.assessmentTrial.findUniqueOrThrow({ where: { id: r.id }, select: { id: true, kind: true, protocolKey: true, protocolVersion: true, dose: true, endedAt: true, qualityFlags: true } });
+      const flags = Array.isArray(full.qualityFlags) ? (full.qualityFlags as string[]) : [];
+      const done = await summariseAndClose(db, full, flags.includes("INCOMPLETE"));
+      out.push({ ...r, ...done });
+    }
+  }
+  return out;
+}
+export const summarisePending = catchUp;
+
+/**
+ * A recording with its samples: one chunk of the current format (base64) holding every stored sample in order; the
+ * browser reads it with decodeChunk(base64ToBytes(samples), format).
+ */
+export async function getRecording(c: Caller, id: string, kind?: RecordingKind) {
+  const [t] = await catchUp(c.db, [await ownRecording(c, id, kind)]);
+  const chunks = await storedChunks(c.db, t!.id);
+  const samples = chunks.flatMap((ch) => decodeChunk(new Uint8Array(ch.samples), ch.format));
+  await audit(c.db, actorOf(c), t!.kind === "exercise" ? "set.read" : "trial.read", { record: { type: "AssessmentTrial", id: t!.id }, ip: c.ip });
+  return { ...t!, chunkSeqs: chunks.map((ch) => ch.seq), format: CHUNK_FORMAT, sampleCount: samples.length, samples: samples.length ? bytesToBase64(encodeChunk(samples)) : "" };
+}
+
+/** Recordings of one kind in a visit (oldest first), clinic-scoped. */
+export async function visitRecordings(c: Caller, kind: RecordingKind, visitId: string) {
+  const v = await c.db.visit.findFirst({ where: { id: visitId, clinicId: c.user.clinicId }, select: { id: true } });
+  if (!v) throw notFound("Visit");
+  return catchUp(c.db, await c.db.assessmentTrial.findMany({ where: { visitId: v.id, kind }, orderBy: { startedAt: "asc" }, select: recordingSelect }));
+}
+
+/** Every kept recording of one kind of a patient, oldest first, with its visit; clinic-scoped. */
+export async function patientRecordings(c: Caller, kind: RecordingKind, patientId: string) {
+  const p = await c.db.patient.findFirst({ where: { id: patientId, clinicId: c.user.clinicId }, select: { id: true } });
+  if (!p) throw notFound("Patient");
+  return catchUp(
+    c.db,
+    await c.db.assessmentTrial.findMany({
+      where: { visit: { patientId: p.id, clinicId: c.user.clinicId }, kind, status: { not: "DISCARDED" } },
+      orderBy: [{ startedAt: "asc" }],
+      select: { ...recordingSelect, visit: { select: { id: true, scheduledAt: true, startedAt: true } } },
+    }),
+  );
+}
