@@ -138,12 +138,11 @@ if (arg("--server")) {
   const { RelayInbox, RelayOutbox } = await import("../../app/_lib/realtime/relay");
   const { HttpClient } = await import("../support/server");
   const { bytesToBase64, packSamples } = await import("../../app/_shared/pose/sample");
-  const { flexionSweep, chunked } = await import("../support/samples");
+  const { flexionSweep } = await import("../support/samples");
   const { PROTOCOL_VERSION } = await import("../../app/_shared/protocol");
   let boot: Boot;
   let kind = "app";
   const sweep = flexionSweep({ reps: 40, peakDeg: 70 });
-  const chunks = chunked(sweep);
   type Live = { stop: () => void; sockets: { close: () => void }[] };
   const live: Live[] = [];
   const totals = { sent: 0, received: 0 };
@@ -207,8 +206,9 @@ if (arg("--server")) {
       // As the app does: the go-back-N check runs once a second (VisitCall's 1 s timer), not per message.
       if (i % RATE_HZ === 0 && outbox.retransmit()) rep.resends++;
       if (i % RATE_HZ === 0) {
-        const ch = chunks[seq % chunks.length]!;
-        const body = { token: v.token, trialId: v.trialId, ...ch, seq, startMs: seq * 1000 + 1, samples: ch.samples };
+        // One second of the recording: 15 samples timed from the trial's start, as the patient's recorder sends them.
+        const part = sweep.slice((seq * 15) % (sweep.length - 15), ((seq * 15) % (sweep.length - 15)) + 15).map((x, k) => ({ ...x, t: seq * 1000 + 1 + k * 66 }));
+        const body = { token: v.token, trialId: v.trialId, seq, startMs: part[0]!.t, rateHz: 15, samples: bytesToBase64(packSamples(part)) };
         seq++;
         const p = http && v.trialId ? http.call("mutation", "trials.uploadChunk", body).then((r) => r.ok) : fetch(`${boot.url}/api/trpc/trials.uploadChunk`, { method: "POST", body: JSON.stringify({ json: body }) }).then((r) => r.ok);
         void p.then((ok) => (ok ? rep.uploads++ : rep.uploadFails++), () => rep.uploadFails++);
