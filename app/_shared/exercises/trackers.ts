@@ -479,14 +479,14 @@ export class ExerciseTracker {
       return this.reject(r, t, atSetEnd ? "set-ended" : "not-far-enough", `Not far enough: reached ${unit(dir * c.peak)}, needs ${r.m.target}`, ev);
     }
     if (dur < r.spec.minRepS) return this.reject(r, t, "too-quick", `Too quick (${round1(dur)} s): move slowly and with control`, ev);
-    if (r.holdS && c.holdMs < r.holdS * 1000 - 300) {
-      return this.reject(r, t, "hold-too-short", `Held ${round1(c.holdMs / 1000)} s of ${r.holdS} s`, ev);
-    }
     const unverified: string[] = [];
     for (let i = 0; i < r.m.requires.length; i++) {
       const q = r.m.requires[i]!, best = c.reqBest[i];
       if (best === null || best === undefined) unverified.push(q.label);
       else if (best < q.direction * q.target) return this.reject(r, t, "requirement", `${q.label[0]!.toUpperCase()}${q.label.slice(1)} (reached ${unit(q.direction * best)}, needs ${q.target})`, ev);
+    }
+    if (r.holdS && c.holdMs < r.holdS * 1000 - 300) {
+      return this.reject(r, t, "hold-too-short", `Held ${round1(c.holdMs / 1000)} s of ${r.holdS} s`, ev);
     }
     if (r.holdS) this.pauseJudge(r.judge, t, r.side, ev, c.holdFaults);
     r.count++;
