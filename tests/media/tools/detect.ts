@@ -1,4 +1,4 @@
-// npm run media:exercises:check [-- --only=a,b --model=lite|full] — plays each exercise clip as Chromium's fake camera
+// npm run media:exercises:check [-- --only=a,b --model=lite|full --loops=N] — plays each exercise clip as Chromium's fake camera
 // through the app's real pose pipeline (the bench harness in tests/bench/pose, unchanged: PoseTracker + pose worker +
 // PoseLandmarker) and reports per clip how often MediaPipe found the figure and how far its landmarks and angles are
 // from the clip's truth. Writes tests/.tmp/media/detect.json and prints a Markdown table.
@@ -42,7 +42,8 @@ const results: Array<Record<string, unknown>> = [];
 for (const clip of CLIPS) {
   const truth = loadTruth(clip) as unknown as { frameCount: number; fps: number; frames: Frame[] } | null;
   if (!truth) throw new Error(`no truth for ${clip}`);
-  const seconds = Math.ceil(truth.frameCount / truth.fps) + 2;
+  // --loops=N plays the clip N times (the fake camera loops it): more analysed frames on a slow or busy machine
+  const seconds = Math.ceil((Number(arg("loops") ?? 1) * truth.frameCount) / truth.fps) + 2;
   const [run] = await runClip(clip, [{ model, seconds }], (s) => console.log(s));
   fs.rmSync(ensureY4m(clip), { force: true }); // 30 fps y4m files are large; made again on demand
   const recs = run!.records.filter((r) => r.idx < truth.frameCount);
