@@ -1,0 +1,73 @@
+// Which pose model runs: the user's choice, or "auto", which measures the full model on the live frames during a
+// short warm-up and keeps it only when this machine runs it fast enough (median inference time per frame), else
+// switches to lite. Pure: it is fed each analysed frame's model and inference time and says what to do.
+import type { ModelChoice } from "./options";
+import type { ModelName } from "./protocol";
+import { median } from "./stats";
+
+export interface ModelSelectorOptions {
+  /** keep "full" when its median per-frame inference time is at most this (ms) */
+  autoFullMaxMs: number;
+  /** frames measured after the first `skipFrames` */
+  warmupFrames: number;
+  /** first frames left out of the measurement: they include person detection and WASM warm-up */
+  skipFrames: number;
+}
+
+export interface ModelPlan {
+  /** the model to run now */
+  model: ModelName;
+  /** shown to the user (TrackerStats.modelReason) */
+  reason: string;
+  /** true while the warm-up measures `model` */
+  warming: boolean;
+}
+
+/** The warm-up's verdict: keep the measured model, or switch to `model`. */
+export interface ModelVerdict extends ModelPlan {
+  warming: false;
+  switchTo: ModelName | null;
+  measured: ModelName;
+  medianMs: number;
+}
+
+export class ModelSelector {
+  private warm: { model: ModelName; times: number[] } | null = null;
+  /** median inference time measured during a warm-up, per model */
+  readonly warmupMs: Partial<Record<ModelName, number>> = {};
+
+  constructor(private readonly o: ModelSelectorOptions) {}
+
+  /** True while a warm-up is measuring. */
+  get warming(): boolean {
+    return this.warm !== null;
+  }
+
+  /**
+   * The plan for `choice`: a user's choice runs as it is; "auto" runs the full model and measures it (also when the
+   * user goes back to "auto": full is measured again).
+   */
+  plan(choice: ModelChoice): ModelPlan {
+    if (choice === "auto") {
+      this.warm = { model: "full", times: [] };
+      return { model: "full", reason: "auto: measuring the full model", warming: true };
+    }
+    this.warm = null;
+    return { model: choice, reason: "chosen by the user", warming: false };
+  }
+
+  /** Feeds one analysed frame; returns the verdict once the warm-up has measured enough frames, else null. */
+  observe(model: ModelName, inferMs: number): ModelVerdict | null {
+    const w = this.warm;
+    if (!w || model !== w.model) return null;
+    w.times.push(inferMs);
+    if (w.times.length < this.o.skipFrames + this.o.warmupFrames) return null;
+    const m = median(w.times.slice(this.o.skipFrames));
+    this.warmupMs[w.model] = m;
+    this.warm = null;
+    const max = this.o.autoFullMaxMs;
+    return m <= max
+      ? { model: "full", switchTo: null, measured: w.model, medianMs: m, warming: false, reason: `auto: full (median ${m.toFixed(0)} ms/frame <= ${max} ms)` }
+      : { model: "lite", switchTo: "lite", measured: w.model, medianMs: m, warming: false, reason: `auto: lite (full took ${m.toFixed(0)} ms/frame > ${max} ms)` };
+  }
+}
