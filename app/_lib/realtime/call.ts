@@ -2,7 +2,8 @@
 // Framework-free (a React hook wraps it in hooks.ts); state is published as immutable snapshots.
 import type { ErrorCode, MediaState, ParticipantRole, RoomView, S2CEvents, SignalMsg, Welcome } from "../../_shared/protocol";
 import { PeerLink, type LinkState } from "./peer";
-import { sampleQuality, type Quality } from "./quality";
+import { MEDIA_NS, mediaSentMsg } from "../../_shared/media-report";
+import { sampleQuality, SENT_STALE_MS, type Quality, type Sending } from "./quality";
 import { RelayInbox, RelayOutbox } from "./relay";
 import { emitAck, FATAL_HANDSHAKE, handshakeError, openSocket, type VisitSocket } from "./socket";
 
@@ -64,7 +65,7 @@ export class VisitCall {
       send: async (m) => (await emitAck(s, "relay", m)).ok,
       ack: (m) => void s.emit("relay:ack", m),
     });
-    this.relayIn = new RelayInbox({ send: async () => false, ack: (m) => void s.emit("relay:ack", m) }, (m) => this.onRelay?.(m));
+    this.relayIn = new RelayInbox({ send: async () => false, ack: (m) => void s.emit("relay:ack", m) }, (m) => (m.ns === MEDIA_NS ? this.onPeerSending(m.data) : this.onRelay?.(m)));
 
     s.on("connect", () => this.set({ socketConnected: true }));
     s.on("connect_error", (e) => {
@@ -265,13 +266,35 @@ export class VisitCall {
     void this.link.handle(m);
   }
 
+  /** What the other side last said it sends (see media-report.ts), with when it arrived. */
+  private peerSending: { fps: number; at: number } | null = null;
+  private onPeerSending(data: unknown) {
+    const m = mediaSentMsg.safeParse(data);
+    if (m.success) this.peerSending = { fps: m.data.fps, at: Date.now() };
+  }
+
+  /** What this side last announced: sent again when the rate changes by 1 fps or more, and every 5 s. */
+  private announced: { fps: number; at: number } | null = null;
+  private announce(sending: Sending) {
+    if (!sending || this.snap.phase !== "in-call") return;
+    const fps = Math.round(sending.fps * 10) / 10;
+    const a = this.announced;
+    if (a && Math.abs(a.fps - fps) < 1 && Date.now() - a.at < 5_000) return;
+    this.announced = { fps, at: Date.now() };
+    this.relay(MEDIA_NS, { fps, width: sending.width, height: sending.height });
+  }
+
   private async sampleQuality() {
     const link = this.link;
     if (!link || link.pc.connectionState === "closed") return;
     try {
-      const { q, prev } = await sampleQuality(link.pc, this.qualityPrev);
+      const peer = this.peerSending && Date.now() - this.peerSending.at < SENT_STALE_MS ? this.peerSending.fps : null;
+      const { q, prev, sending } = await sampleQuality(link.pc, this.qualityPrev, peer);
       this.qualityPrev = prev;
-      if (this.link === link) this.set({ quality: q });
+      if (this.link === link) {
+        this.set({ quality: q });
+        this.announce(sending);
+      }
     } catch {
       /* the connection closed meanwhile */
     }
