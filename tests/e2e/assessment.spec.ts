@@ -129,6 +129,11 @@ test("guided trunk-flexion assessment: live angles, loss-free saving across a ne
   const samples = chunks.flatMap((c) => unpackSamples(new Uint8Array(c.samples)));
   expect(samples.length).toBe(chunks.reduce((a, c) => a + c.sampleCount, 0));
   for (let i = 1; i < samples.length; i++) expect(samples[i]!.t).toBeGreaterThan(samples[i - 1]!.t);
+  // The recording starts on a running stream (the model chosen during framing): its first second has samples,
+  // at least the trial's own floor rate checked below.
+  const firstSecond = samples.filter((s) => s.t < 1000).length;
+  console.log(`first recorded second: ${firstSecond} samples`);
+  expect(firstSecond, "samples in the first recorded second").toBeGreaterThanOrEqual(4);
   // the patient's recorder counted what it sent; all of it is stored
   const summary = trial.summary as { bestDeg: number; sampleCount: number; reps: unknown[]; durationMs: number };
   console.log(`stored ${samples.length} samples over ${(summary.durationMs / 1000).toFixed(1)} s in ${chunks.length} chunks; best ${summary.bestDeg}° vs truth ${truthPeak}°`);

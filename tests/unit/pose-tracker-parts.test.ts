@@ -8,7 +8,7 @@ import { test } from "node:test";
 import { WorkerBackend, type PoseBackend } from "../../app/_lib/pose/backend";
 import { pageCaptureMode } from "../../app/_lib/pose/capture/page";
 import { STALL_MS, watchdogVerdict } from "../../app/_lib/pose/capture/stream";
-import { ModelSelector } from "../../app/_lib/pose/model-choice";
+import { ModelSelector, type ModelMemory, type ModelVerdict } from "../../app/_lib/pose/model-choice";
 import { DEFAULT_ASSETS, type FromWorker, type ModelName, type ToWorker } from "../../app/_lib/pose/protocol";
 import { emptyStats, FrameStats, median, pct } from "../../app/_lib/pose/stats";
 import { BackendSupervisor } from "../../app/_lib/pose/supervisor";
@@ -74,6 +74,30 @@ test("model choice: auto keeps full only when its measured median is within the 
   const user = new ModelSelector(o);
   assert.deepEqual(user.plan("lite"), { model: "lite", reason: "chosen by the user", warming: false });
   for (let i = 0; i < 20; i++) assert.equal(user.observe("lite", 100), null);
+});
+
+test("model choice: the next tracker on the page starts on the measured model, with no warm-up or switch", () => {
+  let kept: ModelVerdict | null = null;
+  const memory: ModelMemory = { get: () => kept, set: (v) => void (kept = v) };
+  const o = { autoFullMaxMs: 40, warmupFrames: 5, skipFrames: 3 };
+  const first = new ModelSelector(o, memory);
+  assert.equal(first.plan("auto").warming, true);
+  for (const ms of [90, 80, 70, 55, 60, 52, 58, 61]) first.observe("full", ms);
+  assert.equal(kept!.model, "lite");
+
+  const second = new ModelSelector(o, memory);
+  const plan = second.plan("auto");
+  assert.deepEqual(plan, { model: "lite", reason: "auto: lite (full took 58 ms/frame > 40 ms), measured earlier on this page", warming: false });
+  assert.equal(second.warming, false);
+  assert.equal(second.warmupMs.full, 58);
+  assert.equal(second.observe("lite", 30), null);
+  // the user going back to "auto" measures anew, and that is remembered
+  assert.equal(second.plan("auto", { remembered: false }).warming, true);
+  for (const ms of [90, 80, 70, 30, 31, 29, 30, 32]) second.observe("full", ms);
+  assert.equal(kept!.model, "full");
+  // a user's choice is neither taken from nor written to the memory
+  assert.equal(new ModelSelector(o, memory).plan("lite").model, "lite");
+  assert.equal(kept!.model, "full");
 });
 
 test("stream watchdog: camera switch, stalled worker only while frames are expected, idle otherwise", () => {

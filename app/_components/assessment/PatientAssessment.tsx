@@ -166,7 +166,10 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
       const ph = phaseRef.current;
       const id = recorder.current?.trialId ?? null;
       if (ph === "framing") {
-        goodFrames.current = u.result.guidance.ok ? goodFrames.current + 1 : 0;
+        // The countdown starts on a running stream: the model chosen (an automatic choice measures the full model
+        // first and may switch to lite, seconds with few analysed frames) and the body well seen, so the recording's
+        // first second has samples.
+        goodFrames.current = u.result.guidance.ok && u.stats.state === "running" ? goodFrames.current + 1 : 0;
         if (goodFrames.current === 10) {
           setPhase("countdown");
           if (id) call.relay(NS.state, { trialId: id, phase: "countdown", countdown: COUNTDOWN_S });

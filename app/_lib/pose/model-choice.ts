@@ -31,12 +31,24 @@ export interface ModelVerdict extends ModelPlan {
   medianMs: number;
 }
 
+/**
+ * Where the automatic choice is remembered between trackers (one per trial on the patient's page): the second trial
+ * of a visit starts on the model the first one measured, so no trial begins with a warm-up and a model switch
+ * (seconds in which few or no frames are analysed). The default keeps it for the page's lifetime.
+ */
+export interface ModelMemory {
+  get(): ModelVerdict | null;
+  set(v: ModelVerdict): void;
+}
+let pageVerdict: ModelVerdict | null = null;
+export const pageMemory: ModelMemory = { get: () => pageVerdict, set: (v) => void (pageVerdict = v) };
+
 export class ModelSelector {
   private warm: { model: ModelName; times: number[] } | null = null;
   /** median inference time measured during a warm-up, per model */
   readonly warmupMs: Partial<Record<ModelName, number>> = {};
 
-  constructor(private readonly o: ModelSelectorOptions) {}
+  constructor(private readonly o: ModelSelectorOptions, private readonly memory: ModelMemory | null = null) {}
 
   /** True while a warm-up is measuring. */
   get warming(): boolean {
@@ -44,10 +56,17 @@ export class ModelSelector {
   }
 
   /**
-   * The plan for `choice`: a user's choice runs as it is; "auto" runs the full model and measures it (also when the
-   * user goes back to "auto": full is measured again).
+   * The plan for `choice`: a user's choice runs as it is; "auto" starts on the model an earlier warm-up chose on this
+   * page (memory), else runs the full model and measures it. `remembered: false` measures anew (the user going back
+   * to "auto").
    */
-  plan(choice: ModelChoice): ModelPlan {
+  plan(choice: ModelChoice, opts: { remembered?: boolean } = {}): ModelPlan {
+    const known = choice === "auto" && (opts.remembered ?? true) ? this.memory?.get() : null;
+    if (known) {
+      this.warm = null;
+      this.warmupMs[known.measured] = known.medianMs;
+      return { model: known.model, reason: `${known.reason}, measured earlier on this page`, warming: false };
+    }
     if (choice === "auto") {
       this.warm = { model: "full", times: [] };
       return { model: "full", reason: "auto: measuring the full model", warming: true };
@@ -66,8 +85,10 @@ export class ModelSelector {
     this.warmupMs[w.model] = m;
     this.warm = null;
     const max = this.o.autoFullMaxMs;
-    return m <= max
+    const v: ModelVerdict = m <= max
       ? { model: "full", switchTo: null, measured: w.model, medianMs: m, warming: false, reason: `auto: full (median ${m.toFixed(0)} ms/frame <= ${max} ms)` }
       : { model: "lite", switchTo: "lite", measured: w.model, medianMs: m, warming: false, reason: `auto: lite (full took ${m.toFixed(0)} ms/frame > ${max} ms)` };
+    this.memory?.set(v);
+    return v;
   }
 }

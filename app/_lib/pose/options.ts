@@ -17,6 +17,8 @@ export interface TrackerOptions {
   autoFullMaxMs: number;
   /** analysed frames measured by the warm-up (after the first few, which include detection and WASM warm-up) */
   warmupFrames: number;
+  /** auto choice: start on the model an earlier tracker on this page measured (model-choice.ts); false = measure anew */
+  rememberModel: boolean;
   /** "video": analyse new video frames (default); "continuous": re-analyse as fast as possible (benchmarks) */
   schedule: "video" | "continuous";
   /** measure frame brightness every Nth frame (0 = never) for the light guidance */
@@ -56,6 +58,7 @@ export const DEFAULT_TRACKER: TrackerOptions = {
   processor: {},
   autoFullMaxMs: 40,
   warmupFrames: 12,
+  rememberModel: true,
   schedule: "video",
   lumaEvery: 15,
   inputMaxSide: 384,

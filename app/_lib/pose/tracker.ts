@@ -18,7 +18,7 @@ import { PoseProcessor, type PoseResult } from "@/app/_shared/pose/processor";
 import { CalibrationSession } from "./calibration-session";
 import { PageCapture, pageCaptureMode } from "./capture/page";
 import { StreamCapture } from "./capture/stream";
-import { ModelSelector } from "./model-choice";
+import { ModelSelector, pageMemory } from "./model-choice";
 import { DEFAULT_TRACKER, type ModelChoice, type TrackerOptions } from "./options";
 import type { RawPose } from "./protocol";
 import { emptyStats, FrameStats, type TrackerStats } from "./stats";
@@ -57,7 +57,7 @@ export class PoseTracker {
     this.options = { ...DEFAULT_TRACKER, ...options };
     this.processor = new PoseProcessor(this.options.processor);
     this.supervisor = new BackendSupervisor(this.stats, this.options.backend, factories ?? defaultFactories(this.options));
-    this.models = new ModelSelector({ autoFullMaxMs: this.options.autoFullMaxMs, warmupFrames: this.options.warmupFrames, skipFrames: 3 });
+    this.models = new ModelSelector({ autoFullMaxMs: this.options.autoFullMaxMs, warmupFrames: this.options.warmupFrames, skipFrames: 3 }, this.options.rememberModel ? pageMemory : null);
     this.stats.warmupMs = this.models.warmupMs;
     this.calibration = new CalibrationSession((c) => this.processor.setOptions({ calibration: c }));
     // what the capture sources see of the tracker
@@ -138,7 +138,7 @@ export class PoseTracker {
     if (!this.supervisor.backend) return;
     const target = choice === "auto" ? "full" : choice;
     await this.switchModel(target);
-    const plan = this.models.plan(choice);
+    const plan = this.models.plan(choice, { remembered: false });
     this.stats.modelReason = plan.reason;
     this.setState(plan.warming ? "warming-up" : "running");
   }
