@@ -44,6 +44,27 @@ test("guided trunk-flexion assessment: live angles, loss-free saving across a ne
   browsers = [tb, pb];
   const tctx = await tb.newContext({ baseURL, permissions: ["camera", "microphone"], acceptDownloads: true });
   const pctx = await pb.newContext({ baseURL, permissions: ["camera", "microphone"] });
+  // keep the patient page's peer connections reachable, to read its video sender's parameters
+  await pctx.addInitScript(() => {
+    const PC = window.RTCPeerConnection;
+    const all: RTCPeerConnection[] = ((window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = []);
+    window.RTCPeerConnection = class extends PC {
+      constructor(...a: ConstructorParameters<typeof RTCPeerConnection>) {
+        super(...a);
+        all.push(this);
+      }
+    };
+  });
+  /** the patient's video sender: its encoding's frame-rate cap and scale, and the self-view's frame rate */
+  const patientVideo = () =>
+    patient.evaluate(() => {
+      const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter((pc) => pc.connectionState === "connected");
+      const sender = pcs.at(-1)?.getSenders().find((x) => x.track?.kind === "video");
+      const e = sender?.getParameters().encodings[0];
+      const self = document.querySelector<HTMLVideoElement>('video[aria-label="Your camera, as the measurement sees it"]');
+      const selfTrack = self?.srcObject instanceof MediaStream ? self.srcObject.getVideoTracks()[0] : undefined;
+      return { maxFramerate: e?.maxFramerate ?? null, scale: e?.scaleResolutionDownBy ?? null, selfViewFps: selfTrack?.getSettings().frameRate ?? null };
+    });
   await trpc(tctx, baseURL!, "auth.signIn", { email: clinic.therapist.email, password: PASSWORD });
   const scheduled = await trpc(tctx, baseURL!, "visits.schedule", { patientId: clinic.patient.id, scheduledAt: new Date(Date.now() + 5 * 60_000).toISOString() });
   const visitId = (scheduled.visit as { id: string }).id;
@@ -74,6 +95,12 @@ test("guided trunk-flexion assessment: live angles, loss-free saving across a ne
   });
   // While recording the patient sees the camera alone (the therapist has the skeleton; the CPU goes to measuring).
   await expect(patientSkeleton).toHaveCount(0);
+  // ... the measurement has priority: the patient's video to the therapist is capped at 20 fps (>= 15 kept) and the
+  // self-view shows the camera at 5 fps (the pose worker reads the camera itself)
+  const before = await patientVideo();
+  expect(before.maxFramerate === null || before.maxFramerate > 20, `no cap before the trial (${JSON.stringify(before)})`).toBe(true);
+  await expect.poll(async () => (await patientVideo()).maxFramerate, { timeout: 10_000 }).toBe(20);
+  await expect.poll(async () => (await patientVideo()).selfViewFps, { timeout: 10_000 }).toBeLessThanOrEqual(5);
   await expect(patient.getByLabel("Your camera, as the measurement sees it")).toBeVisible();
 
   // Angles change on the therapist's screen while the clip bends forward and back.
@@ -120,6 +147,9 @@ test("guided trunk-flexion assessment: live angles, loss-free saving across a ne
   });
   await expect(therapist.getByTestId("trial-saved")).toBeVisible({ timeout: 60_000 });
   await expect(patient.getByText("Saved. Thank you!")).toBeVisible();
+  // the trial is over: the sender is as it was, the self-view at the camera's rate
+  await expect.poll(async () => (await patientVideo()).maxFramerate, { timeout: 10_000 }).toBe(before.maxFramerate);
+  await expect.poll(async () => (await patientVideo()).selfViewFps ?? 0, { timeout: 10_000 }).toBeGreaterThan(5);
 
   const trial = await db.assessmentTrial.findFirstOrThrow({ where: { visitId }, orderBy: { startedAt: "desc" } });
   expect(trial.status).toBe("COMPLETED");

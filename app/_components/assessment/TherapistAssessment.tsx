@@ -12,6 +12,7 @@ import type { Landmark } from "../../_shared/pose/landmarks";
 import { MEASURE_INFO, withheldReason } from "../../_shared/pose/measures";
 import { LiveFeed, markLiveShown } from "../../_lib/assessment/live-feed";
 import type { VisitCall } from "../../_lib/realtime/call";
+import { useTrialPriority } from "../../_lib/realtime/priority";
 import { describeError, useTRPC } from "../../_lib/trpc";
 import { SkeletonOverlay } from "../pose/SkeletonOverlay";
 import { LiveAngleChart } from "../review/angle-chart";
@@ -109,6 +110,8 @@ export function AssessmentPanel({ call, visitId, feed }: { call: VisitCall; visi
   const annotate = useMutation(trpc.trials.annotate.mutationOptions({ onError }));
   const stored = trials.data?.find((t) => t.id === trial?.id);
   const phase = liveState && liveState.trialId === trial?.id ? liveState.phase : trial ? "framing" : null;
+  // while the patient records, this side's video to the patient is sent small and slow (priority.ts)
+  useTrialPriority(call, phase === "recording");
 
   const begin = async (key: string) => {
     setError(null);

@@ -48,6 +48,11 @@ export class PoseTracker {
   private readonly streamCapture: StreamCapture;
   private readonly pageCapture: PageCapture;
   private video: HTMLVideoElement | null = null;
+  /**
+   * The camera stream the worker reads in stream mode; null: the video's own stream. Set it when the video shows
+   * something else than the full camera (a low-rate preview copy): a change is followed within a second.
+   */
+  source: MediaStream | null = null;
   private running = false;
   private listeners = new Set<Listener>();
   private statusListeners = new Set<(s: TrackerStats) => void>();
@@ -68,6 +73,9 @@ export class PoseTracker {
       },
       get video() {
         return t.video;
+      },
+      get source() {
+        return t.source;
       },
       supervisor: this.supervisor,
       options: this.options,

@@ -3,6 +3,7 @@
 import type { ErrorCode, MediaState, ParticipantRole, RoomView, S2CEvents, SignalMsg, Welcome } from "../../_shared/protocol";
 import { PeerLink, type LinkState } from "./peer";
 import { MEDIA_NS, mediaSentMsg } from "../../_shared/media-report";
+import { SendPriority, TRIAL_CAPS } from "./priority";
 import { sampleQuality, SENT_STALE_MS, type Quality, type Sending } from "./quality";
 import { RelayInbox, RelayOutbox } from "./relay";
 import { emitAck, FATAL_HANDSHAKE, handshakeError, openSocket, type VisitSocket } from "./socket";
@@ -176,6 +177,21 @@ export class VisitCall {
     this.applyMedia();
     this.link?.setLocalStream(stream);
     this.reconcile();
+    this.applyPriority();
+  }
+
+  private priority: SendPriority | null = null;
+  private priorityOn = false;
+  /** While a trial records, this side's video is sent as priority.ts says (audio untouched); off restores it. */
+  setTrialPriority(on: boolean) {
+    this.priorityOn = on;
+    this.applyPriority();
+  }
+  private applyPriority() {
+    if (!this.priorityOn && !this.priority?.applied) return;
+    this.priority ??= new SendPriority(TRIAL_CAPS[this.role]);
+    // after replaceTrack settles (setLocalStream) or a new link: the cap is recomputed for the sender's track
+    setTimeout(() => void this.priority?.set(this.priorityOn, this.link?.videoSender() ?? null), 0);
   }
 
   setMedia(m: Partial<MediaState>) {
@@ -244,7 +260,10 @@ export class VisitCall {
         });
       },
       onRemoteStream: (stream) => this.set({ remoteStream: stream }),
-      onState: (st) => this.set({ linkState: st, everConnected: this.snap.everConnected || st === "connected", iceRestarts: this.link?.restarts ?? 0 }),
+      onState: (st) => {
+        this.set({ linkState: st, everConnected: this.snap.everConnected || st === "connected", iceRestarts: this.link?.restarts ?? 0 });
+        if (st === "connected") this.applyPriority();
+      },
     });
     this.link.setLocalStream(this.local);
     this.set({ linkState: this.link.pc.connectionState });

@@ -19,6 +19,8 @@ export const STALL_MS = 20_000;
 export interface StreamHost {
   readonly running: boolean;
   readonly video: HTMLVideoElement | null;
+  /** the camera to read when it is not the video's own stream (the video may show a low-rate copy of it) */
+  readonly source: MediaStream | null;
   readonly supervisor: BackendSupervisor;
   readonly options: Pick<TrackerOptions, "capture" | "inputMaxSide" | "lumaEvery" | "targetHz">;
   readonly stats: TrackerStats;
@@ -71,12 +73,19 @@ export class StreamCapture {
 
   /** The camera track behind the video, when the worker can read it directly (stream mode). */
   private source(): MediaStreamTrack | null {
-    const { options: o, supervisor, video } = this.host;
+    const { options: o, supervisor } = this.host;
     if ((o.capture !== "auto" && o.capture !== "stream") || !(supervisor.backend instanceof WorkerBackend)) return null;
-    const src = video?.srcObject;
+    const src = this.stream();
     if (!trackProcessor() || typeof MediaStream === "undefined" || !(src instanceof MediaStream)) return null;
     const track = src.getVideoTracks()[0];
     return track && track.readyState === "live" ? track : null;
+  }
+
+  /** The camera's stream: the one given, else the video's. */
+  private stream(): MediaStream | null {
+    const h = this.host;
+    const src = h.source ?? h.video?.srcObject;
+    return typeof MediaStream !== "undefined" && src instanceof MediaStream ? src : null;
   }
 
   /** Our copy of the track is on exactly when the camera is (only written on a change: each write costs the browser work). */
@@ -146,7 +155,7 @@ export class StreamCapture {
     const h = this.host;
     if (!s || !h.running) return;
     this.followEnabled(s);
-    const cur = h.video?.srcObject instanceof MediaStream ? h.video.srcObject.getVideoTracks()[0] : undefined;
+    const cur = this.stream()?.getVideoTracks()[0];
     const verdict = watchdogVerdict({
       cameraSwitched: !!cur && cur !== s.source && cur.readyState === "live",
       delivering: s.source.readyState === "live" && s.source.enabled && !s.source.muted && document.visibilityState !== "hidden",
