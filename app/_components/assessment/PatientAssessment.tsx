@@ -173,8 +173,9 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
         // The countdown starts on a running stream: the model chosen (an automatic choice measures the full model
         // first and may switch to lite, seconds with few analysed frames) and the body well seen, so the recording's
         // first second has samples.
-        goodFrames.current = u.result.guidance.ok && u.stats.state === "running" ? goodFrames.current + 1 : 0;
-        if (goodFrames.current === 10) {
+        goodFrames.current = u.result.guidance.ok ? goodFrames.current + 1 : 0;
+        if (goodFrames.current >= 10 && u.stats.state === "running") {
+          goodFrames.current = -Infinity; // once
           setPhase("countdown");
           if (id) call.relay(NS.state, { trialId: id, phase: "countdown", countdown: COUNTDOWN_S });
         }
