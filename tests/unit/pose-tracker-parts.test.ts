@@ -70,6 +70,20 @@ test("model choice: auto keeps full only when its measured median is within the 
   assert.equal(out!.switchTo, "lite");
   assert.match(out!.reason, /auto: lite \(full took 58 ms\/frame > 40 ms\)/);
 
+  // clearly too slow (median over twice the limit after 4 measured frames): decided without the whole warm-up
+  const starved = new ModelSelector(o);
+  starved.plan("auto");
+  const early = [900, 800, 700, 200, 150, 180].map((ms) => starved.observe("full", ms));
+  assert.deepEqual(early.slice(0, 6), [null, null, null, null, null, null]);
+  const e = starved.observe("full", 170)!;
+  assert.equal(e.switchTo, "lite");
+  assert.match(e.reason, /full took 170 ms\/frame/);
+  // twice the limit or less waits for the whole warm-up
+  const borderline = new ModelSelector(o);
+  borderline.plan("auto");
+  assert.deepEqual([900, 800, 700, 75, 80, 78, 79].map((ms) => borderline.observe("full", ms)), Array(7).fill(null));
+  assert.equal(borderline.observe("full", 77)!.switchTo, "lite");
+
   // the user's choice is not measured
   const user = new ModelSelector(o);
   assert.deepEqual(user.plan("lite"), { model: "lite", reason: "chosen by the user", warming: false });

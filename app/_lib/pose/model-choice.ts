@@ -14,6 +14,9 @@ export interface ModelSelectorOptions {
   skipFrames: number;
 }
 
+/** frames after which a clearly too slow full model is given up (see observe) */
+const EARLY_FRAMES = 4;
+
 export interface ModelPlan {
   /** the model to run now */
   model: ModelName;
@@ -80,8 +83,12 @@ export class ModelSelector {
     const w = this.warm;
     if (!w || model !== w.model) return null;
     w.times.push(inferMs);
-    if (w.times.length < this.o.skipFrames + this.o.warmupFrames) return null;
-    const m = median(w.times.slice(this.o.skipFrames));
+    // Decided early when the full model is clearly too slow (median of at least 4 measured frames over twice the
+    // limit): on a starved laptop the whole warm-up would cost many seconds of frames it can barely analyse.
+    const measured = w.times.slice(this.o.skipFrames);
+    const clearlySlow = measured.length >= EARLY_FRAMES && median(measured) > 2 * this.o.autoFullMaxMs;
+    if (w.times.length < this.o.skipFrames + this.o.warmupFrames && !clearlySlow) return null;
+    const m = median(measured);
     this.warmupMs[w.model] = m;
     this.warm = null;
     const max = this.o.autoFullMaxMs;
