@@ -306,7 +306,12 @@ try {
   log(`visit connected, data channel open (${((performance.now() - t0) / 1000).toFixed(0)} s); starting the assessment`);
   await therapist.getByLabel("Protocol").selectOption("trunk-flexion");
   await therapist.getByRole("button", { name: "Start assessment" }).click();
-  await therapist.getByTestId("assessment-phase").filter({ hasText: "Recording" }).waitFor({ timeout: 60_000 });
+  // a starved machine (one core, or a shared one) takes long to load the model and pass the framing check
+  await therapist.getByTestId("assessment-phase").filter({ hasText: "Recording" }).waitFor({ timeout: 180_000 }).catch(async (e: unknown) => {
+    const phase = await therapist.getByTestId("assessment-phase").textContent().catch(() => null);
+    const panel = await patient.getByRole("region", { name: "Movement assessment" }).textContent().catch(() => null);
+    throw new Error(`the trial did not start recording (therapist sees "${phase}"; patient's panel: ${panel?.slice(0, 300)}): ${String(e)}`);
+  });
 
   // Measure: drain both pages once a second (the app's ring buffer holds 512 messages). First the app alone, then with
   // every message also forwarded over the data channel (that comparison costs CPU in both browsers itself).
