@@ -440,7 +440,8 @@ try {
     else {
       console.log(`\nLive streaming benchmark (${result.mode}: cameras and microphones on both sides) — ${result.seconds} s of a trunk-flexion assessment on loopback, ${result.cores} cores, load ${result.loadAverage}`);
       console.log(`bare loop (the patient's browser${ONE_CORE ? " on one core" : ""}, pose worker alone on the clip, lite, no pacing): ${bare.hz} Hz, inference p50 ${bare.inferenceP50Ms} ms`);
-      console.log(`call / bare loop: ${result.ratio.callToBare?.toFixed(2)}× (the app paces itself to at most ${TARGET_HZ} Hz: call / min(bare loop, ${TARGET_HZ} Hz): ${result.ratio.callToPacedBare?.toFixed(2)}×)`);
+      const x = (r: number | null) => (r === null ? "n/a (the bare loop analysed nothing after its warm-up)" : `${r.toFixed(2)}×`);
+      console.log(`call / bare loop: ${x(result.ratio.callToBare)} (the app paces itself to at most ${TARGET_HZ} Hz: call / min(bare loop, ${TARGET_HZ} Hz): ${x(result.ratio.callToPacedBare)})`);
       console.log(`patient's video on the therapist's screen: ${result.patientVideo.receivedFps} fps received (lowest ${result.patientVideo.minReceivedFps}), ${result.patientVideo.sentFps} fps sent by the patient`);
       console.log(`patient: ${p.sentHz} analysed frames/s sent (frames from: ${p.frames}; per model: ${JSON.stringify(p.models)}; camera frames dropped while busy: ${p.droppedFrames}, skipped by the pacer for fresher ones: ${p.pacedFrames})`);
       console.log(`  CPU in use (cores of ${result.cores}): patient browser ${p.cpuCores.patient} (${p.patientCpuMsPerFrame} ms per analysed frame), therapist browser ${p.cpuCores.therapist}, server ${p.cpuCores.server}, bench driver ${p.cpuCores.driver}; whole machine ${p.cpuCores.machine}`);
