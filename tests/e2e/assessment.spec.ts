@@ -80,6 +80,10 @@ test("guided trunk-flexion assessment: live angles, loss-free saving across a ne
   await therapist.getByRole("button", { name: "Admit Sam Sweep" }).click();
   await expect(therapist.getByTestId("visit-room")).toHaveAttribute("data-link-state", "connected", { timeout: 30_000 });
 
+  // the patient's video sender and self-view before any trial: no cap
+  const before = await patientVideo();
+  expect(before.maxFramerate === null || before.maxFramerate > 20, `no cap before the trial (${JSON.stringify(before)})`).toBe(true);
+
   // The therapist starts a trunk-flexion trial; the patient gets instructions and the framing check.
   await therapist.getByLabel("Protocol").selectOption("trunk-flexion");
   await therapist.getByRole("button", { name: "Start assessment" }).click();
@@ -97,8 +101,6 @@ test("guided trunk-flexion assessment: live angles, loss-free saving across a ne
   await expect(patientSkeleton).toHaveCount(0);
   // ... the measurement has priority: the patient's video to the therapist is capped at 20 fps (>= 15 kept) and the
   // self-view shows the camera at 5 fps (the pose worker reads the camera itself)
-  const before = await patientVideo();
-  expect(before.maxFramerate === null || before.maxFramerate > 20, `no cap before the trial (${JSON.stringify(before)})`).toBe(true);
   await expect.poll(async () => (await patientVideo()).maxFramerate, { timeout: 10_000 }).toBe(20);
   await expect.poll(async () => (await patientVideo()).selfViewFps, { timeout: 10_000 }).toBeLessThanOrEqual(5);
   await expect(patient.getByLabel("Your camera, as the measurement sees it")).toBeVisible();
