@@ -44,6 +44,27 @@ test("guided trunk-flexion assessment: live angles, loss-free saving across a ne
   browsers = [tb, pb];
   const tctx = await tb.newContext({ baseURL, permissions: ["camera", "microphone"], acceptDownloads: true });
   const pctx = await pb.newContext({ baseURL, permissions: ["camera", "microphone"] });
+  // keep the patient page's peer connections reachable, to read its video sender's parameters
+  await pctx.addInitScript(() => {
+    const PC = window.RTCPeerConnection;
+    const all: RTCPeerConnection[] = ((window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = []);
+    window.RTCPeerConnection = class extends PC {
+      constructor(...a: ConstructorParameters<typeof RTCPeerConnection>) {
+        super(...a);
+        all.push(this);
+      }
+    };
+  });
+  /** the patient's video sender: its encoding's frame-rate cap and scale, and the self-view's frame rate */
+  const patientVideo = () =>
+    patient.evaluate(() => {
+      const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter((pc) => pc.connectionState === "connected");
+      const sender = pcs.at(-1)?.getSenders().find((x) => x.track?.kind === "video");
+      const e = sender?.getParameters().encodings[0];
+      const self = document.querySelector<HTMLVideoElement>('video[aria-label="Your camera, as the measurement sees it"]');
+      const selfTrack = self?.srcObject instanceof MediaStream ? self.srcObject.getVideoTracks()[0] : undefined;
+      return { maxFramerate: e?.maxFramerate ?? null, scale: e?.scaleResolutionDownBy ?? null, selfViewFps: selfTrack?.getSettings().frameRate ?? null };
+    });
   await trpc(tctx, baseURL!, "auth.signIn", { email: clinic.therapist.email, password: PASSWORD });
   const scheduled = await trpc(tctx, baseURL!, "visits.schedule", { patientId: clinic.patient.id, scheduledAt: new Date(Date.now() + 5 * 60_000).toISOString() });
   const visitId = (scheduled.visit as { id: string }).id;
@@ -58,6 +79,10 @@ test("guided trunk-flexion assessment: live angles, loss-free saving across a ne
   await patient.getByRole("button", { name: "Join the waiting room" }).click();
   await therapist.getByRole("button", { name: "Admit Sam Sweep" }).click();
   await expect(therapist.getByTestId("visit-room")).toHaveAttribute("data-link-state", "connected", { timeout: 30_000 });
+
+  // the patient's video sender and self-view before any trial: no cap
+  const before = await patientVideo();
+  expect(before.maxFramerate === null || before.maxFramerate > 20, `no cap before the trial (${JSON.stringify(before)})`).toBe(true);
 
   // The therapist starts a trunk-flexion trial; the patient gets instructions and the framing check.
   await therapist.getByLabel("Protocol").selectOption("trunk-flexion");
@@ -74,6 +99,10 @@ test("guided trunk-flexion assessment: live angles, loss-free saving across a ne
   });
   // While recording the patient sees the camera alone (the therapist has the skeleton; the CPU goes to measuring).
   await expect(patientSkeleton).toHaveCount(0);
+  // ... the measurement has priority: the patient's video to the therapist is capped at 20 fps (>= 15 kept) and the
+  // self-view shows the camera at 5 fps (the pose worker reads the camera itself)
+  await expect.poll(async () => (await patientVideo()).maxFramerate, { timeout: 10_000 }).toBe(20);
+  await expect.poll(async () => (await patientVideo()).selfViewFps, { timeout: 10_000 }).toBeLessThanOrEqual(5);
   await expect(patient.getByLabel("Your camera, as the measurement sees it")).toBeVisible();
 
   // Angles change on the therapist's screen while the clip bends forward and back.
@@ -120,6 +149,9 @@ test("guided trunk-flexion assessment: live angles, loss-free saving across a ne
   });
   await expect(therapist.getByTestId("trial-saved")).toBeVisible({ timeout: 60_000 });
   await expect(patient.getByText("Saved. Thank you!")).toBeVisible();
+  // the trial is over: the sender is as it was, the self-view at the camera's rate
+  await expect.poll(async () => (await patientVideo()).maxFramerate, { timeout: 10_000 }).toBe(before.maxFramerate);
+  await expect.poll(async () => (await patientVideo()).selfViewFps ?? 0, { timeout: 10_000 }).toBeGreaterThan(5);
 
   const trial = await db.assessmentTrial.findFirstOrThrow({ where: { visitId }, orderBy: { startedAt: "desc" } });
   expect(trial.status).toBe("COMPLETED");
@@ -129,6 +161,11 @@ test("guided trunk-flexion assessment: live angles, loss-free saving across a ne
   const samples = chunks.flatMap((c) => decodeChunk(new Uint8Array(c.samples), c.format));
   expect(samples.length).toBe(chunks.reduce((a, c) => a + c.sampleCount, 0));
   for (let i = 1; i < samples.length; i++) expect(samples[i]!.t).toBeGreaterThan(samples[i - 1]!.t);
+  // The recording starts on a running stream (the model chosen during framing): its first second has samples,
+  // at least the trial's own floor rate checked below.
+  const firstSecond = samples.filter((s) => s.t < 1000).length;
+  console.log(`first recorded second: ${firstSecond} samples`);
+  expect(firstSecond, "samples in the first recorded second").toBeGreaterThanOrEqual(4);
   // the patient's recorder counted what it sent; all of it is stored
   const summary = trial.summary as { bestDeg: number; sampleCount: number; reps: unknown[]; durationMs: number };
   console.log(`stored ${samples.length} samples over ${(summary.durationMs / 1000).toFixed(1)} s in ${chunks.length} chunks; best ${summary.bestDeg}° vs truth ${truthPeak}°`);

@@ -110,6 +110,8 @@ test("live visit: waiting room, admit, video both ways, mute/camera seen, patien
   // The quality indicator reads getStats().
   await expect.poll(() => therapist.getByTestId("quality").getAttribute("data-frames").then(Number), { timeout: 10_000 }).toBeGreaterThan(0);
   await expect(therapist.getByTestId("quality")).not.toHaveAttribute("data-level", "unknown");
+  // ... and judges the frame rate against what the patient says it sends (announced over the relay from its outbound stats)
+  await expect.poll(() => therapist.getByTestId("quality").getAttribute("data-sent-fps").then(Number), { timeout: 15_000 }).toBeGreaterThan(0);
 
   // Mute and camera off are seen by the other side (both directions).
   await patient.getByRole("button", { name: "Mute" }).click();

@@ -12,6 +12,7 @@ import { browserKV, flushLeftovers, Recorder, type SendResult, type Transport } 
 import { usePoseTracker } from "../../_lib/pose/usePoseTracker";
 import type { VisitCall } from "../../_lib/realtime/call";
 import { useVideoSource } from "../../_lib/realtime/hooks";
+import { lowRatePreview, useTrialPriority } from "../../_lib/realtime/priority";
 import { useTRPC } from "../../_lib/trpc";
 import { GuidancePanel } from "../pose/GuidancePanel";
 import { SkeletonOverlay } from "../pose/SkeletonOverlay";
@@ -35,7 +36,9 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
   // The pose tracker reads frames from a self-view <video> shown during the assessment (the patient
   // needs to see their framing anyway; browsers throttle frames of hidden videos).
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
-  useVideoSource(video, stream, true);
+  // while recording, a low-rate copy of the camera (priority.ts); the pose worker reads the camera itself
+  const [preview, setPreview] = useState<MediaStream | null>(null);
+  useVideoSource(video, preview ?? stream, true);
   const upload = useMutation(trpc.recordings.uploadChunk.mutationOptions());
   const finish = useMutation(trpc.recordings.finish.mutationOptions());
   const transport = useMemo<Transport>(() => ({
@@ -161,13 +164,18 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
     wantView,
     mirrored: true,
     render: !recordingNow,
+    source: stream,
     onUpdate: (u) => {
       const s = u.result.sample;
       const ph = phaseRef.current;
       const id = recorder.current?.trialId ?? null;
       if (ph === "framing") {
+        // The countdown starts on a running stream: the model chosen (an automatic choice measures the full model
+        // first and may switch to lite, seconds with few analysed frames) and the body well seen, so the recording's
+        // first second has samples.
         goodFrames.current = u.result.guidance.ok ? goodFrames.current + 1 : 0;
-        if (goodFrames.current === 10) {
+        if (goodFrames.current >= 10 && u.stats.state === "running") {
+          goodFrames.current = -Infinity; // once
           setPhase("countdown");
           if (id) call.relay(NS.state, { trialId: id, phase: "countdown", countdown: COUNTDOWN_S });
         }
@@ -182,6 +190,20 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
       (window as { __pvPose?: unknown[][] }).__pvPose?.push([capturedAt, u.stats.latencyMs, u.raw.inferMs, u.raw.model, u.raw.prepMs ?? 0, u.stats.dropped, u.stats.capture, u.stats.paced]);
     },
   });
+
+  // The measurement has priority while recording: this side's video to the therapist is capped (>= 15 fps kept), and the
+  // self-view shows the camera at a low rate where the worker reads the camera itself (stream mode).
+  useTrialPriority(call, recordingNow);
+  const lowPreview = recordingNow && pose.stats?.capture === "stream";
+  useEffect(() => {
+    if (!lowPreview || !stream) return;
+    const p = lowRatePreview(stream);
+    setPreview(p?.stream ?? null);
+    return () => {
+      p?.stop();
+      setPreview(null);
+    };
+  }, [lowPreview, stream]);
 
   // Framing guidance goes to the therapist too (throttled to changes).
   const guidanceKey = pose.result?.guidance.items.map((i) => i.code).join(",") ?? "";

@@ -9,9 +9,10 @@ import { PROTOCOLS, protocolByKey, type Protocol } from "../../_shared/assessmen
 import { NS } from "../../_shared/assessments/live";
 import { detectReps, type TrialSummary } from "../../_shared/assessments/summary";
 import type { Landmark } from "../../_shared/pose/landmarks";
-import { MEASURE_INFO } from "../../_shared/pose/measures";
+import { MEASURE_INFO, withheldReason } from "../../_shared/pose/measures";
 import { LiveFeed, markLiveShown } from "../../_lib/assessment/live-feed";
 import type { VisitCall } from "../../_lib/realtime/call";
+import { useTrialPriority } from "../../_lib/realtime/priority";
 import { describeError, useTRPC } from "../../_lib/trpc";
 import { SkeletonOverlay } from "../pose/SkeletonOverlay";
 import { LiveAngleChart } from "../review/angle-chart";
@@ -61,6 +62,8 @@ function LiveReadout({ feed, protocol }: { feed: LiveFeed; protocol: Protocol })
   const conf = latest?.sample.conf[protocol.primary] ?? 0;
   const fresh = latest && Date.now() - latest.receivedAt < 1500;
   const latency = feed.latencyMs();
+  // the view cannot give this measure (e.g. an oblique camera for trunk flexion): say why instead of a number
+  const withheld = fresh && current === null ? withheldReason(protocol.primary, latest.sample.view) : null;
   return (
     <>
       <div className="flex items-end justify-between gap-3">
@@ -70,6 +73,7 @@ function LiveReadout({ feed, protocol }: { feed: LiveFeed; protocol: Protocol })
             {fresh && current !== null ? `${Math.round(protocol.direction * current)}°` : "—"}
           </p>
           <p className="text-xs text-slate-500">{MEASURE_INFO[protocol.primary].label}{protocol.estimate && " (estimate)"}</p>
+          {withheld && <p className="max-w-xs text-xs text-amber-800" data-testid="live-withheld">Not shown: {withheld}</p>}
         </div>
         <dl className="grid grid-cols-2 gap-x-3 text-right text-xs text-slate-600" aria-label="Signal quality">
           <dt>tracking</dt><dd className={conf < 0.5 ? "font-semibold text-amber-700" : ""}>{fresh ? `${Math.round(conf * 100)}%` : "no signal"}</dd>
@@ -106,6 +110,8 @@ export function AssessmentPanel({ call, visitId, feed }: { call: VisitCall; visi
   const annotate = useMutation(trpc.trials.annotate.mutationOptions({ onError }));
   const stored = trials.data?.find((t) => t.id === trial?.id);
   const phase = liveState && liveState.trialId === trial?.id ? liveState.phase : trial ? "framing" : null;
+  // while the patient records, this side's video to the patient is sent small and slow (priority.ts)
+  useTrialPriority(call, phase === "recording");
 
   const begin = async (key: string) => {
     setError(null);

@@ -21,6 +21,8 @@ export interface UsePoseTrackerOptions {
    * while nothing on screen shows them. Default true.
    */
   render?: boolean;
+  /** the camera to analyse when `video` shows something else (a low-rate preview copy); default: the video's stream */
+  source?: MediaStream | null;
 }
 
 export interface PoseTrackerState {
@@ -47,6 +49,8 @@ export function usePoseTracker(video: HTMLVideoElement | null, opts: UsePoseTrac
   onUpdateRef.current = opts.onUpdate;
   const renderRef = useRef(opts.render ?? true);
   renderRef.current = opts.render ?? true;
+  const sourceRef = useRef(opts.source ?? null);
+  sourceRef.current = opts.source ?? null;
   const initial = useRef({ model, wantView, mirrored });
   initial.current = { model, wantView, mirrored };
 
@@ -54,6 +58,7 @@ export function usePoseTracker(video: HTMLVideoElement | null, opts: UsePoseTrac
     if (!video || !enabled) return;
     const { model: m, wantView: wv, mirrored: mi } = initial.current;
     const tr = new PoseTracker({ assets, model: m, processor: { guidance: { wantView: wv, mirrored: mi } } });
+    tr.source = sourceRef.current;
     trackerRef.current = tr;
     setTracker(tr);
     let pending: TrackerUpdate | null = null;
@@ -90,6 +95,11 @@ export function usePoseTracker(video: HTMLVideoElement | null, opts: UsePoseTrac
   useEffect(() => {
     trackerRef.current?.processor.setOptions({ guidance: { wantView, mirrored } });
   }, [wantView, mirrored, tracker]);
+
+  const source = opts.source ?? null;
+  useEffect(() => {
+    if (tracker) tracker.source = source;
+  }, [source, tracker]);
 
   const calibrate = useCallback(async (durationMs?: number) => {
     const tr = trackerRef.current;

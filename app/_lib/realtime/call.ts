@@ -3,7 +3,9 @@
 import type { ErrorCode, IceServer, MediaState, ParticipantRole, RoomView, S2CEvents, SignalMsg, Welcome } from "../../_shared/protocol";
 import { IceCredentials } from "./ice-credentials";
 import { PeerLink, type LinkState } from "./peer";
-import { sampleQuality, type Quality } from "./quality";
+import { MEDIA_NS, mediaSentMsg } from "../../_shared/media-report";
+import { SendPriority, TRIAL_CAPS } from "./priority";
+import { sampleQuality, SENT_STALE_MS, type Quality, type Sending } from "./quality";
 import { RelayInbox, RelayOutbox } from "./relay";
 import { emitAck, FATAL_HANDSHAKE, handshakeError, openSocket, type VisitSocket } from "./socket";
 
@@ -68,7 +70,7 @@ export class VisitCall {
       send: async (m) => (await emitAck(s, "relay", m)).ok,
       ack: (m) => void s.emit("relay:ack", m),
     });
-    this.relayIn = new RelayInbox({ send: async () => false, ack: (m) => void s.emit("relay:ack", m) }, (m) => this.onRelay?.(m));
+    this.relayIn = new RelayInbox({ send: async () => false, ack: (m) => void s.emit("relay:ack", m) }, (m) => (m.ns === MEDIA_NS ? this.onPeerSending(m.data) : this.onRelay?.(m)));
 
     s.on("connect", () => this.set({ socketConnected: true }));
     s.on("connect_error", (e) => {
@@ -187,6 +189,21 @@ export class VisitCall {
     this.applyMedia();
     this.link?.setLocalStream(stream);
     this.reconcile();
+    this.applyPriority();
+  }
+
+  private priority: SendPriority | null = null;
+  private priorityOn = false;
+  /** While a trial records, this side's video is sent as priority.ts says (audio untouched); off restores it. */
+  setTrialPriority(on: boolean) {
+    this.priorityOn = on;
+    this.applyPriority();
+  }
+  private applyPriority() {
+    if (!this.priorityOn && !this.priority?.applied) return;
+    this.priority ??= new SendPriority(TRIAL_CAPS[this.role]);
+    // after replaceTrack settles (setLocalStream) or a new link: the cap is recomputed for the sender's track
+    setTimeout(() => void this.priority?.set(this.priorityOn, this.link?.videoSender() ?? null), 0);
   }
 
   setMedia(m: Partial<MediaState>) {
@@ -259,7 +276,10 @@ export class VisitCall {
         });
       },
       onRemoteStream: (stream) => this.set({ remoteStream: stream }),
-      onState: (st) => this.set({ linkState: st, everConnected: this.snap.everConnected || st === "connected", iceRestarts: this.link?.restarts ?? 0 }),
+      onState: (st) => {
+        this.set({ linkState: st, everConnected: this.snap.everConnected || st === "connected", iceRestarts: this.link?.restarts ?? 0 });
+        if (st === "connected") this.applyPriority();
+      },
     });
     this.link.setLocalStream(this.local);
     this.set({ linkState: this.link.pc.connectionState });
@@ -314,13 +334,35 @@ export class VisitCall {
     return this.iceRenewal;
   }
 
+  /** What the other side last said it sends (see media-report.ts), with when it arrived. */
+  private peerSending: { fps: number; at: number } | null = null;
+  private onPeerSending(data: unknown) {
+    const m = mediaSentMsg.safeParse(data);
+    if (m.success) this.peerSending = { fps: m.data.fps, at: Date.now() };
+  }
+
+  /** What this side last announced: sent again when the rate changes by 1 fps or more, and every 5 s. */
+  private announced: { fps: number; at: number } | null = null;
+  private announce(sending: Sending) {
+    if (!sending || this.snap.phase !== "in-call") return;
+    const fps = Math.round(sending.fps * 10) / 10;
+    const a = this.announced;
+    if (a && Math.abs(a.fps - fps) < 1 && Date.now() - a.at < 5_000) return;
+    this.announced = { fps, at: Date.now() };
+    this.relay(MEDIA_NS, { fps, width: sending.width, height: sending.height });
+  }
+
   private async sampleQuality() {
     const link = this.link;
     if (!link || link.pc.connectionState === "closed") return;
     try {
-      const { q, prev } = await sampleQuality(link.pc, this.qualityPrev);
+      const peer = this.peerSending && Date.now() - this.peerSending.at < SENT_STALE_MS ? this.peerSending.fps : null;
+      const { q, prev, sending } = await sampleQuality(link.pc, this.qualityPrev, peer);
       this.qualityPrev = prev;
-      if (this.link === link) this.set({ quality: q });
+      if (this.link === link) {
+        this.set({ quality: q });
+        this.announce(sending);
+      }
     } catch {
       /* the connection closed meanwhile */
     }

@@ -94,6 +94,12 @@ export class PeerLink {
     }
   }
 
+  /** The sender of the video transceiver (null before there is one). */
+  videoSender(): RTCRtpSender | null {
+    if (this.closed) return null;
+    return this.pc.getTransceivers().find((t) => t.receiver.track.kind === "video")?.sender ?? null;
+  }
+
   private chain: Promise<void> = Promise.resolve();
   private earlyCandidates: RTCIceCandidateInit[] = [];
 

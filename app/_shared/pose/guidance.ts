@@ -101,10 +101,13 @@ export function computeGuidance(frame: PoseFrame, opts: GuidanceOptions = {}): G
 
   const v = classifyView(p);
   const want = opts.wantView ?? "any";
+  // An oblique view blocks too: the trunk angle the measurement needs is then withheld (measures.withheldReason), since
+  // from an angle bending forward and bending sideways look the same.
+  const atAngle = v.view === "oblique" ? "You are at an angle to the camera. " : "";
   if (want === "sagittal" && v.view !== "sagittal" && v.view !== "unknown") {
-    items.push({ code: "turn-sideways", message: "Turn sideways so the camera sees you from the side.", severity: v.view === "frontal" ? "block" : "warn" });
+    items.push({ code: "turn-sideways", message: `${atAngle}Turn sideways so the camera sees you from the side.`, severity: "block" });
   } else if (want === "frontal" && v.view !== "frontal" && v.view !== "unknown") {
-    items.push({ code: "face-camera", message: "Turn to face the camera.", severity: v.view === "sagittal" ? "block" : "warn" });
+    items.push({ code: "face-camera", message: `${atAngle}Turn to face the camera.`, severity: "block" });
   }
 
   const core = [LM.leftShoulder, LM.rightShoulder, LM.leftHip, LM.rightHip];

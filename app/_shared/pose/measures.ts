@@ -42,13 +42,36 @@ export const MEASURE_INFO: Record<MeasureKey, MeasureInfo> = {
   sway: { label: "Standing sway (SD, 5 s)", positive: "more sway", view: "any", unit: "deg" },
 };
 
-/** How suitable a view is for a measure (multiplies the confidence; 0 = no value at all). */
+/**
+ * Measures read from one and the same image angle (the mid-hip -> mid-shoulder line from vertical): only the view
+ * says which movement that angle is. Side-on it is flexion/extension, from the front side bending; from an oblique
+ * camera it is a mix of both that no single image can split, so neither is reported (reporting both gave the same
+ * image angle as, say, +39.8 deg flexion and -39.8 deg lateral flexion at confidence 0.5 each).
+ */
+export const TRUNK_IMAGE_ANGLE: readonly MeasureKey[] = ["trunkFlexion", "lateralFlexion"];
+
+/**
+ * Why `measure` is not reported in `view`, in words for the therapist; null when the view allows it (perhaps at a
+ * lower confidence, see viewFactor).
+ */
+export function withheldReason(measure: MeasureKey, view: View): string | null {
+  const need = MEASURE_INFO[measure].view;
+  if (need === "any" || view === need) return null;
+  if (view === "oblique")
+    return TRUNK_IMAGE_ANGLE.includes(measure)
+      ? "The camera sees the patient at an angle: from there bending forward and bending sideways look the same. Side-on for flexion and extension, facing the camera for side bending."
+      : null;
+  if (view === "unknown") return "The camera view is not known yet.";
+  return need === "sagittal" ? "Not measurable from the front: the patient should turn side-on." : "Not measurable from the side: the patient should face the camera.";
+}
+
+/** How suitable a view is for a measure (multiplies the confidence; 0 = no value at all, see withheldReason). */
 export function viewFactor(measure: MeasureKey, view: View): number {
   const need = MEASURE_INFO[measure].view;
   if (need === "any") return view === "unknown" ? 0.5 : 1;
   if (view === need) return 1;
-  if (view === "oblique") return 0.5;
-  return 0;
+  if (withheldReason(measure, view)) return 0;
+  return 0.5; // oblique: foreshortened, but no other measure reads the same angle
 }
 
 export const emptyMeasures = (): MeasureValues =>

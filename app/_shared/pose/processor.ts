@@ -28,7 +28,7 @@ import { DEFAULT_ONE_EURO, OneEuroFilter, type OneEuroOptions } from "./filter";
 import { stddev, toPixels, toWorld } from "./geometry";
 import { computeGuidance, type Guidance, type GuidanceOptions } from "./guidance";
 import { LANDMARK_COUNT, LM, type PoseFrame } from "./landmarks";
-import { emptyMeasures, MEASURE_INFO, MEASURES, type MeasureKey, type MeasureValues, viewFactor } from "./measures";
+import { emptyMeasures, MEASURE_INFO, MEASURES, type MeasureKey, type MeasureValues, viewFactor, withheldReason } from "./measures";
 import { allInFrame, bodySeen, DEFAULT_OUTLIER_GATE, OutlierGate, type OutlierGateOptions, visibilityConfidence } from "./quality";
 import type { PoseSample } from "./sample";
 
@@ -69,6 +69,11 @@ export interface PoseResult {
   angles: MeasureValues;
   conf: Record<MeasureKey, number>;
   confidence: number;
+  /**
+   * Measures the landmarks gave a value for that the view cannot tell apart or does not show (an oblique camera:
+   * trunk flexion and lateral flexion are one image angle), with the reason; they are null in `raw` and `angles`.
+   */
+  withheld: Partial<Record<MeasureKey, string>>;
   guidance: Guidance;
   sample: PoseSample | null;
   /** alternative computations kept for the benchmark (image vs world landmarks) */
@@ -159,7 +164,7 @@ export class PoseProcessor {
     if (p && seen && this.settle > 0) {
       this.settle--;
       this.lastBodyT = t;
-      return { t, frame, seen: false, view, facing: this.facing, raw, angles, conf, confidence: 0, guidance, sample: null, variants };
+      return { t, frame, seen: false, view, facing: this.facing, raw, angles, conf, confidence: 0, withheld: {}, guidance, sample: null, variants };
     }
     if (!p || !seen) {
       this.settle = SETTLE_FRAMES;
@@ -170,7 +175,7 @@ export class PoseProcessor {
         this.sway = [];
       }
       this.resetStale(t);
-      return { t, frame, seen: false, view, facing: this.facing, raw, angles, conf, confidence: 0, guidance, sample: null, variants };
+      return { t, frame, seen: false, view, facing: this.facing, raw, angles, conf, confidence: 0, withheld: {}, guidance, sample: null, variants };
     }
     this.lastBodyT = t;
 
@@ -208,9 +213,15 @@ export class PoseProcessor {
     };
 
     let coreConf = 0;
+    const withheld: PoseResult["withheld"] = {};
     for (const k of MEASURES) {
       const r = readings[k];
       if (!r || !Number.isFinite(r.value) || !allInFrame(p, NEEDS[k])) continue;
+      const why = withheldReason(k, view.view);
+      if (why) {
+        withheld[k] = why;
+        continue;
+      }
       let c = visibilityConfidence(r.seen) * viewFactor(k, view.view);
       if (MEASURE_INFO[k].estimate) c *= 0.5;
       if (c <= 0) continue;
@@ -239,7 +250,7 @@ export class PoseProcessor {
       landmarks.push(l.x, l.y, Math.min(l.visibility ?? 1, l.presence ?? 1));
     }
     const sample: PoseSample = { t, view: view.view, confidence, angles: { ...angles }, conf: { ...conf }, landmarks };
-    return { t, frame, seen: true, view, facing, raw, angles, conf, confidence, guidance, sample, variants };
+    return { t, frame, seen: true, view, facing, raw, angles, conf, confidence, withheld, guidance, sample, variants };
   }
 
   /** Drops the smoothing of measures that have been missing for a while. */

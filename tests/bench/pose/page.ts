@@ -84,6 +84,7 @@ window.poseBench = {
       onCapture: decodeIndex,
       processor: { guidance: {} },
       targetHz,
+      rememberModel: false, // each run measures its own choice
     };
     if (autoFullMaxMs !== undefined) opts.autoFullMaxMs = autoFullMaxMs;
     if (inputMaxSide !== undefined) opts.inputMaxSide = inputMaxSide;
