@@ -63,7 +63,7 @@ export type RecordRows = {
   clinic: ClinicRow; patient: PatientRow; practitioners: UserRow[]; visits: VisitRow[]; trials: TrialRow[]; notes: NoteRow[];
 };
 
-const ref = (type: string, id: string, display?: string): Reference => ({ reference: `${type}/${id}`, ...(display ? { display } : {}) });
+const ref = <T extends Resource = any>(type: string, id: string, display?: string): Reference<T> => ({ reference: `${type}/${id}`, ...(display ? { display } : {}) });
 const iso = (d: Date) => d.toISOString();
 const dateOnly = (d: Date) => d.toISOString().slice(0, 10);
 /** FHIR ids allow [A-Za-z0-9-.]{1,64}; cuids qualify, anything else is made to. */
