@@ -6,6 +6,7 @@ import { createDb, type Db } from "./db/client";
 import { deployMigrations } from "./db/schema-engine";
 import type { Env } from "./env";
 import { createApiHandler } from "./http/api";
+import { createFhirHandler } from "./http/fhir";
 import { isHttps } from "./http/request";
 import { applySecurityHeaders } from "./http/security";
 import { attachRealtime, type Realtime } from "./realtime/index";
@@ -24,6 +25,7 @@ export async function startServer(env: Env, opts: { dev?: boolean; next?: boolea
   const seeded = await seedDemo(db, env);
 
   const api = createApiHandler({ db, env });
+  const fhir = createFhirHandler({ db, env });
   type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
   type Upgrade = (req: http.IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => Promise<void>;
   let nextHandler: Handler | null = null;
@@ -40,7 +42,8 @@ export async function startServer(env: Env, opts: { dev?: boolean; next?: boolea
 
   const server = http.createServer((req, res) => {
     applySecurityHeaders(req, res, { dev, https: isHttps(req, env) });
-    api(req, res)
+    fhir(req, res)
+      .then((done) => done || api(req, res))
       .then(async (handled) => {
         if (handled) return;
         if (!nextHandler) {

@@ -1,6 +1,7 @@
 import { authRouter } from "./routers/auth";
 import { liveRouter } from "./routers/live";
 import { trialsRouter } from "./routers/trials";
+import { recordsRouter } from "./routers/records";
 import { auditRouter, patientsRouter, usersRouter, visitsRouter } from "./routers/clinic";
 import { createCallerFactory, router } from "./trpc";
 
@@ -12,6 +13,7 @@ export const appRouter = router({
   audit: auditRouter,
   live: liveRouter,
   trials: trialsRouter,
+  records: recordsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,6 +9,7 @@ import type {
 import { protocolByKey } from "../assessments/catalogue";
 import type { TrialSummary } from "../assessments/summary";
 import { bytesToBase64 } from "../pose/sample";
+import { isTrialSummary } from "./objective";
 
 /** Stable base of the project's own code systems and identifier systems (never changes with the deployment). */
 export const POSEVISIT_CODE_BASE = "https://posevisit.org/fhir";
@@ -154,9 +155,7 @@ function bodySiteOf(primary: string): CodeableConcept {
 
 const INTERP: Record<string, { code: string; display: string }> = { below: { code: "L", display: "Low" }, within: { code: "N", display: "Normal" }, above: { code: "H", display: "High" } };
 
-export function isSummary(x: unknown): x is TrialSummary {
-  return typeof x === "object" && x !== null && Array.isArray((x as TrialSummary).reps) && "bestDeg" in x;
-}
+export const isSummary = isTrialSummary;
 
 /** The trials that yield a measured result: completed, with a server summary that has a value. */
 export function measuredTrials(trials: readonly TrialRow[]): (TrialRow & { summary: TrialSummary })[] {
