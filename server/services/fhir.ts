@@ -4,6 +4,7 @@ import type { Bundle, CapabilityStatement, OperationOutcome, Resource } from "@m
 import { collectionBundle, painObservationOf, patientOf, romObservationOf, measuredTrials, visitDocumentBundle } from "../../app/_shared/records/fhir";
 import type { Db } from "../db/client";
 import { audit } from "./audit";
+import { notePdfs } from "./pdf";
 import { loadRecordRows } from "./records";
 
 export const FHIR_VERSION = "4.0.1";
@@ -62,13 +63,14 @@ export async function patientEverything(db: Db, w: Who, patientId: string, base:
   const rows = await loadRecordRows(db, w.clinicId, patientId);
   if (!rows) return null;
   await audit(db, actor(w), "fhir.patient.everything", { record: { type: "Patient", id: patientId }, ip: w.ip });
-  return collectionBundle(rows, { base, timestamp: new Date() });
+  return collectionBundle(rows, { base, timestamp: new Date(), pdfs: await notePdfs(db, w.clinicId, rows.notes) });
 }
 
 /** For staff exports (tRPC): the record as a collection Bundle, or one visit as a document Bundle. */
 export async function exportBundle(db: Db, clinicId: string, patientId: string, base: string, opts: { visitId?: string; pdfs?: Map<string, { data: Uint8Array; title: string }> } = {}) {
   const rows = await loadRecordRows(db, clinicId, patientId);
   if (!rows) return null;
+  opts = { ...opts, pdfs: opts.pdfs ?? (await notePdfs(db, clinicId, opts.visitId ? rows.notes.filter((n) => n.visitId === opts.visitId) : rows.notes)) };
   if (opts.visitId) return visitDocumentBundle(rows, opts.visitId, { base, timestamp: new Date(), pdfs: opts.pdfs });
   return collectionBundle(rows, { base, timestamp: new Date(), pdfs: opts.pdfs });
 }

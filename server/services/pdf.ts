@@ -4,6 +4,7 @@ import { protocolByKey } from "../../app/_shared/assessments/catalogue";
 import { compare, seriesOf, type TrialSummary } from "../../app/_shared/assessments/summary";
 import { isTrialSummary } from "../../app/_shared/records/objective";
 import { unpackSamples, type PoseSample } from "../../app/_shared/pose/sample";
+import type { Db } from "../db/client";
 import { audit } from "./audit";
 import { actorOf, type Caller } from "./context";
 import { notFound } from "./errors";
@@ -59,8 +60,27 @@ function chart(doc: PDFKit.PDFDocument, t: ChartTrial, x: number, y: number, w: 
 
 /** The visit report as PDF bytes, from what the database holds. */
 export async function visitReportPdf(c: Caller, visitId: string): Promise<{ filename: string; pdf: Buffer }> {
+  const r = await renderVisitPdf(c.db, c.user.clinicId, visitId);
+  if (!r) throw notFound("Visit");
+  await audit(c.db, actorOf(c), "visit.export.pdf", { record: { type: "Visit", id: visitId }, ip: c.ip, detail: { bytes: r.pdf.length } });
+  return r;
+}
+
+/** The PDFs of a patient's notes (keyed by note id), for DocumentReference attachments. */
+export async function notePdfs(db: Db, clinicId: string, notes: readonly { id: string; visitId: string }[]) {
+  const out = new Map<string, { data: Uint8Array; title: string }>();
+  for (const n of notes) {
+    const r = await renderVisitPdf(db, clinicId, n.visitId);
+    if (r) out.set(n.id, { data: r.pdf, title: r.filename });
+  }
+  return out;
+}
+
+/** Renders the report of one of the clinic's visits; null when the visit is not the clinic's. No audit (callers audit). */
+export async function renderVisitPdf(db: Db, clinicId: string, visitId: string): Promise<{ filename: string; pdf: Buffer } | null> {
+  const c = { db, user: { clinicId } };
   const visit = await c.db.visit.findFirst({ where: { id: visitId, clinicId: c.user.clinicId }, select: { id: true, patientId: true, scheduledAt: true } });
-  if (!visit) throw notFound("Visit");
+  if (!visit) return null;
   const rows = (await loadRecordRows(c.db, c.user.clinicId, visit.patientId))!;
   const v = rows.visits.find((x) => x.id === visit.id)!;
   const users = new Map(rows.practitioners.map((u) => [u.id, u.name]));
@@ -166,6 +186,5 @@ export async function visitReportPdf(c: Caller, visitId: string): Promise<{ file
   }
   doc.end();
   const pdf = await done;
-  await audit(c.db, actorOf(c), "visit.export.pdf", { record: { type: "Visit", id: v.id }, ip: c.ip, detail: { bytes: pdf.length } });
   return { filename: `visit-report-${day(v.startedAt ?? v.scheduledAt)}-${v.id}.pdf`, pdf };
 }

@@ -45,6 +45,8 @@ for (const kind of databaseKinds()) {
       fetch(`${s.url}/fhir/R4${p}`, { ...init, headers: { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers ?? {}) } });
 
     before(async () => {
+      // Index the R4 definitions first: it blocks for seconds, which would let keep-alive sockets go stale mid-test.
+      validateFhir({ resourceType: "Patient" });
       s = await startTestServer({ env: testEnv({ DATABASE_URL: await freshDatabaseUrl(kind) }) });
       A = await seedClinic(s.db);
       B = await seedClinic(s.db);
@@ -102,6 +104,12 @@ for (const kind of databaseKinds()) {
         assert.deepEqual(o.component?.filter((c) => c.code.coding?.[0]?.code?.startsWith("repetition-")).map((c) => c.valueQuantity?.value), (t.summary as Summary).reps.map((x) => x.peakDeg));
       }
       assert.equal((bundle.entry ?? []).filter((e) => e.resource?.resourceType === "Encounter").length, 2);
+      const docs = (bundle.entry ?? []).map((e) => e.resource as Resource).filter((x) => x.resourceType === "DocumentReference");
+      assert.equal(docs.length, 1);
+      const att = docs[0]!.resourceType === "DocumentReference" ? docs[0]!.content[0]!.attachment : null;
+      assert.equal(att?.contentType, "application/pdf");
+      assert.equal(Buffer.from(att!.data!, "base64").subarray(0, 5).toString(), "%PDF-");
+      assert.equal(docs[0]!.resourceType === "DocumentReference" && docs[0]!.docStatus, "final");
       assert.equal((await thB.call("query", "records.patientFhir", { patientId: A.patient.id })).error?.data.code, "NOT_FOUND");
     });
 
