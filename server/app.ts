@@ -6,6 +6,7 @@ import { createDb, type Db } from "./db/client";
 import { deployMigrations } from "./db/schema-engine";
 import type { Env } from "./env";
 import { createApiHandler } from "./http/api";
+import { createFhirHandler } from "./http/fhir";
 import { isHttps } from "./http/request";
 import { applySecurityHeaders } from "./http/security";
 import { attachRealtime, type Realtime, type RealtimeOptions } from "./realtime/index";
@@ -29,6 +30,7 @@ export async function startServer(env: Env, opts: { dev?: boolean; next?: boolea
   // Several processes (REDIS_URL): rooms, socket routing and rate limits shared in Redis (server/realtime/scale.ts).
   const scale = env.REDIS_URL ? await connectScaleOut(env.REDIS_URL) : null;
   const api = createApiHandler({ db, env, signInLimits: createSignInLimits(scale ? redisBackend(scale.redis) : memoryBackend) });
+  const fhir = createFhirHandler({ db, env });
   type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
   type Upgrade = (req: http.IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => Promise<void>;
   let nextHandler: Handler | null = null;
@@ -45,7 +47,8 @@ export async function startServer(env: Env, opts: { dev?: boolean; next?: boolea
 
   const server = http.createServer((req, res) => {
     applySecurityHeaders(req, res, { dev, https: isHttps(req, env) });
-    api(req, res)
+    fhir(req, res)
+      .then((done) => done || api(req, res))
       .then(async (handled) => {
         if (handled) return;
         if (!nextHandler) {

@@ -2,6 +2,7 @@ import { authRouter } from "./routers/auth";
 import { liveRouter } from "./routers/live";
 import { exerciseSetsRouter, recordingsRouter } from "./routers/recordings";
 import { trialsRouter } from "./routers/trials";
+import { recordsRouter } from "./routers/records";
 import { auditRouter, patientsRouter, usersRouter, visitsRouter } from "./routers/clinic";
 import { createCallerFactory, router } from "./trpc";
 
@@ -15,6 +16,7 @@ export const appRouter = router({
   trials: trialsRouter,
   recordings: recordingsRouter,
   exerciseSets: exerciseSetsRouter,
+  records: recordsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 export type Actor =
   | { kind: "user"; id: string; email: string; clinicId: string }
   | { kind: "patient"; visitId: string; clinicId: string }
+  | { kind: "apiToken"; id: string; clinicId: string }
   | { kind: "system" };
 
 export type AuditRecord = { type: string; id: string };
@@ -17,7 +18,7 @@ export async function audit(
     data: {
       clinicId: opts.clinicId ?? (actor.kind === "system" ? null : actor.clinicId),
       actorId: actor.kind === "user" ? actor.id : null,
-      actorLabel: actor.kind === "user" ? `user:${actor.email}` : actor.kind === "patient" ? `patient:${actor.visitId}` : "system",
+      actorLabel: actor.kind === "user" ? `user:${actor.email}` : actor.kind === "patient" ? `patient:${actor.visitId}` : actor.kind === "apiToken" ? `api-token:${actor.id}` : "system",
       action,
       recordType: opts.record?.type ?? null,
       recordId: opts.record?.id ?? null,

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { createUserInput, ROLE_LABEL, ROLES, type Role } from "../../_shared/domain";
 import { Alert, Badge, Button, Card, Field, PageHeader, Select, Spinner, formatDateTime } from "../../_components/ui";
 import { useZodForm } from "../../_lib/form";
+import { ApiTokensCard, ClinicProfileCard } from "../../_components/records/api-tokens";
 import { describeError, useMe, useTRPC } from "../../_lib/trpc";
 
 export default function UsersPage() {
@@ -60,6 +61,8 @@ export default function UsersPage() {
             <Button type="submit" busy={create.isPending}>Create account</Button>
           </form>
         </Card>
+        <ApiTokensCard />
+        <ClinicProfileCard />
       </div>
     </>
   );

@@ -5,6 +5,7 @@ import { Alert, ButtonLink, Card, PageHeader, Spinner, ageFrom, formatDate } fro
 import { ScheduleVisit } from "../../../_components/schedule-visit";
 import { VisitList } from "../../../_components/visits";
 import { AssessmentProgress } from "../../../_components/review/progress";
+import { PatientExports } from "../../../_components/records/patient-exports";
 import { describeError, useMe, useTRPC } from "../../../_lib/trpc";
 
 export default function PatientPage() {
@@ -30,7 +31,7 @@ export default function PatientPage() {
           <Card title="Visits">
             {visits.isLoading ? <Spinner /> : <VisitList visits={visits.data ?? []} showPatient={false} empty="No visits yet." />}
           </Card>
-          <Card title="Movement assessments">
+          <Card title="Movement assessments" actions={<PatientExports patientId={p.id} />}>
             {trials.isLoading ? <Spinner /> : <AssessmentProgress trials={trials.data ?? []} />}
           </Card>
           <Card title="Details">

@@ -6,6 +6,7 @@ import { useState } from "react";
 import { JoinLinkBox } from "../../../_components/join-link";
 import { Alert, Button, ButtonLink, Card, PageHeader, Spinner, formatDateTime } from "../../../_components/ui";
 import { VisitStatusBadge } from "../../../_components/visits";
+import { VisitNoteCard, VisitPdfButton } from "../../../_components/records/visit-note";
 import { protocolTitle } from "../../../_components/review/trial-bits";
 import { describeError, useMe, useTRPC } from "../../../_lib/trpc";
 
@@ -37,6 +38,7 @@ export default function VisitPage() {
         subtitle={`${formatDateTime(v.scheduledAt)} · ${v.durationMin} min · ${v.therapist.name}`}
         actions={<>
           <ButtonLink variant="secondary" href={`/visits/${v.id}/report`}>Visit report</ButtonLink>
+          <VisitPdfButton visitId={v.id} />
           {open && canWrite && <ButtonLink href={`/visits/${v.id}/room`}>Open visit room</ButtonLink>}
         </>}
       />
@@ -64,6 +66,7 @@ export default function VisitPage() {
             </ul>
           )}
         </Card>
+        <VisitNoteCard visitId={v.id} />
         {open && canWrite && (
           <Card title="Patient link">
             <p className="mb-3 text-sm text-slate-600">
