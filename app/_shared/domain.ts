@@ -33,10 +33,12 @@ export const password = z
   .max(200, "At most 200 characters")
   .refine((p) => /[A-Za-z]/.test(p) && /[^A-Za-z]/.test(p), "Mix letters with digits or symbols");
 
-/** A calendar date "YYYY-MM-DD" (no time zone games for birthdays). */
+/** A calendar date "YYYY-MM-DD" (no time zone games for birthdays). Forms use the native date picker, which
+ * sends "" until month, day and year are all filled in: the messages speak of the picker, not of the wire format. */
 export const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use the format YYYY-MM-DD")
+  .min(1, "Enter the date (month, day and year)")
+  .regex(/^(\d{4}-\d{2}-\d{2})?$/, "Enter a complete date (month, day and year)")
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "Not a real date");
 
 export const signInInput = z.object({

@@ -1,11 +1,12 @@
 import { authRouter } from "./routers/auth";
 import { liveRouter } from "./routers/live";
 import { trialsRouter } from "./routers/trials";
-import { auditRouter, patientsRouter, usersRouter, visitsRouter } from "./routers/clinic";
+import { auditRouter, clinicRouter, patientsRouter, usersRouter, visitsRouter } from "./routers/clinic";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
   auth: authRouter,
+  clinic: clinicRouter,
   patients: patientsRouter,
   visits: visitsRouter,
   users: usersRouter,

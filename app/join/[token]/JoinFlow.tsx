@@ -3,7 +3,8 @@
 // name + consent → waiting room → call. A reload during the visit goes straight back in.
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
-import { Alert, Button, Card, Field, Spinner, formatDateTime } from "../../_components/ui";
+import { Alert, Button, Card, Field, Spinner } from "../../_components/ui";
+import { formatDateTime, zoneName } from "../../_shared/format";
 import { VideoTile } from "../../_components/visit/VideoTile";
 import { PatientAssessment } from "../../_components/assessment/PatientAssessment";
 import { DevicePickers, MediaToggles, MicMeter } from "../../_components/visit/MediaControls";
@@ -37,7 +38,7 @@ export function JoinFlow({ token }: { token: string }) {
   return <Visit token={token} visit={v} resume={resume} />;
 }
 
-type VisitInfo = { scheduledAt: Date; durationMin: number; status: string; therapistName: string; clinicName: string; suggestedName: string };
+type VisitInfo = { scheduledAt: Date; durationMin: number; status: string; therapistName: string; clinicName: string; clinicTimeZone: string; suggestedName: string };
 
 function Visit({ token, visit, resume }: { token: string; visit: VisitInfo; resume: Saved | null }) {
   const [joined, setJoined] = useState<Saved | null>(resume);
@@ -167,7 +168,7 @@ function PreCall({ visit, media, onDevices, onJoin }: { visit: VisitInfo; media:
     <main className="mx-auto max-w-4xl p-4 sm:p-6">
       <h1 className="text-2xl font-semibold tracking-tight">Your video visit</h1>
       <p className="mt-1 text-sm text-slate-600">
-        With {visit.therapistName} · {visit.clinicName} · {formatDateTime(visit.scheduledAt)} ({visit.durationMin} min)
+        With {visit.therapistName} · {visit.clinicName} · {formatDateTime(visit.scheduledAt, visit.clinicTimeZone)} {zoneName(visit.clinicTimeZone, visit.scheduledAt)} ({visit.durationMin} min)
       </p>
       <div className="mt-5 grid gap-5 md:grid-cols-2">
         <Card title="1. Check your camera and microphone">
