@@ -100,8 +100,14 @@ export const listVisitsInput = z.object({
   limit: z.number().int().min(1).max(200).default(100),
 });
 export const auditListInput = z.object({
-  action: z.string().trim().max(60).optional(),
+  /** an action or an action prefix ("patient." for every patient event) */
+  action: z.string().trim().max(60).regex(/^[a-z.]*$/, "Invalid action").optional(),
   recordId: id.optional(),
+  /** events by this person, failed sign-ins for their account included */
+  actorId: id.optional(),
+  /** events at or after from, before to */
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
   limit: z.number().int().min(1).max(200).default(100),
   cursor: id.optional(),
 });

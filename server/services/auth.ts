@@ -35,7 +35,7 @@ export async function signIn(
   if (!user || !ok || user.disabled) {
     accountLimiter.hit(input.email);
     addressLimiter.hit(meta.ip);
-    await audit(deps.db, { kind: "system" }, "auth.signin.fail", {
+    await audit(deps.db, { kind: "attempt", email: input.email, userId: user?.id ?? null }, "auth.signin.fail", {
       clinicId: user?.clinicId,
       detail: { email: input.email, reason: !user ? "unknown" : user.disabled && ok ? "disabled" : "password" },
       ip: meta.ip,

@@ -1,5 +1,6 @@
 import { auditListInput, createUserInput, id, listPatientsInput, listVisitsInput, scheduleVisitInput, setUserDisabledInput, updatePatientInput, patientInput, visitIdInput } from "../../../app/_shared/domain";
 import { z } from "zod";
+import * as auditTrail from "../../services/audit";
 import * as clinic from "../../services/clinic";
 import * as patients from "../../services/patients";
 import * as users from "../../services/users";
@@ -35,5 +36,6 @@ export const usersRouter = router({
 });
 
 export const auditRouter = router({
-  list: adminProcedure.input(auditListInput).query(({ ctx, input }) => users.listAudit(ctx.caller, input)),
+  list: adminProcedure.input(auditListInput).query(({ ctx, input }) => auditTrail.listAudit(ctx.caller, input)),
+  filters: adminProcedure.query(({ ctx }) => auditTrail.auditFilters(ctx.caller)),
 });
