@@ -98,3 +98,14 @@ test("sessions in words", () => {
   assert.equal(describeAddress("192.168.1.20"), "local network (192.168.1.20)");
   assert.equal(describeAddress("203.0.113.9"), "203.0.113.9");
 });
+
+test("pose lab readiness in plain words", async () => {
+  const { readiness } = await import("../../app/_shared/pose/readiness");
+  const base = { state: "running", analysed: 100, analysedFps: 15, latencyMs: 120, error: null };
+  assert.equal(readiness(base).verdict, "ready");
+  assert.equal(readiness({ ...base, analysed: 5 }).verdict, "checking");
+  assert.equal(readiness({ ...base, analysedFps: 6 }).verdict, "slow");
+  assert.equal(readiness({ ...base, latencyMs: 900 }).verdict, "slow");
+  assert.equal(readiness({ ...base, state: "error", error: "x" }).verdict, "error");
+  assert.equal(readiness(null).verdict, "checking");
+});
