@@ -25,7 +25,11 @@ export function TrendChart({ protocol, rows, f }: { protocol: Protocol; rows: Tr
   if (!data.length) return null;
   const n = protocol.normal;
   const vals = data.flatMap((d) => [d.best - MEASUREMENT_ERROR_DEG, d.best + MEASUREMENT_ERROR_DEG]).concat(n ? [n.min, n.max] : []);
-  const lo = Math.floor(Math.min(0, ...vals) / 10) * 10, hi = Math.ceil(Math.max(...vals) / 10) * 10 + 10;
+  // round degree ticks (every 10°, 20° or 30°) over a span that holds the results, their error bars and the band
+  const raw = Math.max(...vals) - Math.min(0, ...vals);
+  const step = raw <= 60 ? 10 : raw <= 120 ? 20 : 30;
+  const lo = Math.floor(Math.min(0, ...vals) / step) * step, hi = Math.ceil((Math.max(...vals) + step / 2) / step) * step;
+  const ticks = Array.from({ length: Math.round((hi - lo) / step) + 1 }, (_, i) => lo + i * step);
   const t0 = Math.min(...data.map((d) => d.t)), t1 = Math.max(...data.map((d) => d.t));
   // a single visit or visits on one day still get a readable span of days around them
   const padT = Math.max(DAY, (t1 - t0) * 0.08);
@@ -39,7 +43,7 @@ export function TrendChart({ protocol, rows, f }: { protocol: Protocol; rows: Tr
             label={{ value: `normal ${n.min}–${n.max}°`, position: "insideTopLeft", fill: "#047857", fontSize: 11 }} />}
           <XAxis dataKey="t" type="number" scale="time" domain={[t0 - padT, t1 + padT]} tickFormatter={(t: number) => f.day(t)}
             tick={{ fontSize: 11, fill: "#475569" }} tickCount={Math.min(6, data.length + 2)} />
-          <YAxis domain={[lo, hi]} unit="°" width={44} tick={{ fontSize: 11, fill: "#475569" }} allowDecimals={false} />
+          <YAxis domain={[lo, hi]} ticks={ticks} unit="°" width={44} tick={{ fontSize: 11, fill: "#475569" }} allowDecimals={false} />
           <Tooltip labelFormatter={(t) => f.day(Number(t))} formatter={(v) => [`${v}° (±${MEASUREMENT_ERROR_DEG}°)`, "best"]} />
           <Line dataKey="best" stroke="#0f6f66" strokeWidth={2} dot={{ r: 4, fill: "#0f6f66" }} isAnimationActive={false}>
             <ErrorBar dataKey="err" width={6} stroke="#64748b" direction="y" />
