@@ -6,9 +6,7 @@ export const metadata: Metadata = { title: "Page not found" };
 export default function NotFound() {
   return (
     <main id="main" className="mx-auto flex min-h-screen max-w-xl flex-col justify-center gap-4 p-6">
-      <p className="flex items-center gap-2 text-lg font-semibold text-brand-700">
-        <img src="/icon.svg" alt="" className="size-8" /> PoseVisit
-      </p>
+      <p className="text-lg font-semibold text-brand-700">PoseVisit</p>
       <h1 className="text-2xl font-semibold tracking-tight text-slate-900">This page does not exist</h1>
       <p className="text-sm text-slate-700">
         The address may be mistyped, or the record was removed. If you came from a visit link sent to you as a patient, open

@@ -52,7 +52,7 @@ export default function AccountPage() {
                         From {describeAddress(s.ip)} · last active {s.current ? "now" : formatRelative(s.lastSeenAt)} · signed in {f.dateTime(s.createdAt)}
                       </span>
                     </span>
-                    {!s.current && <Button variant="secondary" onClick={() => revoke.mutate({ sessionId: s.id })}>Sign out<span className="sr-only"> {d.browser} on {d.system}</span></Button>}
+                    {!s.current && <Button variant="secondary" className="shrink-0 whitespace-nowrap" onClick={() => revoke.mutate({ sessionId: s.id })}>Sign out<span className="sr-only"> {d.browser} on {d.system}</span></Button>}
                   </li>
                 );
               })}

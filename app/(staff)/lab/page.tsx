@@ -58,7 +58,7 @@ function Lab() {
       {camera.error && <Alert title="Camera">{camera.error}</Alert>}
       <div className="grid gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="space-y-3">
-          <div className="relative aspect-[4/3] w-full overflow-hidden rounded-lg bg-slate-900">
+          <div className="relative mx-auto aspect-[4/3] w-full max-w-[calc((100dvh-15rem)*4/3)] overflow-hidden rounded-lg bg-slate-900">
             <video
               ref={setVideo}
               muted
@@ -111,15 +111,6 @@ function Lab() {
           )}
         </div>
         <div className="space-y-4">
-          <Card title="Camera placement">
-            <GuidancePanel guidance={result?.guidance ?? null} />
-          </Card>
-          <Card title="Angles">
-            <AngleReadouts result={result} measures={VIEW_MEASURES[wantView]} />
-            <p className="mt-2 text-xs text-slate-500">
-              Changes under 5° are within measurement error. Rotation from one camera is only an estimate.
-            </p>
-          </Card>
           <Card title="Is this computer ready?">
             <div role="status" aria-live="polite" data-testid="readiness" data-verdict={ready.verdict}
               className={`rounded-md px-3 py-2 text-sm font-medium ${ready.verdict === "ready" ? "bg-emerald-50 text-emerald-900" : ready.verdict === "checking" ? "bg-slate-50 text-slate-700" : "bg-amber-50 text-amber-900"}`}>
@@ -133,6 +124,15 @@ function Lab() {
             <div id="perf-details" hidden={!details} className="mt-2">
               <PerfStats stats={stats} />
             </div>
+          </Card>
+          <Card title="Camera placement">
+            <GuidancePanel guidance={result?.guidance ?? null} />
+          </Card>
+          <Card title="Angles">
+            <AngleReadouts result={result} measures={VIEW_MEASURES[wantView]} />
+            <p className="mt-2 text-xs text-slate-500">
+              Changes under 5° are within measurement error. Rotation from one camera is only an estimate.
+            </p>
           </Card>
         </div>
       </div>
