@@ -42,7 +42,7 @@ export function TrendChart({ protocol, rows, f }: { protocol: Protocol; rows: Tr
           {n && <ReferenceArea y1={n.min} y2={n.max} fill="#d1fae5" fillOpacity={0.8} stroke="none" ifOverflow="extendDomain"
             label={{ value: `normal ${n.min}–${n.max}°`, position: "insideTopLeft", fill: "#047857", fontSize: 11 }} />}
           <XAxis dataKey="t" type="number" scale="time" domain={[t0 - padT, t1 + padT]} tickFormatter={(t: number) => f.day(t)}
-            tick={{ fontSize: 11, fill: "#475569" }} tickCount={Math.min(6, data.length + 2)} />
+            ticks={data.map((d) => d.t)} interval="preserveStartEnd" minTickGap={24} tick={{ fontSize: 11, fill: "#475569" }} />
           <YAxis domain={[lo, hi]} ticks={ticks} unit="°" width={44} tick={{ fontSize: 11, fill: "#475569" }} allowDecimals={false} />
           <Tooltip labelFormatter={(t) => f.day(Number(t))} formatter={(v) => [`${v}° (±${MEASUREMENT_ERROR_DEG}°)`, "best"]} />
           <Line dataKey="best" stroke="#0f6f66" strokeWidth={2} dot={{ r: 4, fill: "#0f6f66" }} isAnimationActive={false}>
