@@ -13,7 +13,7 @@ import { attachRealtime, type Realtime, type RealtimeOptions } from "./realtime/
 import { connectScaleOut } from "./realtime/scale";
 import { createSignInLimits, memoryBackend, redisBackend } from "./services/rate-limit";
 import { eventBus } from "./services/events";
-import { DEMO, seedDemo } from "./services/seed";
+import { DEMO, demoLinkHint, seedDemo } from "./services/seed";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -91,8 +91,12 @@ export async function startServer(env: Env, opts: { dev?: boolean; next?: boolea
         `  clinician  ${DEMO.clinician.email} / ${DEMO.clinician.password}`,
         `  admin      ${DEMO.admin.email} / ${DEMO.admin.password}`,
         `  demo patient link: ${url}${seeded.joinPath}`,
+        "  (shown only this once; later, open the demo visit and press \"Create new link\")",
       ].join("\n"),
     );
+  } else {
+    const hint = await demoLinkHint(db, env, url).catch(() => null);
+    if (hint) log(hint);
   }
 
   let closing: Promise<void> | null = null;

@@ -25,7 +25,7 @@ export function PatientForm({ initial, submitLabel, busy, onSubmit, onCancel }: 
       {form.formError && <div className="sm:col-span-2"><Alert>{form.formError}</Alert></div>}
       <Field label="First name" autoComplete="off" {...form.bind("firstName")} />
       <Field label="Last name" autoComplete="off" {...form.bind("lastName")} />
-      <Field label="Date of birth" type="date" {...form.bind("dateOfBirth")} />
+      <Field label="Date of birth" type="date" min="1900-01-01" max={new Date().toISOString().slice(0, 10)} {...form.bind("dateOfBirth")} />
       <Field label="Record number (optional)" {...form.bind("recordNumber")} hint="Your clinic's own chart number" />
       <Field label="Email (optional)" type="email" {...form.bind("email")} />
       <Field label="Phone (optional)" type="tel" {...form.bind("phone")} />

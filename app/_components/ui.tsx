@@ -1,6 +1,7 @@
 "use client";
 // Small shared UI kit (Tailwind). Fields always have a label and show their error below, linked by aria-describedby.
 import Link from "next/link";
+import { formatBirth, formatName } from "../_shared/format";
 import { useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 
 const cx = (...c: (string | false | null | undefined)[]) => c.filter(Boolean).join(" ");
@@ -77,7 +78,7 @@ export function Select({ label, error, hint, className, children, ...input }: Fi
   const f = useFieldIds(error, hint);
   return (
     <FieldShell {...f} label={label} hint={hint} className={className}>
-      <select id={f.id} aria-invalid={!!f.msg || undefined} aria-describedby={f.describedBy} className={inputClass(!!f.msg)} {...input}>{children}</select>
+      <select id={f.id} aria-invalid={!!f.msg || undefined} aria-describedby={f.describedBy} className={cx(inputClass(!!f.msg), "w-full min-w-0 pr-8")} {...input}>{children}</select>
     </FieldShell>
   );
 }
@@ -138,15 +139,23 @@ export function Spinner({ label = "Loading…" }: { label?: string }) {
 
 export const visitStatusTone = { SCHEDULED: "blue", WAITING: "amber", IN_PROGRESS: "green", ENDED: "gray", CANCELLED: "red" } as const;
 
-export function formatDateTime(d: Date | string): string {
-  return new Date(d).toLocaleString(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+/** Who a clinical page is about: name, date of birth with age, record number. Every clinical page shows it. */
+export function PatientBanner({ patient, className }: { patient: { firstName: string; lastName: string; dateOfBirth: Date | string; recordNumber?: string | null }; className?: string }) {
+  return (
+    <span className={cx("block text-sm text-slate-700", className)} data-testid="patient-banner">
+      <span className="font-semibold text-slate-900">{formatName(patient)}</span>
+      <span className="text-slate-600"> · {formatBirth(patient.dateOfBirth)}</span>
+      {patient.recordNumber && <span className="text-slate-600"> · Record {patient.recordNumber}</span>}
+    </span>
+  );
 }
-export function formatDate(d: Date | string): string {
-  return new Date(d).toLocaleDateString(undefined, { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" });
-}
-export function ageFrom(dob: Date | string): number {
-  const b = new Date(dob), n = new Date();
-  let a = n.getUTCFullYear() - b.getUTCFullYear();
-  if (n.getUTCMonth() < b.getUTCMonth() || (n.getUTCMonth() === b.getUTCMonth() && n.getUTCDate() < b.getUTCDate())) a--;
-  return a;
+
+/** Said before any input on a page (or in place of a control) that the signed-in role may not use. */
+export function ReadOnlyNotice({ what, children }: { what: string; children?: ReactNode }) {
+  return (
+    <div role="status" data-testid="read-only-notice" className="rounded-md border border-sky-200 bg-sky-50 px-4 py-3 text-sm text-sky-900">
+      <p className="font-semibold">Read-only access</p>
+      <p>Your role (clinician, read-only) can view records but not {what}. {children ?? "Ask a therapist or an administrator of your clinic."}</p>
+    </div>
+  );
 }

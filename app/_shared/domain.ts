@@ -33,10 +33,12 @@ export const password = z
   .max(200, "At most 200 characters")
   .refine((p) => /[A-Za-z]/.test(p) && /[^A-Za-z]/.test(p), "Mix letters with digits or symbols");
 
-/** A calendar date "YYYY-MM-DD" (no time zone games for birthdays). */
+/** A calendar date "YYYY-MM-DD" (no time zone games for birthdays). Forms use the native date picker, which
+ * sends "" until month, day and year are all filled in: the messages speak of the picker, not of the wire format. */
 export const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use the format YYYY-MM-DD")
+  .min(1, "Enter the date (month, day and year)")
+  .regex(/^(\d{4}-\d{2}-\d{2})?$/, "Enter a complete date (month, day and year)")
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "Not a real date");
 
 export const signInInput = z.object({
@@ -98,8 +100,14 @@ export const listVisitsInput = z.object({
   limit: z.number().int().min(1).max(200).default(100),
 });
 export const auditListInput = z.object({
-  action: z.string().trim().max(60).optional(),
+  /** an action or an action prefix ("patient." for every patient event) */
+  action: z.string().trim().max(60).regex(/^[a-z.]*$/, "Invalid action").optional(),
   recordId: id.optional(),
+  /** events by this person, failed sign-ins for their account included */
+  actorId: id.optional(),
+  /** events at or after from, before to */
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
   limit: z.number().int().min(1).max(200).default(100),
   cursor: id.optional(),
 });

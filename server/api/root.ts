@@ -3,11 +3,12 @@ import { liveRouter } from "./routers/live";
 import { exerciseSetsRouter, recordingsRouter } from "./routers/recordings";
 import { trialsRouter } from "./routers/trials";
 import { recordsRouter } from "./routers/records";
-import { auditRouter, patientsRouter, usersRouter, visitsRouter } from "./routers/clinic";
+import { auditRouter, clinicRouter, patientsRouter, usersRouter, visitsRouter } from "./routers/clinic";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
   auth: authRouter,
+  clinic: clinicRouter,
   patients: patientsRouter,
   visits: visitsRouter,
   users: usersRouter,

@@ -53,9 +53,14 @@ export async function signIn(
   if (!user) {
     const reason = !candidates.length ? "unknown" : candidates.some((u, i) => matches[i] && u.disabled) ? "disabled" : "password";
     // Each clinic that has an account with this email sees the failure in its own audit trail.
-    const clinics = candidates.length ? [...new Set(candidates.map((u) => u.clinicId))] : [undefined];
-    for (const clinicId of clinics)
-      await audit(deps.db, { kind: "system" }, "auth.signin.fail", { clinicId, detail: { email: input.email, reason }, ip: meta.ip });
+    // The trail names the account that was tried ("unknown account (email)" when there is none).
+    const tried = candidates.length ? [...new Map(candidates.map((u) => [u.clinicId, u])).values()] : [null];
+    for (const u of tried)
+      await audit(deps.db, { kind: "attempt", email: input.email, userId: u?.id ?? null }, "auth.signin.fail", {
+        clinicId: u?.clinicId,
+        detail: { email: input.email, reason },
+        ip: meta.ip,
+      });
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Email or password is incorrect" });
   }
   await Promise.all([limits.account.reset(input.email), limits.address.refund(meta.ip)]);

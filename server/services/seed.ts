@@ -42,3 +42,24 @@ export async function seedDemo(db: Db, env: Env): Promise<{ joinPath: string } |
   await audit(db, { kind: "system" }, "seed.demo", { clinicId: clinic.id });
   return { joinPath: `/join/${token}` };
 }
+
+/**
+ * On later starts of a development database that holds the demo clinic: where the demo visit is and how
+ * to get its patient link again (the link itself was printed once, at first start, and is not stored).
+ */
+export async function demoLinkHint(db: Db, env: Env, origin: string): Promise<string | null> {
+  if (env.NODE_ENV === "production") return null;
+  const therapist = await db.user.findFirst({ where: { email: DEMO.therapist.email }, orderBy: { createdAt: "asc" }, select: { id: true, disabled: true } });
+  if (!therapist || therapist.disabled) return null;
+  const visit = await db.visit.findFirst({
+    where: { therapistId: therapist.id, status: { in: ["SCHEDULED", "WAITING", "IN_PROGRESS"] } },
+    orderBy: { scheduledAt: "asc" },
+    select: { id: true },
+  });
+  return [
+    `[demo] Demo clinic: sign in as ${DEMO.therapist.email} / ${DEMO.therapist.password} (other demo logins: README).`,
+    visit
+      ? `  Demo patient link: it is shown only once, so open the demo visit ${origin}/visits/${visit.id} and press "Create new link".`
+      : `  Demo patient link: schedule a visit on a patient's page (${origin}/patients); the link is shown when it is made.`,
+  ].join("\n");
+}

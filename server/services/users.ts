@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { auditListInput, createUserInput } from "../../app/_shared/domain";
+import type { createUserInput } from "../../app/_shared/domain";
 import { isUniqueViolation } from "../db/client";
 import { audit } from "./audit";
 import { actorOf, type Caller } from "./context";
@@ -51,20 +51,4 @@ export async function setUserDisabled(c: Caller, userId: string, disabled: boole
   await audit(c.db, actorOf(c), disabled ? "user.disable" : "user.enable", { record: { type: "User", id: userId }, ip: c.ip });
   if (disabled) await publish({ type: "user.sessions.ended", userId, keepSessionId: null, reason: "disabled" });
   return updated;
-}
-
-export async function listAudit(c: Caller, input: z.output<typeof auditListInput>) {
-  const rows = await c.db.auditEvent.findMany({
-    where: {
-      clinicId: c.user.clinicId,
-      ...(input.action ? { action: { startsWith: input.action } } : {}),
-      ...(input.recordId ? { recordId: input.recordId } : {}),
-    },
-    orderBy: [{ at: "desc" }, { id: "desc" }],
-    take: input.limit + 1,
-    ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
-  });
-  const more = rows.length > input.limit;
-  const items = rows.slice(0, input.limit);
-  return { items, nextCursor: more ? items[items.length - 1]!.id : null };
 }

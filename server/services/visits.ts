@@ -11,7 +11,7 @@ const visitSelect = {
   id: true, clinicId: true, patientId: true, therapistId: true, scheduledAt: true, durationMin: true, reason: true,
   status: true, joinExpiresAt: true, joinRevokedAt: true, patientName: true, consentAt: true, startedAt: true,
   endedAt: true, cancelledAt: true, notes: true, createdAt: true,
-  patient: { select: { id: true, firstName: true, lastName: true, recordNumber: true } },
+  patient: { select: { id: true, firstName: true, lastName: true, recordNumber: true, dateOfBirth: true, email: true } },
   therapist: { select: { id: true, name: true } },
 } as const;
 

@@ -34,6 +34,7 @@ test("pose lab: the pose worker runs under the app's CSP and shows live angles",
   await signIn(page, clinic.therapist.email);
   await page.goto("/lab");
   await page.getByRole("button", { name: "Start camera" }).click();
+  await page.getByRole("button", { name: /Show technical details/ }).click();
   const stats = page.getByTestId("pose-stats");
   await expect(stats).toContainText("Web Worker", { timeout: 90_000 });
   await expect(stats).not.toContainText("main thread");

@@ -2,7 +2,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { changePasswordInput } from "../../_shared/domain";
-import { Alert, Button, Card, Field, PageHeader, Spinner, formatDateTime } from "../../_components/ui";
+import { Alert, Badge, Button, Card, Field, PageHeader, Spinner } from "../../_components/ui";
+import { formatRelative } from "../../_shared/format";
+import { describeAddress, describeUserAgent } from "../../_shared/user-agent";
+import { useFormat } from "../../_lib/clinic";
 import { useZodForm } from "../../_lib/form";
 import { useMe, useTRPC } from "../../_lib/trpc";
 
@@ -10,6 +13,7 @@ export default function AccountPage() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const { me } = useMe();
+  const f = useFormat();
   const form = useZodForm(changePasswordInput, { currentPassword: "", newPassword: "" });
   const [done, setDone] = useState(false);
   const sessions = useQuery(trpc.auth.sessions.queryOptions());
@@ -35,15 +39,23 @@ export default function AccountPage() {
         <Card title="Signed-in sessions">
           {sessions.isLoading ? <Spinner /> : (
             <ul className="divide-y divide-slate-100 text-sm">
-              {sessions.data?.map((s) => (
-                <li key={s.id} className="flex items-center justify-between gap-3 py-2">
-                  <span>
-                    <span className="block">{s.userAgent?.slice(0, 60) ?? "Unknown browser"} {s.current && <strong>(this one)</strong>}</span>
-                    <span className="text-xs text-slate-500">Since {formatDateTime(s.createdAt)} · {s.ip ?? "?"}</span>
-                  </span>
-                  {!s.current && <Button variant="secondary" onClick={() => revoke.mutate({ sessionId: s.id })}>Sign out</Button>}
-                </li>
-              ))}
+              {sessions.data?.map((s) => {
+                const d = describeUserAgent(s.userAgent);
+                return (
+                  <li key={s.id} className="flex items-center justify-between gap-3 py-2" data-testid="session">
+                    <span className="min-w-0">
+                      <span className="flex flex-wrap items-center gap-2 font-medium" title={s.userAgent ?? undefined}>
+                        {d.browser} on {d.system}{d.kind && <span className="font-normal text-slate-500">({d.kind})</span>}
+                        {s.current && <Badge tone="green">this session</Badge>}
+                      </span>
+                      <span className="block text-xs text-slate-600">
+                        From {describeAddress(s.ip)} · last active {s.current ? "now" : formatRelative(s.lastSeenAt)} · signed in {f.dateTime(s.createdAt)}
+                      </span>
+                    </span>
+                    {!s.current && <Button variant="secondary" className="shrink-0 whitespace-nowrap" onClick={() => revoke.mutate({ sessionId: s.id })}>Sign out<span className="sr-only"> {d.browser} on {d.system}</span></Button>}
+                  </li>
+                );
+              })}
             </ul>
           )}
         </Card>

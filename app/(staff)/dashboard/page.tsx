@@ -2,24 +2,20 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo } from "react";
-import { ButtonLink, Card, Empty, PageHeader, Spinner, formatDateTime } from "../../_components/ui";
+import { ButtonLink, Card, Empty, PageHeader, Spinner } from "../../_components/ui";
+import { clinicDay, clinicHour, formatName } from "../../_shared/format";
+import { useFormat } from "../../_lib/clinic";
 import { VisitList } from "../../_components/visits";
 import { useMe, useTRPC } from "../../_lib/trpc";
 import { useClinicLive } from "../../_lib/realtime/hooks";
 
-function dayRange(offsetDays = 0) {
-  const from = new Date();
-  from.setHours(0, 0, 0, 0);
-  from.setDate(from.getDate() + offsetDays);
-  const to = new Date(from);
-  to.setDate(to.getDate() + 1);
-  return { from, to };
-}
-
 export default function DashboardPage() {
   const trpc = useTRPC();
   const { me } = useMe();
-  const today = useMemo(() => dayRange(), []);
+  const f = useFormat();
+  // "Today" is the clinic's day, in its time zone, like every time on the page.
+  const today = useMemo(() => clinicDay(f.timeZone), [f.timeZone]);
+  const hour = clinicHour(f.timeZone);
   const upcoming = useMemo(() => ({ from: today.to, to: new Date(today.to.getTime() + 7 * 86400_000) }), [today]);
   // Visit status changes (patient waiting, call started/ended) arrive over the clinic's socket room;
   // a slow poll covers a lost connection.
@@ -33,16 +29,16 @@ export default function DashboardPage() {
   return (
     <>
       <PageHeader
-        title={`Good ${new Date().getHours() < 12 ? "morning" : new Date().getHours() < 18 ? "afternoon" : "evening"}${me ? `, ${me.name.split(" ")[0]}` : ""}`}
-        subtitle={new Date().toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" })}
+        title={`Good ${hour < 12 ? "morning" : hour < 18 ? "afternoon" : "evening"}${me ? `, ${me.name.split(" ")[0]}` : ""}`}
+        subtitle={f.longDay(new Date())}
         actions={me?.role !== "CLINICIAN" && <ButtonLink href="/patients/new">New patient</ButtonLink>}
       />
       {waiting.length > 0 && (
         <div role="status" aria-live="polite" className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
           {waiting.map((v) => (
             <p key={v.id}>
-              <strong>{v.patient.firstName} {v.patient.lastName}</strong> is in the waiting room.{" "}
-              <Link className="font-medium underline" href={`/visits/${v.id}/room`}>Admit now</Link>
+              <strong>{formatName(v.patient)}</strong> is in the waiting room.{" "}
+              {me?.role !== "CLINICIAN" && <Link className="font-medium underline" href={`/visits/${v.id}/room`}>Admit now</Link>}
             </p>
           ))}
         </div>
@@ -65,8 +61,8 @@ export default function DashboardPage() {
             <ul className="divide-y divide-slate-100">
               {patients.data.items.map((p) => (
                 <li key={p.id} className="py-2">
-                  <Link href={`/patients/${p.id}`} className="font-medium hover:underline">{p.lastName}, {p.firstName}</Link>
-                  <p className="text-xs text-slate-500">{p.lastVisit ? `${new Date(p.lastVisit.scheduledAt) > new Date() ? "Next" : "Last"} visit ${formatDateTime(p.lastVisit.scheduledAt)}` : "No visits yet"}</p>
+                  <Link href={`/patients/${p.id}`} className="font-medium hover:underline">{formatName(p)}</Link>
+                  <p className="text-xs text-slate-500">{p.lastVisit ? `${new Date(p.lastVisit.scheduledAt) > new Date() ? "Next" : "Last"} visit ${f.dateTime(p.lastVisit.scheduledAt)}` : "No visits yet"}</p>
                 </li>
               ))}
             </ul>

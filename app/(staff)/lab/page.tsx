@@ -8,6 +8,7 @@ import { useCamera, usePoseTracker } from "@/app/_lib/pose/usePoseTracker";
 import type { ModelChoice } from "@/app/_lib/pose/tracker";
 import { useMe } from "@/app/_lib/trpc";
 import { MEASURES, type MeasureKey } from "@/app/_shared/pose/measures";
+import { readiness } from "@/app/_shared/pose/readiness";
 
 const LAB_ROLES: ReadonlyArray<string> = ["THERAPIST"];
 const VIEW_MEASURES: Record<"sagittal" | "frontal" | "any", readonly MeasureKey[]> = {
@@ -35,9 +36,11 @@ function Lab() {
   const [model, setModel] = useState<ModelChoice>("auto");
   const [wantView, setWantView] = useState<"sagittal" | "frontal" | "any">("sagittal");
   const [mirrored, setMirrored] = useState(true);
+  const [details, setDetails] = useState(false);
   const camera = useCamera(video);
   const pose = usePoseTracker(video, { enabled: !!camera.stream, model, wantView, mirrored });
   const { result, raw, stats } = pose;
+  const ready = readiness(camera.stream ? stats : null);
 
   return (
     <>
@@ -55,7 +58,7 @@ function Lab() {
       {camera.error && <Alert title="Camera">{camera.error}</Alert>}
       <div className="grid gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="space-y-3">
-          <div className="relative aspect-[4/3] w-full overflow-hidden rounded-lg bg-slate-900">
+          <div className="relative mx-auto aspect-[4/3] w-full max-w-[calc((100dvh-15rem)*4/3)] overflow-hidden rounded-lg bg-slate-900">
             <video
               ref={setVideo}
               muted
@@ -79,12 +82,12 @@ function Lab() {
             )}
           </div>
           <div className="flex flex-wrap items-end gap-3">
-            <Select label="Model" value={model} onChange={(e) => setModel(e.target.value as ModelChoice)} className="w-48">
+            <Select label="Model" value={model} onChange={(e) => setModel(e.target.value as ModelChoice)} className="min-w-52">
               <option value="auto">Automatic (warm-up)</option>
               <option value="lite">Lite (fastest)</option>
               <option value="full">Full (more accurate)</option>
             </Select>
-            <Select label="Measuring" value={wantView} onChange={(e) => setWantView(e.target.value as typeof wantView)} className="w-56">
+            <Select label="Measuring" value={wantView} onChange={(e) => setWantView(e.target.value as typeof wantView)} className="min-w-64">
               <option value="sagittal">Flexion/extension (side view)</option>
               <option value="frontal">Lateral flexion (front view)</option>
               <option value="any">Everything</option>
@@ -108,6 +111,20 @@ function Lab() {
           )}
         </div>
         <div className="space-y-4">
+          <Card title="Is this computer ready?">
+            <div role="status" aria-live="polite" data-testid="readiness" data-verdict={ready.verdict}
+              className={`rounded-md px-3 py-2 text-sm font-medium ${ready.verdict === "ready" ? "bg-emerald-50 text-emerald-900" : ready.verdict === "checking" ? "bg-slate-50 text-slate-700" : "bg-amber-50 text-amber-900"}`}>
+              {ready.verdict === "ready" ? "✓ " : ""}{ready.text}
+              {"advice" in ready && <span className="mt-1 block font-normal">{ready.advice}</span>}
+            </div>
+            <button type="button" aria-expanded={details} aria-controls="perf-details" onClick={() => setDetails((d) => !d)}
+              className="mt-3 text-xs font-medium text-brand-700 hover:underline">
+              {details ? "Hide technical details" : "Show technical details (for developers)"}
+            </button>
+            <div id="perf-details" hidden={!details} className="mt-2">
+              <PerfStats stats={stats} />
+            </div>
+          </Card>
           <Card title="Camera placement">
             <GuidancePanel guidance={result?.guidance ?? null} />
           </Card>
@@ -116,9 +133,6 @@ function Lab() {
             <p className="mt-2 text-xs text-slate-500">
               Changes under 5° are within measurement error. Rotation from one camera is only an estimate.
             </p>
-          </Card>
-          <Card title="Performance">
-            <PerfStats stats={stats} />
           </Card>
         </div>
       </div>

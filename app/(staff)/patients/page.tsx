@@ -2,13 +2,16 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useDeferredValue, useState } from "react";
-import { Button, ButtonLink, Card, Empty, PageHeader, Spinner, ageFrom, formatDate, formatDateTime } from "../../_components/ui";
+import { Button, ButtonLink, Card, Empty, PageHeader, Spinner } from "../../_components/ui";
+import { ageFrom, formatCalendarDate, formatName } from "../../_shared/format";
+import { useFormat } from "../../_lib/clinic";
 import { VisitStatusBadge } from "../../_components/visits";
 import { useMe, useTRPC } from "../../_lib/trpc";
 
 export default function PatientsPage() {
   const trpc = useTRPC();
   const { me } = useMe();
+  const f = useFormat();
   const [search, setSearch] = useState("");
   const q = useDeferredValue(search.trim());
   const list = useInfiniteQuery(
@@ -37,10 +40,10 @@ export default function PatientsPage() {
               <tbody className="divide-y divide-slate-100">
                 {items.map((p) => (
                   <tr key={p.id}>
-                    <td className="py-2 pr-4"><Link href={`/patients/${p.id}`} className="font-medium text-brand-700 hover:underline">{p.lastName}, {p.firstName}</Link></td>
-                    <td className="py-2 pr-4">{formatDate(p.dateOfBirth)} <span className="text-slate-500">({ageFrom(p.dateOfBirth)})</span></td>
+                    <td className="py-2 pr-4"><Link href={`/patients/${p.id}`} className="font-medium text-brand-700 hover:underline">{formatName(p)}</Link></td>
+                    <td className="py-2 pr-4">{formatCalendarDate(p.dateOfBirth)} <span className="text-slate-500">({ageFrom(p.dateOfBirth)} y)</span></td>
                     <td className="py-2 pr-4">{p.recordNumber ?? "—"}</td>
-                    <td className="py-2">{p.lastVisit ? <span className="flex items-center gap-2">{formatDateTime(p.lastVisit.scheduledAt)} <VisitStatusBadge status={p.lastVisit.status} /></span> : "—"}</td>
+                    <td className="py-2">{p.lastVisit ? <span className="flex items-center gap-2">{f.dateTime(p.lastVisit.scheduledAt)} <VisitStatusBadge status={p.lastVisit.status} /></span> : "—"}</td>
                   </tr>
                 ))}
               </tbody>

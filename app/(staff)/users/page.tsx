@@ -2,7 +2,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { createUserInput, ROLE_LABEL, ROLES, type Role } from "../../_shared/domain";
-import { Alert, Badge, Button, Card, Field, PageHeader, Select, Spinner, formatDateTime } from "../../_components/ui";
+import { Alert, Badge, Button, Card, Field, PageHeader, Select, Spinner } from "../../_components/ui";
+import { useFormat } from "../../_lib/clinic";
 import { useZodForm } from "../../_lib/form";
 import { ApiTokensCard, ClinicProfileCard } from "../../_components/records/api-tokens";
 import { describeError, useMe, useTRPC } from "../../_lib/trpc";
@@ -11,6 +12,7 @@ export default function UsersPage() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const { me } = useMe();
+  const f = useFormat();
   const users = useQuery({ ...trpc.users.list.queryOptions(), enabled: me?.role === "ADMIN" });
   const form = useZodForm(createUserInput, { name: "", email: "", role: "THERAPIST", password: "" });
   const [done, setDone] = useState<string | null>(null);
@@ -36,7 +38,7 @@ export default function UsersPage() {
                   <tr key={u.id} className={u.disabled ? "text-slate-400" : ""}>
                     <td className="py-2"><span className="font-medium">{u.name}</span><br /><span className="text-xs">{u.email}</span></td>
                     <td>{ROLE_LABEL[u.role as Role]} {u.disabled && <Badge tone="red">Disabled</Badge>}</td>
-                    <td>{u.lastSignInAt ? formatDateTime(u.lastSignInAt) : "Never"}</td>
+                    <td>{u.lastSignInAt ? f.dateTime(u.lastSignInAt) : "Never"}</td>
                     <td className="text-right">
                       {u.id !== me?.id && (
                         <Button variant="secondary" onClick={() => setDisabled.mutate({ userId: u.id, disabled: !u.disabled })}>

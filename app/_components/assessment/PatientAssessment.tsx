@@ -121,10 +121,10 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
     };
   }, [call, transport, token]);
 
-  // The patient stands 2–3 m back: bring the instructions, self-view and countdown into view.
+  // The patient stands 2–3 m back: the page lays the panel out to fill the window (no scrolling); bring it into view.
   const section = useRef<HTMLElement | null>(null);
   useEffect(() => {
-    if (trial) section.current?.scrollIntoView({ behavior: "smooth", block: "start" });
+    if (trial) section.current?.scrollIntoView({ block: "start" });
   }, [trial]);
 
   // Spoken instructions when the patient has turned sound on.
@@ -221,44 +221,47 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
   if (!trial && phase !== "discarded") return null;
   const vw = video?.videoWidth || 640, vh = video?.videoHeight || 480;
   return (
-    <section ref={section} aria-label="Movement assessment" className="scroll-mt-2 rounded-lg border border-brand-100 bg-white p-4 shadow-sm" data-testid="patient-assessment">
+    <section ref={section} aria-label="Movement assessment" data-testid="patient-assessment"
+      className={`scroll-mt-2 rounded-lg border border-brand-100 bg-white shadow-sm ${phase === "discarded" ? "p-4" : "flex min-h-0 flex-1 flex-col p-3"}`}>
       {phase === "discarded" ? (
         <p className="text-sm text-slate-600">Your therapist cancelled that recording.</p>
       ) : trial && (
-        <>
-          <div className="flex items-start justify-between gap-3">
-            <h2 className="text-lg font-semibold">{trial.protocol.title}</h2>
-            <label className="flex items-center gap-2 text-sm">
-              <input type="checkbox" checked={speak} onChange={(e) => setSpeak(e.target.checked)} /> Read instructions aloud
-            </label>
+        // The patient's own framed view first and as large as the window allows, beside it the status (the
+        // countdown in large type), then the instructions: readable from 2–3 m, nothing below the fold.
+        <div className="grid min-h-0 flex-1 gap-4 md:grid-cols-[minmax(0,1fr)_minmax(18rem,26rem)]">
+          <div className="relative min-h-[40vh] overflow-hidden rounded-md bg-slate-900 md:min-h-0">
+            <video ref={setVideo} muted playsInline autoPlay aria-label="Your camera, as the measurement sees it" className="absolute inset-0 h-full w-full -scale-x-100 object-contain" />
+            {/* The skeleton helps with framing and the countdown. While recording (the patient is moving, often not
+                facing the screen; the therapist sees the skeleton) it is not drawn: redrawing a canvas over the
+                video 15-18 times a second cost about 0.08 cores of compositing on a 2-core laptop without GPU
+                compositing, CPU the measurement needs. */}
+            {active && !recordingNow && <SkeletonOverlay landmarks={pose.result?.frame.image ?? null} width={vw} height={vh} mirrored className="pointer-events-none absolute inset-0 h-full w-full" />}
           </div>
-          <div className="mt-2 grid gap-4 md:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-            <div className="relative overflow-hidden rounded-md bg-slate-900">
-              <video ref={setVideo} muted playsInline autoPlay aria-label="Your camera, as the measurement sees it" className="aspect-[4/3] w-full -scale-x-100 object-contain" />
-              {/* The skeleton helps with framing and the countdown. While recording (the patient is moving, often not
-                  facing the screen; the therapist sees the skeleton) it is not drawn: redrawing a canvas over the
-                  video 15-18 times a second cost about 0.08 cores of compositing on a 2-core laptop without GPU
-                  compositing, CPU the measurement needs. */}
-              {active && !recordingNow && <SkeletonOverlay landmarks={pose.result?.frame.image ?? null} width={vw} height={vh} mirrored className="pointer-events-none absolute inset-0 h-full w-full" />}
+          <div className="flex min-h-0 flex-col gap-3 overflow-y-auto pb-36">
+            <div className="flex flex-wrap items-start justify-between gap-2">
+              <h2 className="text-xl font-semibold">{trial.protocol.title}</h2>
+              <label className="flex items-center gap-2 text-sm">
+                <input type="checkbox" className="size-4" checked={speak} onChange={(e) => setSpeak(e.target.checked)} /> Read instructions aloud
+              </label>
             </div>
-            <ol className="list-decimal space-y-1 pl-5 text-base text-slate-700">
+            <div aria-live="polite">
+              {phase === "framing" && (
+                <>
+                  <p className="mb-2 text-sm font-medium">Let&apos;s check the camera can see all of you:</p>
+                  <GuidancePanel guidance={pose.result?.guidance ?? null} />
+                </>
+              )}
+              {phase === "countdown" && <p className="text-center text-7xl font-bold text-brand-700" data-testid="countdown">{count}</p>}
+              {phase === "recording" && <p className="rounded-md bg-red-50 px-3 py-3 text-xl font-semibold text-red-700"><span className="mr-2 inline-block size-2.5 rounded-full bg-red-600" aria-hidden />Recording — move now</p>}
+              {phase === "saving" && <p className="text-sm text-slate-600">Saving your movement data… {pending > 0 && `(${pending} part${pending === 1 ? "" : "s"} to send)`}</p>}
+              {phase === "saved" && <p className="rounded-md bg-emerald-50 px-3 py-2 text-sm font-medium text-emerald-800">Saved. Thank you! Your therapist will guide you on.</p>}
+              {phase === "failed" && <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">Some data could not be saved. Your therapist can repeat this movement.</p>}
+            </div>
+            <ol className="list-decimal space-y-1 pl-6 text-lg text-slate-800">
               {trial.protocol.instructions.map((i) => <li key={i}>{i}</li>)}
             </ol>
           </div>
-          <div className="mt-3" aria-live="polite">
-            {phase === "framing" && (
-              <>
-                <p className="mb-2 text-sm font-medium">Let&apos;s check the camera can see all of you:</p>
-                <GuidancePanel guidance={pose.result?.guidance ?? null} />
-              </>
-            )}
-            {phase === "countdown" && <p className="text-center text-5xl font-bold text-brand-700" data-testid="countdown">{count}</p>}
-            {phase === "recording" && <p className="rounded-md bg-red-50 px-3 py-2 text-sm font-semibold text-red-700"><span className="mr-2 inline-block size-2.5 rounded-full bg-red-600" aria-hidden />Recording — move now</p>}
-            {phase === "saving" && <p className="text-sm text-slate-600">Saving your movement data… {pending > 0 && `(${pending} part${pending === 1 ? "" : "s"} to send)`}</p>}
-            {phase === "saved" && <p className="rounded-md bg-emerald-50 px-3 py-2 text-sm font-medium text-emerald-800">Saved. Thank you! Your therapist will guide you on.</p>}
-            {phase === "failed" && <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">Some data could not be saved. Your therapist can repeat this movement.</p>}
-          </div>
-        </>
+        </div>
       )}
     </section>
   );

@@ -16,6 +16,7 @@ import { useTrialPriority } from "../../_lib/realtime/priority";
 import { describeError, useTRPC } from "../../_lib/trpc";
 import { SkeletonOverlay } from "../pose/SkeletonOverlay";
 import { LiveAngleChart } from "../review/angle-chart";
+import { PainScale } from "../pain-scale";
 import { Alert, Badge, Button } from "../ui";
 
 /** The live feed of the patient's frames and trial state for this call (one per call; see live-feed.ts). */
@@ -52,7 +53,7 @@ export function LiveSkeleton({ feed, width, height }: { feed: LiveFeed; width: n
 }
 
 /** The angle in large type, signal quality and the 10 s chart: the only part of the panel that follows every frame. */
-function LiveReadout({ feed, protocol }: { feed: LiveFeed; protocol: Protocol }) {
+function LiveReadout({ feed, protocol, recording }: { feed: LiveFeed; protocol: Protocol; recording: boolean }) {
   useLiveFrames(feed);
   const samples = feed.trialSamples;
   const points = useMemo(() => samples.map((s) => ({ t: s.t, v: s.angles[protocol.primary] })), [samples, samples.length, protocol.primary]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -64,8 +65,15 @@ function LiveReadout({ feed, protocol }: { feed: LiveFeed; protocol: Protocol })
   const latency = feed.latencyMs();
   // the view cannot give this measure (e.g. an oblique camera for trunk flexion): say why instead of a number
   const withheld = fresh && current === null ? withheldReason(protocol.primary, latest.sample.view) : null;
+  // Once the asked-for repetitions are in, say so (and stop counting "4/3" silently).
+  const repsDone = protocol.detection.kind === "peaks" && reps.length >= protocol.reps;
   return (
     <>
+      {recording && repsDone && (
+        <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm font-semibold text-emerald-900" data-testid="reps-done">
+          ✓ All {protocol.reps} repetitions done{reps.length > protocol.reps && ` (${reps.length} detected)`}: press Stop and save.
+        </p>
+      )}
       <div className="flex items-end justify-between gap-3">
         <div>
           <p className="text-xs uppercase tracking-wide text-slate-500">{protocol.title}</p>
@@ -79,7 +87,7 @@ function LiveReadout({ feed, protocol }: { feed: LiveFeed; protocol: Protocol })
           <dt>tracking</dt><dd className={conf < 0.5 ? "font-semibold text-amber-700" : ""}>{fresh ? `${Math.round(conf * 100)}%` : "no signal"}</dd>
           <dt>rate</dt><dd data-testid="live-rate">{feed.rateHz().toFixed(0)} Hz</dd>
           <dt>delay</dt><dd>{latency !== null ? `${latency} ms` : "—"}</dd>
-          <dt>reps</dt><dd>{reps.length}/{protocol.reps}</dd>
+          <dt>reps</dt><dd data-testid="live-reps" className={repsDone ? "font-semibold text-emerald-700" : ""}>{repsDone ? `✓ ${protocol.reps}/${protocol.reps} done` : `${reps.length}/${protocol.reps}`}</dd>
         </dl>
       </div>
       <LiveAngleChart points={points} windowMs={10_000} reps={reps} normal={protocol.normal} direction={protocol.direction} height={180} label={`${protocol.title}, last 10 s`} />
@@ -142,6 +150,8 @@ export function AssessmentPanel({ call, visitId, feed }: { call: VisitCall; visi
   };
 
   const summary = stored?.status === "COMPLETED" ? (stored.summary as TrialSummary | null) : null;
+  const saved = stored?.status === "COMPLETED" || phase === "saved";
+  const recorded = saved || phase === "recording" || phase === "saving" || phase === "failed";
 
   return (
     <section aria-label="Movement assessment" className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
@@ -167,18 +177,18 @@ export function AssessmentPanel({ call, visitId, feed }: { call: VisitCall; visi
           {phase === "framing" && liveState?.guidance && liveState.guidance.length > 0 && (
             <ul className="text-xs text-amber-800">{liveState.guidance.map((g) => <li key={g}>Patient sees: {g}</li>)}</ul>
           )}
-          <LiveReadout feed={feed} protocol={trial.protocol} />
+          <LiveReadout feed={feed} protocol={trial.protocol} recording={phase === "recording"} />
           <div className="flex flex-wrap gap-2">
             {stored?.status !== "COMPLETED" && <Button variant="primary" busy={stop.isPending} disabled={phase !== "recording"} onClick={() => void end().catch(onError)}>Stop and save</Button>}
             {phase === "saving" && <Button variant="secondary" busy={complete.isPending} onClick={() => complete.mutate({ trialId: trial.id })}>Save what has arrived</Button>}
-            <Button variant="secondary" busy={discard.isPending} onClick={() => void drop().catch(onError)}>Discard</Button>
-            <Button variant="secondary" onClick={() => void drop().then(() => begin(trial.protocol.key)).catch(onError)}>Redo</Button>
+            {/* Discard: only while nothing is saved. Redo: only once something was recorded (before that there is
+                nothing to redo); after a save, "Record again" keeps the saved trial and starts a new one. */}
+            {!saved && <Button variant="secondary" busy={discard.isPending} onClick={() => void drop().catch(onError)}>{recorded ? "Discard" : "Cancel"}</Button>}
+            {recorded && !saved && <Button variant="secondary" onClick={() => void drop().then(() => begin(trial.protocol.key)).catch(onError)}>Redo</Button>}
+            {stored?.status === "COMPLETED" && <Button variant="secondary" busy={start.isPending} onClick={() => void begin(trial.protocol.key).catch(onError)}>Record again</Button>}
           </div>
-          <div className="grid gap-2 sm:grid-cols-[1fr_2fr]">
-            <label className="flex flex-col gap-1 text-sm">
-              <span className="font-medium text-slate-700">Pain during movement: {pain ?? "—"}/10</span>
-              <input type="range" min={0} max={10} value={pain ?? 0} onChange={(e) => setPain(Number(e.target.value))} aria-valuetext={`${pain ?? 0} out of 10`} />
-            </label>
+          <div className="grid gap-2 xl:grid-cols-[auto_1fr]">
+            <PainScale value={pain} onChange={setPain} />
             <label className="flex flex-col gap-1 text-sm">
               <span className="font-medium text-slate-700">Note</span>
               <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} className="rounded-md border border-slate-300 px-2 py-1.5 text-sm" />

@@ -2,7 +2,8 @@
 // Admin: the clinic's address on documents, and API tokens for the read-only FHIR API.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { Alert, Badge, Button, Card, Field, Spinner, formatDateTime } from "../ui";
+import { Alert, Badge, Button, Card, Field, Spinner } from "../ui";
+import { useFormat } from "../../_lib/clinic";
 import { describeError, useTRPC } from "../../_lib/trpc";
 
 export function ClinicProfileCard() {
@@ -30,6 +31,7 @@ export function ClinicProfileCard() {
 }
 
 export function ApiTokensCard() {
+  const f = useFormat();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const list = useQuery(trpc.records.apiTokens.queryOptions());
@@ -61,8 +63,8 @@ export function ApiTokensCard() {
               <tr key={t.id} className={t.revokedAt ? "text-slate-400" : ""}>
                 <td className="py-2">{t.name} <span className="text-xs">({t.scope})</span> {t.revokedAt && <Badge tone="red">Revoked</Badge>}</td>
                 <td><code>{t.prefix}…</code></td>
-                <td>{formatDateTime(t.createdAt)}<br /><span className="text-xs">{t.createdBy.name}</span></td>
-                <td>{t.lastUsedAt ? <>{formatDateTime(t.lastUsedAt)}<br /><span className="text-xs">{t.lastUsedIp}</span></> : "Never"}</td>
+                <td>{f.dateTime(t.createdAt)}<br /><span className="text-xs">{t.createdBy.name}</span></td>
+                <td>{t.lastUsedAt ? <>{f.dateTime(t.lastUsedAt)}<br /><span className="text-xs">{t.lastUsedIp}</span></> : "Never"}</td>
                 <td className="text-right">
                   {!t.revokedAt && <Button variant="danger" onClick={() => { if (confirm(`Revoke "${t.name}"? Systems using it lose access at once.`)) revoke.mutate({ tokenId: t.id }); }}>Revoke<span className="sr-only"> {t.name}</span></Button>}
                 </td>

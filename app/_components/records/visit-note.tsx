@@ -3,7 +3,8 @@
 // then addenda. Plus the PDF download of the visit report.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { Alert, Button, Card, Spinner, TextArea, formatDateTime } from "../ui";
+import { Alert, Button, Card, Spinner, TextArea } from "../ui";
+import { useFormat } from "../../_lib/clinic";
 import { describeError, useMe, useTRPC, useTRPCClient } from "../../_lib/trpc";
 import { downloadBase64 } from "./download";
 
@@ -28,6 +29,7 @@ export function VisitPdfButton({ visitId }: { visitId: string }) {
 }
 
 export function VisitNoteCard({ visitId }: { visitId: string }) {
+  const f = useFormat();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const { me } = useMe();
@@ -60,10 +62,10 @@ export function VisitNoteCard({ visitId }: { visitId: string }) {
           {FIELDS.map(([k, label]) => (
             <div key={k}><h3 className="font-semibold">{label}</h3><p className="whitespace-pre-wrap">{note![k] || "—"}</p></div>
           ))}
-          <p className="italic text-slate-600">Signed by {note!.signedBy?.name ?? "?"} on {formatDateTime(note!.signedAt!)}. Signed notes are locked; changes are added as addenda.</p>
+          <p className="italic text-slate-600">Signed by {note!.signedBy?.name ?? "?"} on {f.dateTime(note!.signedAt!)}. Signed notes are locked; changes are added as addenda.</p>
           {note!.addenda.map((a) => (
             <div key={a.id} className="rounded border border-slate-200 p-2">
-              <p className="text-xs text-slate-500">Addendum · {formatDateTime(a.createdAt)} · {a.author.name}</p>
+              <p className="text-xs text-slate-500">Addendum · {f.dateTime(a.createdAt)} · {a.author.name}</p>
               <p className="whitespace-pre-wrap">{a.text}</p>
             </div>
           ))}

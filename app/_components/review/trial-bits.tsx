@@ -3,6 +3,8 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { protocolByKey, type Protocol } from "../../_shared/assessments/catalogue";
 import { compare, type TrialSummary } from "../../_shared/assessments/summary";
+import type { Coverage } from "../../_shared/assessments/coverage";
+import { formatDuration, formatOffset } from "../../_shared/format";
 import { MEASURE_INFO } from "../../_shared/pose/measures";
 import { base64ToBytes } from "../../_shared/pose/sample";
 import { decodeChunk } from "../../_shared/recording/codec";
@@ -27,10 +29,22 @@ export const FLAG_TEXT: Record<string, string> = {
   NO_DATA: "no usable samples",
 };
 
-export function QualityFlags({ flags }: { flags: unknown }) {
+/** "gap in tracking: 1.4 s at 0:03.2" (the longest; "+2 more" when there are others). */
+export function gapText(c: Coverage): string | null {
+  if (!c.gaps.length) return null;
+  const g = c.gaps.reduce((a, b) => (b.durationMs > a.durationMs ? b : a));
+  const more = c.gaps.length - 1;
+  return `${c.gaps.length === 1 ? "gap" : "gaps"} in tracking: ${formatDuration(g.durationMs)} at ${formatOffset(g.startMs)}${more ? ` (+${more} more)` : ""}`;
+}
+
+/** Tracked share as a whole percent, never rounded up to 100 % when something was missing. */
+export const trackedPercent = (f: number) => (f >= 1 ? 100 : Math.floor(f * 100));
+
+export function QualityFlags({ flags, coverage }: { flags: unknown; coverage?: Coverage }) {
   const list = Array.isArray(flags) ? (flags as string[]) : [];
   if (!list.length) return <Badge tone="green">good quality</Badge>;
-  return <span className="flex flex-wrap gap-1">{list.map((f) => <Badge key={f} tone={f === "ESTIMATE" ? "blue" : "amber"}>{FLAG_TEXT[f] ?? f}</Badge>)}</span>;
+  const text = (f: string) => (f === "GAPS" && coverage && gapText(coverage)) || FLAG_TEXT[f] || f;
+  return <span className="flex flex-wrap gap-1">{list.map((f) => <Badge key={f} tone={f === "ESTIMATE" ? "blue" : "amber"}><span data-flag={f}>{text(f)}</span></Badge>)}</span>;
 }
 
 export function VsNormal({ summary }: { summary: TrialSummary }) {
@@ -46,7 +60,7 @@ export function ChangeBadge({ current, previous }: { current: number | null; pre
   return <span className={c.deltaDeg > 0 ? "font-medium text-emerald-700" : "font-medium text-red-700"}>{c.deltaDeg > 0 ? "+" : ""}{c.deltaDeg}°</span>;
 }
 
-export function SummaryTable({ protocol, summary, previousBest }: { protocol: Protocol; summary: TrialSummary; previousBest?: number | null }) {
+export function SummaryTable({ protocol, summary, previousBest, coverage }: { protocol: Protocol; summary: TrialSummary; previousBest?: number | null; coverage?: Coverage }) {
   const info = MEASURE_INFO[protocol.primary];
   return (
     <table className="w-full text-sm">
@@ -63,7 +77,13 @@ export function SummaryTable({ protocol, summary, previousBest }: { protocol: Pr
         )}
         <tr><th className="py-1.5 pr-4 text-left font-medium text-slate-500">Normal range</th><td><VsNormal summary={summary} />{summary.normal && <span className="block text-xs text-slate-500">Source: {summary.normal.source}</span>}</td></tr>
         {previousBest !== undefined && <tr><th className="py-1.5 pr-4 text-left font-medium text-slate-500">Change since last visit</th><td><ChangeBadge current={summary.bestDeg} previous={previousBest} /></td></tr>}
-        <tr><th className="py-1.5 pr-4 text-left font-medium text-slate-500">Signal</th><td>{summary.sampleCount} samples over {(summary.durationMs / 1000).toFixed(1)} s, {Math.round(summary.validFraction * 100)}% tracked, confidence {Math.round(summary.meanConfidence * 100)}%</td></tr>
+        <tr><th className="py-1.5 pr-4 text-left font-medium text-slate-500">Signal</th><td data-testid="signal">
+          {summary.sampleCount} samples over {(summary.durationMs / 1000).toFixed(1)} s,{" "}
+          {coverage
+            ? <>tracked {trackedPercent(coverage.trackedFraction)} % of the time{coverage.gaps.length > 0 && <> ({gapText(coverage)})</>}</>
+            : <>{trackedPercent(summary.validFraction)} % of samples tracked</>}
+          , confidence {Math.round(summary.meanConfidence * 100)} %
+        </td></tr>
       </tbody>
     </table>
   );

@@ -25,19 +25,23 @@ export function DevicePickers({
   disabled?: boolean;
 }) {
   return (
-    <div className="grid gap-3 sm:grid-cols-2">
-      <Select label="Camera" value={cameraId ?? ""} disabled={disabled || !cameras.length} onChange={(e) => onChange({ cameraId: e.target.value || undefined, micId })}>
-        {!cameras.length && <option value="">No camera found</option>}
-        {cameras.map((d, i) => (
-          <option key={d.deviceId} value={d.deviceId}>{d.label || `Camera ${i + 1}`}</option>
-        ))}
-      </Select>
-      <Select label="Microphone" value={micId ?? ""} disabled={disabled || !mics.length} onChange={(e) => onChange({ cameraId, micId: e.target.value || undefined })}>
-        {!mics.length && <option value="">No microphone found</option>}
-        {mics.map((d, i) => (
-          <option key={d.deviceId} value={d.deviceId}>{d.label || `Microphone ${i + 1}`}</option>
-        ))}
-      </Select>
+    // Two columns only where the box is wide enough for device names (a container query, not the window width):
+    // in the visit room's narrow side panel they stack, so "fake_device_0" is not cut to "fake_devic".
+    <div className="@container">
+      <div className="grid gap-3 @md:grid-cols-2">
+        <Select label="Camera" value={cameraId ?? ""} disabled={disabled || !cameras.length} onChange={(e) => onChange({ cameraId: e.target.value || undefined, micId })}>
+          {!cameras.length && <option value="">No camera found</option>}
+          {cameras.map((d, i) => (
+            <option key={d.deviceId} value={d.deviceId}>{d.label || `Camera ${i + 1}`}</option>
+          ))}
+        </Select>
+        <Select label="Microphone" value={micId ?? ""} disabled={disabled || !mics.length} onChange={(e) => onChange({ cameraId, micId: e.target.value || undefined })}>
+          {!mics.length && <option value="">No microphone found</option>}
+          {mics.map((d, i) => (
+            <option key={d.deviceId} value={d.deviceId}>{d.label || `Microphone ${i + 1}`}</option>
+          ))}
+        </Select>
+      </div>
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { FilesetResolver, PoseLandmarker } from "@mediapipe/tasks-vision";
 import type { Landmark } from "@/app/_shared/pose/landmarks";
 import { type AssetPaths, type FrameImage, type ModelName, modelUrl, type RawPose } from "./protocol";
 import { FrameConverter } from "./yuv";
+import { installMediaPipeConsoleFilter } from "./console-filter";
 
 export interface LoadedLandmarker {
   model: ModelName;
@@ -19,6 +20,7 @@ export interface LoadedLandmarker {
  *   picks the SIMD or no-SIMD binary itself.
  */
 export async function loadLandmarker(assets: AssetPaths, model: ModelName, esModule: boolean): Promise<LoadedLandmarker> {
+  installMediaPipeConsoleFilter(); // MediaPipe's known start-up chatter is not an error (console-filter.ts)
   const t0 = performance.now();
   const fileset = await FilesetResolver.forVisionTasks(assets.wasmBase, esModule);
   const landmarker = await PoseLandmarker.createFromOptions(fileset, {

@@ -3,7 +3,8 @@
 // name + consent → waiting room → call. A reload during the visit goes straight back in.
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
-import { Alert, Button, Card, Field, Spinner, formatDateTime } from "../../_components/ui";
+import { Alert, Button, Card, Field, Spinner } from "../../_components/ui";
+import { formatDateTime, zoneName } from "../../_shared/format";
 import { VideoTile } from "../../_components/visit/VideoTile";
 import { PatientAssessment } from "../../_components/assessment/PatientAssessment";
 import { DevicePickers, MediaToggles, MicMeter } from "../../_components/visit/MediaControls";
@@ -37,7 +38,7 @@ export function JoinFlow({ token }: { token: string }) {
   return <Visit token={token} visit={v} resume={resume} />;
 }
 
-type VisitInfo = { scheduledAt: Date; durationMin: number; status: string; therapistName: string; clinicName: string; suggestedName: string };
+type VisitInfo = { scheduledAt: Date; durationMin: number; status: string; therapistName: string; clinicName: string; clinicTimeZone: string; suggestedName: string };
 
 function Visit({ token, visit, resume }: { token: string; visit: VisitInfo; resume: Saved | null }) {
   const [joined, setJoined] = useState<Saved | null>(resume);
@@ -97,13 +98,19 @@ function Visit({ token, visit, resume }: { token: string; visit: VisitInfo; resu
             : `Connecting to ${visit.therapistName}…`;
 
   return (
-    <main className="mx-auto flex min-h-screen max-w-6xl flex-col gap-3 p-3" data-testid="patient-call" data-phase={snap.phase} data-link-state={snap.linkState}>
+    // During an assessment the page is the patient's own framed view, the status and the instructions, filling the
+    // window (they stand 2–3 m away: no scrolling); the therapist's video shrinks to a corner picture.
+    <main className={`mx-auto flex flex-col gap-3 p-3 ${assessing ? "h-dvh max-w-[1600px]" : "min-h-screen max-w-6xl"}`}
+      data-testid="patient-call" data-phase={snap.phase} data-link-state={snap.linkState} data-assessing={assessing || undefined}>
       <header className="flex flex-wrap items-center justify-between gap-2">
         <div>
           <h1 className="text-lg font-semibold">Visit with {visit.therapistName}</h1>
-          <p className="text-xs text-slate-500">{visit.clinicName}</p>
+          <p className="text-xs text-slate-600">{visit.clinicName}</p>
         </div>
-        <p role="status" aria-live="polite" className="rounded-md bg-slate-100 px-3 py-1.5 text-sm font-medium text-slate-800" data-testid="patient-status">{status}</p>
+        <div className="flex flex-wrap items-center gap-2">
+          <p role="status" aria-live="polite" className="rounded-md bg-slate-100 px-3 py-1.5 text-sm font-medium text-slate-800" data-testid="patient-status">{status}</p>
+          {assessing && <MediaToggles media={snap.media} onChange={(m) => call?.setMedia(m)} />}
+        </div>
       </header>
       {snap.phase === "waiting" ? (
         <div className="grid gap-4 md:grid-cols-[2fr_1fr]">
@@ -114,8 +121,8 @@ function Visit({ token, visit, resume }: { token: string; visit: VisitInfo; resu
           </Card>
         </div>
       ) : (
-        <div className="relative flex-1">
-          <VideoTile stream={snap.remoteStream} label={visit.therapistName} testId="remote-video" className="h-[70vh] w-full"
+        <div className={assessing ? "fixed bottom-4 right-4 z-20 w-56 shadow-xl ring-2 ring-white" : "relative flex-1"} data-testid="therapist-tile">
+          <VideoTile stream={snap.remoteStream} label={visit.therapistName} testId="remote-video" className={assessing ? "aspect-video w-full" : "h-[70vh] w-full"}
             overlay={!snap.remoteStream ? "Connecting video…" : therapist && !therapist.media.video ? "Your therapist's camera is off" : null} />
           {/* During an assessment the patient's self-view is in the assessment panel: no second picture here. */}
           {!assessing && <VideoTile stream={media.stream} label="You" muted mirror testId="local-video" className="absolute bottom-3 right-3 aspect-video w-1/4 min-w-40 shadow-lg ring-2 ring-white" />}
@@ -123,7 +130,7 @@ function Visit({ token, visit, resume }: { token: string; visit: VisitInfo; resu
         </div>
       )}
       {call && snap.phase !== "waiting" && <PatientAssessment call={call} stream={media.stream} token={token} onSelfView={setAssessing} />}
-      <MediaToggles media={snap.media} onChange={(m) => call?.setMedia(m)} />
+      {!assessing && <MediaToggles media={snap.media} onChange={(m) => call?.setMedia(m)} />}
     </main>
   );
 }
@@ -167,7 +174,7 @@ function PreCall({ visit, media, onDevices, onJoin }: { visit: VisitInfo; media:
     <main className="mx-auto max-w-4xl p-4 sm:p-6">
       <h1 className="text-2xl font-semibold tracking-tight">Your video visit</h1>
       <p className="mt-1 text-sm text-slate-600">
-        With {visit.therapistName} · {visit.clinicName} · {formatDateTime(visit.scheduledAt)} ({visit.durationMin} min)
+        With {visit.therapistName} · {visit.clinicName} · {formatDateTime(visit.scheduledAt, visit.clinicTimeZone)} {zoneName(visit.clinicTimeZone, visit.scheduledAt)} ({visit.durationMin} min)
       </p>
       <div className="mt-5 grid gap-5 md:grid-cols-2">
         <Card title="1. Check your camera and microphone">

@@ -1,9 +1,16 @@
 import { auditListInput, createUserInput, id, listPatientsInput, listVisitsInput, scheduleVisitInput, setUserDisabledInput, updatePatientInput, patientInput, visitIdInput } from "../../../app/_shared/domain";
 import { z } from "zod";
+import * as auditTrail from "../../services/audit";
+import * as clinic from "../../services/clinic";
 import * as patients from "../../services/patients";
 import * as users from "../../services/users";
 import * as visits from "../../services/visits";
 import { adminProcedure, authedProcedure, router, writerProcedure } from "../trpc";
+
+/** The caller's clinic (name, time zone): every page formats times with it. */
+export const clinicRouter = router({
+  get: authedProcedure.query(({ ctx }) => clinic.getClinic(ctx.caller)),
+});
 
 export const patientsRouter = router({
   list: authedProcedure.input(listPatientsInput).query(({ ctx, input }) => patients.listPatients(ctx.caller, input)),
@@ -30,5 +37,6 @@ export const usersRouter = router({
 });
 
 export const auditRouter = router({
-  list: adminProcedure.input(auditListInput).query(({ ctx, input }) => users.listAudit(ctx.caller, input)),
+  list: adminProcedure.input(auditListInput).query(({ ctx, input }) => auditTrail.listAudit(ctx.caller, input)),
+  filters: adminProcedure.query(({ ctx }) => auditTrail.auditFilters(ctx.caller)),
 });

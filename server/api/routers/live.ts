@@ -4,6 +4,7 @@ import { iceServersFor } from "../../realtime/ice";
 import { publicProcedure, router, writerProcedure } from "../trpc";
 import { TRPCError } from "@trpc/server";
 import { visitIdInput } from "../../../app/_shared/domain";
+import { safeTimeZone } from "../../../app/_shared/format";
 
 /** Live-visit procedures: the patient's link check and the therapist's room details. */
 export const liveRouter = router({
@@ -15,7 +16,7 @@ export const liveRouter = router({
     const r = await resolveJoinToken(ctx.db, ctx.env.SESSION_SECRET, input.token);
     if (!r.ok) return { ok: false as const, reason: r.reason, message: JOIN_FAILURE_MESSAGE[r.reason] };
     const v = r.visit;
-    const clinic = await ctx.db.clinic.findUnique({ where: { id: v.clinicId }, select: { name: true } });
+    const clinic = await ctx.db.clinic.findUnique({ where: { id: v.clinicId }, select: { name: true, timezone: true } });
     return {
       ok: true as const,
       visit: {
@@ -24,6 +25,7 @@ export const liveRouter = router({
         status: v.status,
         therapistName: v.therapist.name,
         clinicName: clinic?.name ?? "",
+        clinicTimeZone: safeTimeZone(clinic?.timezone),
         suggestedName: v.patientName ?? v.patient.firstName,
       },
     };
@@ -35,7 +37,7 @@ export const liveRouter = router({
       where: { id: input.visitId, clinicId: ctx.user.clinicId },
       select: {
         id: true, status: true, scheduledAt: true, durationMin: true, reason: true, startedAt: true, endedAt: true, patientName: true, consentAt: true,
-        patient: { select: { id: true, firstName: true, lastName: true, recordNumber: true } },
+        patient: { select: { id: true, firstName: true, lastName: true, recordNumber: true, dateOfBirth: true } },
         therapist: { select: { id: true, name: true } },
       },
     });

@@ -1,7 +1,8 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
-import { Alert, ButtonLink, Card, PageHeader, Spinner, ageFrom, formatDate } from "../../../_components/ui";
+import { Alert, ButtonLink, Card, PageHeader, Spinner } from "../../../_components/ui";
+import { formatBirth, formatName } from "../../../_shared/format";
 import { ScheduleVisit } from "../../../_components/schedule-visit";
 import { VisitList } from "../../../_components/visits";
 import { AssessmentProgress } from "../../../_components/review/progress";
@@ -22,8 +23,8 @@ export default function PatientPage() {
   return (
     <>
       <PageHeader
-        title={`${p.firstName} ${p.lastName}`}
-        subtitle={`Born ${formatDate(p.dateOfBirth)} (${ageFrom(p.dateOfBirth)} years)${p.recordNumber ? ` · Record ${p.recordNumber}` : ""}`}
+        title={formatName(p)}
+        subtitle={<span data-testid="patient-banner">{formatBirth(p.dateOfBirth)}{p.recordNumber ? ` · Record ${p.recordNumber}` : ""}</span>}
         actions={canWrite && <ButtonLink variant="secondary" href={`/patients/${p.id}/edit`}>Edit details</ButtonLink>}
       />
       <div className="grid gap-6 lg:grid-cols-3">
@@ -44,7 +45,7 @@ export default function PatientPage() {
         </div>
         {canWrite && (
           <Card title="Schedule a visit">
-            <ScheduleVisit patientId={p.id} />
+            <ScheduleVisit patientId={p.id} patient={p} />
           </Card>
         )}
       </div>

@@ -1,15 +1,24 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { Card, PageHeader } from "../../../_components/ui";
+import { Card, PageHeader, ReadOnlyNotice, Spinner } from "../../../_components/ui";
 import { PatientForm, emptyPatient } from "../../../_components/patient-form";
-import { useTRPC } from "../../../_lib/trpc";
+import { useMe, useTRPC } from "../../../_lib/trpc";
 
 export default function NewPatientPage() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const router = useRouter();
+  const { me } = useMe();
   const create = useMutation(trpc.patients.create.mutationOptions());
+  if (!me) return <Spinner />;
+  if (me.role === "CLINICIAN")
+    return (
+      <>
+        <PageHeader title="New patient" />
+        <ReadOnlyNotice what="add patients" />
+      </>
+    );
   return (
     <>
       <PageHeader title="New patient" />

@@ -9,15 +9,20 @@ import { annotateTrialInput } from "../../../_shared/assessments/schemas";
 import { AngleChart } from "../../../_components/review/angle-chart";
 import { SkeletonReplay } from "../../../_components/review/skeleton-replay";
 import { QualityFlags, SummaryTable, useTrialSamples } from "../../../_components/review/trial-bits";
-import { Alert, Button, Card, Field, PageHeader, Spinner, TextArea, formatDateTime } from "../../../_components/ui";
+import { coverageOf } from "../../../_shared/assessments/coverage";
+import { PainScale, painText } from "../../../_components/pain-scale";
+import { Alert, Button, Card, PageHeader, PatientBanner, Spinner, TextArea } from "../../../_components/ui";
+import { useFormat } from "../../../_lib/clinic";
 import { useZodForm } from "../../../_lib/form";
 import { downloadText, samplesToCsv } from "../../../_lib/trial-export";
 import { describeError, useMe, useTRPC } from "../../../_lib/trpc";
+import { formatName } from "../../../_shared/format";
 
 function AnnotateTrial({ trialId, painDuring, note }: { trialId: string; painDuring: number | null; note: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const form = useZodForm(annotateTrialInput, { trialId, painDuring: painDuring ?? undefined, note });
+  const form = useZodForm(annotateTrialInput, { trialId, painDuring, note });
+  const [pain, setPain] = useState<number | null>(painDuring);
   const [saved, setSaved] = useState(false);
   const annotate = useMutation(trpc.trials.annotate.mutationOptions({
     onSuccess: () => { setSaved(true); void qc.invalidateQueries({ queryKey: trpc.trials.pathKey() }); },
@@ -28,13 +33,12 @@ function AnnotateTrial({ trialId, painDuring, note }: { trialId: string; painDur
       <form noValidate className="flex flex-col gap-3" onSubmit={(e) => {
         e.preventDefault();
         setSaved(false);
-        const raw = String(form.values.painDuring ?? "");
-        const v = { trialId, painDuring: raw === "" ? null : Number(raw), note: form.values.note ?? "" };
+        const v = { trialId, painDuring: pain, note: form.values.note ?? "" };
         if (form.check(v)) annotate.mutate(v);
       }}>
         {form.formError && <Alert>{form.formError}</Alert>}
         {saved && <Alert tone="green">Saved.</Alert>}
-        <Field label="Pain during the movement (0–10)" type="number" min={0} max={10} {...form.bind("painDuring")} />
+        <PainScale value={pain} onChange={(x) => { setPain(x); setSaved(false); }} error={form.errors.painDuring?.[0]} />
         <TextArea label="Note" {...form.bind("note")} />
         <Button type="submit" busy={annotate.isPending}>Save</Button>
       </form>
@@ -50,7 +54,9 @@ export default function TrialPage() {
   const [cursor, setCursor] = useState<number | undefined>();
   const onTime = useCallback((t: number) => setCursor(t), []);
   const t = trial.data;
-  const patientId = useQuery(trpc.visits.get.queryOptions({ visitId: t?.visitId ?? "" }, { enabled: !!t })).data?.patient.id;
+  const f = useFormat();
+  const visit = useQuery(trpc.visits.get.queryOptions({ visitId: t?.visitId ?? "" }, { enabled: !!t })).data;
+  const patientId = visit?.patient.id;
   const history = useQuery(trpc.trials.forPatient.queryOptions({ patientId: patientId ?? "" }, { enabled: !!patientId }));
   const previousBest = useMemo(() => {
     if (!t || !history.data) return undefined;
@@ -64,11 +70,15 @@ export default function TrialPage() {
   const p = protocolByKey(t!.protocolKey);
   const summary = t!.summary as TrialSummary | null;
   const points = trial.samples.map((s) => ({ t: s.t, v: p ? s.angles[p.primary] : null }));
+  const coverage = p && trial.samples.length ? coverageOf(trial.samples, p.primary) : undefined;
   return (
     <>
       <PageHeader
-        title={p?.title ?? t!.protocolKey}
-        subtitle={<>Recorded {formatDateTime(t!.startedAt)} · {t!.status.toLowerCase()} · model {t!.poseModel} · <Link className="underline" href={`/visits/${t!.visitId}`}>visit</Link>{patientId && <> · <Link className="underline" href={`/patients/${patientId}`}>patient record</Link></>}</>}
+        title={<>{p?.title ?? t!.protocolKey}{visit && <span className="font-normal text-slate-600"> — {formatName(visit.patient)}</span>}</>}
+        subtitle={<>
+          {visit ? <PatientBanner patient={visit.patient} /> : <span className="block">Loading the patient…</span>}
+          <span className="block">Recorded {f.dateTime(t!.startedAt)} · {t!.status.toLowerCase()} · model {t!.poseModel} · <Link className="underline" href={`/visits/${t!.visitId}`}>visit</Link>{patientId && <> · <Link className="underline" href={`/patients/${patientId}`}>patient record</Link></>}</span>
+        </>}
         actions={
           <Button variant="secondary" onClick={() => downloadText(`trial-${t!.protocolKey}-${new Date(t!.startedAt).toISOString().slice(0, 10)}-${t!.id}.csv`, samplesToCsv(trial.samples))}>
             Download CSV ({trial.samples.length} rows)
@@ -80,9 +90,9 @@ export default function TrialPage() {
           <Card title="Angle over time">
             {p && <AngleChart points={points} reps={summary?.reps ?? []} normal={summary?.normal} direction={p.direction} label={`${p.title}, degrees`} cursorMs={cursor} />}
           </Card>
-          <Card title="Summary" actions={<QualityFlags flags={t!.qualityFlags} />}>
-            {summary && p ? <SummaryTable protocol={p} summary={summary} previousBest={previousBest} /> : <p className="text-sm text-slate-500">No summary yet: the trial is still {t!.status.toLowerCase()}.</p>}
-            <p className="mt-3 text-sm"><span className="text-slate-500">Pain during movement:</span> {t!.painDuring ?? "not recorded"}{t!.painDuring !== null && "/10"}</p>
+          <Card title="Summary" actions={<QualityFlags flags={t!.qualityFlags} coverage={coverage} />}>
+            {summary && p ? <SummaryTable protocol={p} summary={summary} previousBest={previousBest} coverage={coverage} /> : <p className="text-sm text-slate-500">No summary yet: the trial is still {t!.status.toLowerCase()}.</p>}
+            <p className="mt-3 text-sm"><span className="text-slate-500">Pain during movement:</span> {painText(t!.painDuring)}</p>
             {t!.note && <p className="mt-1 whitespace-pre-wrap text-sm"><span className="text-slate-500">Note:</span> {t!.note}</p>}
           </Card>
         </div>

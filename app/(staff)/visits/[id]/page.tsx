@@ -4,7 +4,9 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useState } from "react";
 import { JoinLinkBox } from "../../../_components/join-link";
-import { Alert, Button, ButtonLink, Card, PageHeader, Spinner, formatDateTime } from "../../../_components/ui";
+import { Alert, Button, ButtonLink, Card, PageHeader, PatientBanner, Spinner } from "../../../_components/ui";
+import { formatName } from "../../../_shared/format";
+import { useFormat } from "../../../_lib/clinic";
 import { VisitStatusBadge } from "../../../_components/visits";
 import { VisitNoteCard, VisitPdfButton } from "../../../_components/records/visit-note";
 import { protocolTitle } from "../../../_components/review/trial-bits";
@@ -15,6 +17,7 @@ export default function VisitPage() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const { me } = useMe();
+  const f = useFormat();
   const visit = useQuery(trpc.visits.get.queryOptions({ visitId: id }, { refetchInterval: 5000 }));
   const trials = useQuery(trpc.trials.forVisit.queryOptions({ visitId: id }, { refetchInterval: 10_000 }));
   const [link, setLink] = useState<{ path: string; expiresAt: Date } | null>(null);
@@ -34,8 +37,8 @@ export default function VisitPage() {
   return (
     <>
       <PageHeader
-        title={<>Visit with <Link className="hover:underline" href={`/patients/${v.patient.id}`}>{v.patient.firstName} {v.patient.lastName}</Link></>}
-        subtitle={`${formatDateTime(v.scheduledAt)} · ${v.durationMin} min · ${v.therapist.name}`}
+        title={<>Visit with <Link className="hover:underline" href={`/patients/${v.patient.id}`}>{formatName(v.patient)}</Link></>}
+        subtitle={<><PatientBanner patient={v.patient} /><span className="block">{f.dateTime(v.scheduledAt)} · {v.durationMin} min · {v.therapist.name}</span></>}
         actions={<>
           <ButtonLink variant="secondary" href={`/visits/${v.id}/report`}>Visit report</ButtonLink>
           <VisitPdfButton visitId={v.id} />
@@ -49,9 +52,9 @@ export default function VisitPage() {
             <dt className="text-slate-500">Status</dt><dd><VisitStatusBadge status={v.status} /></dd>
             <dt className="text-slate-500">Reason</dt><dd>{v.reason || "—"}</dd>
             <dt className="text-slate-500">Patient confirmed as</dt><dd>{v.patientName ?? "—"}</dd>
-            <dt className="text-slate-500">Measurement consent</dt><dd>{v.consentAt ? formatDateTime(v.consentAt) : "—"}</dd>
-            <dt className="text-slate-500">Started</dt><dd>{v.startedAt ? formatDateTime(v.startedAt) : "—"}</dd>
-            <dt className="text-slate-500">Ended</dt><dd>{v.endedAt ? formatDateTime(v.endedAt) : v.cancelledAt ? `Cancelled ${formatDateTime(v.cancelledAt)}` : "—"}</dd>
+            <dt className="text-slate-500">Measurement consent</dt><dd>{v.consentAt ? f.dateTime(v.consentAt) : "—"}</dd>
+            <dt className="text-slate-500">Started</dt><dd>{v.startedAt ? f.dateTime(v.startedAt) : "—"}</dd>
+            <dt className="text-slate-500">Ended</dt><dd>{v.endedAt ? f.dateTime(v.endedAt) : v.cancelledAt ? `Cancelled ${f.dateTime(v.cancelledAt)}` : "—"}</dd>
           </dl>
         </Card>
         <Card title="Movement assessments">
@@ -71,9 +74,15 @@ export default function VisitPage() {
           <Card title="Patient link">
             <p className="mb-3 text-sm text-slate-600">
               Link is <strong data-testid="link-state">{linkState}</strong>
-              {linkState === "active" && <> until {formatDateTime(v.joinExpiresAt)}</>}.
+              {linkState === "active" && <> until {f.dateTime(v.joinExpiresAt)}</>}.
             </p>
-            {link && <div className="mb-3"><JoinLinkBox path={link.path} expiresAt={link.expiresAt} /></div>}
+            {!link && (
+              <p className="mb-3 text-sm text-slate-600" data-testid="new-link-help">
+                For privacy the link is shown only once, when it is made, and is not stored. If the patient lost it or never got it,
+                press <strong>Create new link</strong>: you can then copy or email the new one, and the old link stops working.
+              </p>
+            )}
+            {link && <div className="mb-3"><JoinLinkBox path={link.path} expiresAt={link.expiresAt} patient={v.patient} scheduledAt={v.scheduledAt} therapistName={v.therapist.name} /></div>}
             <div className="flex flex-wrap gap-2">
               <Button variant="secondary" busy={rotate.isPending} onClick={() => rotate.mutate({ visitId: v.id })}>Create new link</Button>
               {linkState === "active" && <Button variant="secondary" busy={revoke.isPending} onClick={() => revoke.mutate({ visitId: v.id })}>Revoke link</Button>}

@@ -1,23 +1,32 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useParams, useRouter } from "next/navigation";
-import { Alert, Card, PageHeader, Spinner } from "../../../../_components/ui";
+import { Alert, Card, PageHeader, PatientBanner, ReadOnlyNotice, Spinner } from "../../../../_components/ui";
 import { PatientForm } from "../../../../_components/patient-form";
-import { describeError, useTRPC } from "../../../../_lib/trpc";
+import { describeError, useMe, useTRPC } from "../../../../_lib/trpc";
+import { formatName } from "../../../../_shared/format";
 
 export default function EditPatientPage() {
   const { id } = useParams<{ id: string }>();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const router = useRouter();
+  const { me } = useMe();
   const patient = useQuery(trpc.patients.get.queryOptions({ id }));
   const update = useMutation(trpc.patients.update.mutationOptions());
   if (patient.isLoading) return <Spinner />;
   if (patient.error) return <Alert>{describeError(patient.error).message}</Alert>;
   const p = patient.data!;
+  if (me?.role === "CLINICIAN")
+    return (
+      <>
+        <PageHeader title={formatName(p)} subtitle={<PatientBanner patient={p} />} />
+        <ReadOnlyNotice what="change patient details" />
+      </>
+    );
   return (
     <>
-      <PageHeader title={`Edit ${p.firstName} ${p.lastName}`} />
+      <PageHeader title={`Edit ${formatName(p)}`} subtitle={<PatientBanner patient={p} />} />
       <Card>
         <PatientForm
           initial={{

@@ -5,7 +5,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import { VISIT_STATUS_LABEL, type VisitStatus } from "../../../../_shared/domain";
-import { Alert, Badge, Button, Card, Spinner, formatDateTime, visitStatusTone } from "../../../../_components/ui";
+import { Alert, Badge, Button, Card, PatientBanner, ReadOnlyNotice, Spinner, visitStatusTone } from "../../../../_components/ui";
+import { formatName } from "../../../../_shared/format";
+import { useFormat } from "../../../../_lib/clinic";
 import { VideoTile } from "../../../../_components/visit/VideoTile";
 import { AssessmentPanel, LiveSkeleton, useLiveFeed } from "../../../../_components/assessment/TherapistAssessment";
 import { DevicePickers, MediaToggles } from "../../../../_components/visit/MediaControls";
@@ -13,7 +15,7 @@ import { QualityIndicator } from "../../../../_components/visit/QualityIndicator
 import { useDevices, useLocalMedia, useVisitCall } from "../../../../_lib/realtime/hooks";
 import { MEDIA_HELP } from "../../../../_lib/realtime/media";
 import type { CallAuth } from "../../../../_lib/realtime/call";
-import { describeError, useTRPC } from "../../../../_lib/trpc";
+import { describeError, useMe, useTRPC } from "../../../../_lib/trpc";
 
 /** Intrinsic size of a stream's video track (the skeleton overlay letterboxes like the <video>). */
 function videoSize(stream: MediaStream) {
@@ -24,7 +26,10 @@ function videoSize(stream: MediaStream) {
 export function VisitRoom({ visitId }: { visitId: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const info = useQuery(trpc.live.room.queryOptions({ visitId }, { refetchOnWindowFocus: false }));
+  const { me } = useMe();
+  const f = useFormat();
+  const readOnly = me?.role === "CLINICIAN";
+  const info = useQuery(trpc.live.room.queryOptions({ visitId }, { refetchOnWindowFocus: false, enabled: !!me && !readOnly }));
   const media = useLocalMedia();
   const devices = useDevices(media.stream);
   const [generation, setGeneration] = useState(0);
@@ -52,15 +57,23 @@ export function VisitRoom({ visitId }: { visitId: string }) {
     if (snap?.phase === "ended") void qc.invalidateQueries();
   }, [snap?.phase, qc]);
 
-  if (info.isLoading) return <Spinner label="Opening the visit room…" />;
+  if (readOnly)
+    return (
+      <div className="mx-auto max-w-xl p-4">
+        <ReadOnlyNotice what="run or join live visits" />
+        <Link href={`/visits/${visitId}`} className="mt-4 inline-block text-sm font-medium text-brand-700 hover:underline">Back to the visit</Link>
+      </div>
+    );
+  if (!me || info.isLoading) return <Spinner label="Opening the visit room…" />;
   if (info.error) return <Alert title="This visit room cannot be opened">{describeError(info.error).message}</Alert>;
   const v = info.data!;
-  const patientLabel = `${v.patient.firstName} ${v.patient.lastName}`;
+  const patientLabel = formatName(v.patient);
   if (v.status === "ENDED" || v.status === "CANCELLED" || snap?.phase === "ended")
     return (
       <div className="mx-auto max-w-xl p-4">
         <Alert tone="blue" title={v.status === "CANCELLED" ? "This visit was cancelled" : "This visit has ended"}>
-          {v.startedAt && <p>Started {formatDateTime(v.startedAt)}{v.endedAt && <>, ended {formatDateTime(v.endedAt)}</>}.</p>}
+          <PatientBanner patient={v.patient} />
+          {v.startedAt && <p>Started {f.dateTime(v.startedAt)}{v.endedAt && <>, ended {f.dateTime(v.endedAt)}</>}.</p>}
         </Alert>
         <Link href={`/visits/${visitId}`} className="mt-4 inline-block text-sm font-medium text-brand-700 hover:underline">Back to the visit</Link>
       </div>
@@ -112,7 +125,7 @@ export function VisitRoom({ visitId }: { visitId: string }) {
         <div>
           <h1 className="text-lg font-semibold">{patientLabel}</h1>
           <p className="text-xs text-slate-500">
-            {formatDateTime(v.scheduledAt)} · {v.durationMin} min{v.reason && <> · {v.reason}</>}
+            <PatientBanner patient={v.patient} className="inline text-xs" /> · {f.dateTime(v.scheduledAt)} · {v.durationMin} min{v.reason && <> · {v.reason}</>}
           </p>
         </div>
         <div className="flex items-center gap-3">
@@ -126,7 +139,7 @@ export function VisitRoom({ visitId }: { visitId: string }) {
           <div className="flex flex-wrap items-center justify-between gap-3" data-testid="waiting-patient">
             <div>
               <p className="font-medium">{patient.name} is in the waiting room{patient.presence === "reconnecting" ? " (reconnecting…)" : ""}</p>
-              {patient.consentAt && <p className="text-xs text-slate-600">Consented to movement measurement at {formatDateTime(patient.consentAt)}</p>}
+              {patient.consentAt && <p className="text-xs text-slate-600">Consented to movement measurement at {f.dateTime(patient.consentAt)}</p>}
             </div>
             <div className="flex gap-2">
               <Button busy={busy === "admit"} onClick={() => call && act("admit", () => call.admit() as Promise<{ ok: boolean; message?: string }>)}>Admit {patient.name}</Button>
