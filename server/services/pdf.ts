@@ -3,7 +3,8 @@ import PDFDocument from "pdfkit";
 import { protocolByKey } from "../../app/_shared/assessments/catalogue";
 import { compare, seriesOf, type TrialSummary } from "../../app/_shared/assessments/summary";
 import { isTrialSummary } from "../../app/_shared/records/objective";
-import { unpackSamples, type PoseSample } from "../../app/_shared/pose/sample";
+import type { PoseSample } from "../../app/_shared/pose/sample";
+import { decodeChunk } from "../../app/_shared/recording/codec";
 import type { Db } from "../db/client";
 import { audit } from "./audit";
 import { actorOf, type Caller } from "./context";
@@ -87,9 +88,10 @@ export async function renderVisitPdf(db: Db, clinicId: string, visitId: string):
   const trials = rows.trials.filter((t) => t.visitId === v.id && t.status === "COMPLETED" && isTrialSummary(t.summary));
   const prev = await previousResults(c.db, c.user.clinicId, v.patientId, v.scheduledAt);
   const note = rows.notes.find((n) => n.visitId === v.id) ?? null;
-  const chunks = await c.db.angleSampleChunk.findMany({ where: { trialId: { in: trials.map((t) => t.id) } }, orderBy: [{ trialId: "asc" }, { seq: "asc" }], select: { trialId: true, samples: true } });
+  const chunks = await c.db.angleSampleChunk.findMany({ where: { trialId: { in: trials.map((t) => t.id) } }, orderBy: [{ trialId: "asc" }, { seq: "asc" }], select: { trialId: true, samples: true, format: true } });
   const samplesOf = new Map<string, PoseSample[]>();
-  for (const ch of chunks) samplesOf.set(ch.trialId, [...(samplesOf.get(ch.trialId) ?? []), ...unpackSamples(new Uint8Array(ch.samples))]);
+  // every stored chunk names its format (old fixed records or the compact one): one reader for both
+  for (const ch of chunks) samplesOf.set(ch.trialId, [...(samplesOf.get(ch.trialId) ?? []), ...decodeChunk(new Uint8Array(ch.samples), ch.format)]);
 
   const doc = new PDFDocument({ size: "A4", margin: 50, bufferPages: true, info: { Title: `Visit report ${day(v.startedAt ?? v.scheduledAt)}`, Author: rows.clinic.name, Creator: "PoseVisit" } });
   const bufs: Buffer[] = [];
