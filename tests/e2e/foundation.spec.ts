@@ -45,7 +45,7 @@ test("a therapist signs in, creates a patient, schedules a visit and copies its 
   // search finds the patient
   await page.getByRole("link", { name: "Patients" }).click();
   await page.getByLabel("Search patients").fill(last.slice(0, 8).toLowerCase());
-  await expect(page.getByRole("link", { name: `${last}, Chidi` })).toBeVisible();
+  await expect(page.getByRole("link", { name: `Chidi ${last}` })).toBeVisible(); // one name format everywhere (issue 18)
   expect(errors).toEqual([]);
 });
 

@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import { Alert, Button, Card, Spinner, TextArea } from "../ui";
 import { useFormat } from "../../_lib/clinic";
 import { describeError, useMe, useTRPC, useTRPCClient } from "../../_lib/trpc";
-import { downloadBase64 } from "./download";
+import { downloadBase64 } from "../../_lib/trial-export";
 
 type Draft = { subjective: string; objective: string; assessment: string; plan: string };
 const FIELDS: [keyof Draft, string][] = [["subjective", "Subjective"], ["objective", "Objective"], ["assessment", "Assessment"], ["plan", "Plan"]];
