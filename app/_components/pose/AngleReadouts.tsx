@@ -30,7 +30,7 @@ export function AngleReadouts({ result, measures = MEASURES, className = "" }: {
                 </span>
               </td>
               <td className="py-1.5 text-right font-mono text-base tabular-nums" aria-live="off">
-                {v === null ? <span className="text-slate-400">—</span> : `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(1)}°`}
+                {v === null ? <span className="text-slate-500">—</span> : `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(1)}°`}
               </td>
               <td className="py-1.5 pl-3">
                 <div className="h-1.5 w-full rounded bg-slate-200" title={`${Math.round(c * 100)}%`}>

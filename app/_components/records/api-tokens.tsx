@@ -60,7 +60,7 @@ export function ApiTokensCard() {
           <thead className="border-b border-slate-200 text-xs uppercase text-slate-500"><tr><th className="py-2">Name</th><th>Token</th><th>Created</th><th>Last used</th><th /></tr></thead>
           <tbody className="divide-y divide-slate-100">
             {list.data?.map((t) => (
-              <tr key={t.id} className={t.revokedAt ? "text-slate-400" : ""}>
+              <tr key={t.id} className={t.revokedAt ? "text-slate-500" : ""}>
                 <td className="py-2">{t.name} <span className="text-xs">({t.scope})</span> {t.revokedAt && <Badge tone="red">Revoked</Badge>}</td>
                 <td><code>{t.prefix}…</code></td>
                 <td>{f.dateTime(t.createdAt)}<br /><span className="text-xs">{t.createdBy.name}</span></td>

@@ -54,7 +54,7 @@ export function VsNormal({ summary }: { summary: TrialSummary }) {
 }
 
 export function ChangeBadge({ current, previous }: { current: number | null; previous: number | null | undefined }) {
-  if (current === null || previous === null || previous === undefined) return <span className="text-slate-400">—</span>;
+  if (current === null || previous === null || previous === undefined) return <span className="text-slate-500">—</span>;
   const c = compare(current, previous);
   if (c.withinError) return <span className="text-slate-600" title="Smaller than the measurement error (5°)">{c.deltaDeg > 0 ? "+" : ""}{c.deltaDeg}° (within measurement error)</span>;
   return <span className={c.deltaDeg > 0 ? "font-medium text-emerald-700" : "font-medium text-red-700"}>{c.deltaDeg > 0 ? "+" : ""}{c.deltaDeg}°</span>;

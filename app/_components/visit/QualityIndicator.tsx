@@ -25,7 +25,7 @@ export function QualityIndicator({ q, linkState }: { q: Quality | null; linkStat
         <dt>Packet loss</dt>
         <dd className="text-right tabular-nums">{fmt(q?.lossPct ?? null, " %", 1)}</dd>
         <dt>Frame rate</dt>
-        <dd className="text-right tabular-nums">{fmt(q?.fps ?? null, " fps")}{q?.sentFps != null && q.fps !== null && <span className="text-slate-400"> of {q.sentFps.toFixed(0)} sent</span>}</dd>
+        <dd className="text-right tabular-nums">{fmt(q?.fps ?? null, " fps")}{q?.sentFps != null && q.fps !== null && <span className="text-slate-600"> of {q.sentFps.toFixed(0)} sent</span>}</dd>
         <dt>Resolution</dt>
         <dd className="text-right tabular-nums">{q?.width && q.height ? `${q.width}×${q.height}` : "–"}</dd>
       </dl>
