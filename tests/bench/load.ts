@@ -67,7 +67,8 @@ if (arg("--server")) {
     if (process.env.BENCH_DATABASE_URL) shared.DATABASE_URL = process.env.BENCH_DATABASE_URL;
     if (process.env.BENCH_REDIS_URL) shared.REDIS_URL = process.env.BENCH_REDIS_URL;
     if (process.env.BENCH_SECRET) shared.SESSION_SECRET = process.env.BENCH_SECRET;
-    const s = await startTestServer({ env: testEnv(shared) });
+    // Every generated client comes from loopback: lift the per-address handshake limit (the per-link one stays).
+    const s = await startTestServer({ env: testEnv(shared), realtime: { handshakeLimits: { perAddress: { points: 1_000_000, durationSec: 60 } } } });
     if (process.env.BENCH_SEED === "0") {
       // A second process of a cluster: same database, same Redis; the first one seeded.
       process.on("message", (m: string) => {
