@@ -27,8 +27,7 @@ export class RedisRoomStore implements RoomStore {
   async update<T>(visitId: string, fn: (room: StoredRoom | null) => { room: StoredRoom | null; result: T }): Promise<T> {
     const key = this.key(visitId);
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
-      // WATCH is per connection: serialise this process's transactions on the one connection by running each
-      // WATCH..EXEC on a duplicate only when contention is seen would be faster; one connection with a queue is simpler.
+      // WATCH state is per connection, so this process's WATCH..EXEC runs one at a time on the store's connection.
       const res = await this.exclusive(async () => {
         await this.redis.watch(key);
         const raw = await this.redis.get(key);

@@ -50,6 +50,22 @@ function ipc<T>(child: ChildProcess, msg: unknown, key: string): Promise<T> {
   });
 }
 
+/** A server process's side of the IPC: CPU and memory on request, a GC, a clean stop; then it reports it is up. */
+function serve(boot: Boot, close: () => Promise<void>) {
+  process.on("message", (m: string) => {
+    if (m === "stat") {
+      const mem = process.memoryUsage();
+      process.send!({ stat: { cpuMs: cpuMs(process.cpuUsage()), rss: mem.rss, heap: mem.heapUsed, at: performance.now() } satisfies ServerStat });
+    }
+    if (m === "gc") {
+      (globalThis as { gc?: () => void }).gc?.();
+      process.send!({ gced: true });
+    }
+    if (m === "stop") void close().then(() => process.exit(0));
+  });
+  process.send!({ boot });
+}
+
 if (arg("--server")) {
   // ---------------- a server: the app, or the bare reference relay ----------------
   const kind = process.argv[process.argv.indexOf("--server") + 1];
@@ -71,15 +87,7 @@ if (arg("--server")) {
     const s = await startTestServer({ env: testEnv(shared), realtime: { handshakeLimits: { perAddress: { points: 1_000_000, durationSec: 60 } } } });
     if (process.env.BENCH_SEED === "0") {
       // A second process of a cluster: same database, same Redis; the first one seeded.
-      process.on("message", (m: string) => {
-        if (m === "stat") {
-          const mem = process.memoryUsage();
-          process.send!({ stat: { cpuMs: cpuMs(process.cpuUsage()), rss: mem.rss, heap: mem.heapUsed, at: performance.now() } satisfies ServerStat });
-        }
-        if (m === "gc") ((globalThis as { gc?: () => void }).gc?.(), process.send!({ gced: true }));
-        if (m === "stop") void s.close().then(() => process.exit(0));
-      });
-      process.send!({ boot: { url: s.url, cookie: "", visits: [] } satisfies Boot });
+      serve({ url: s.url, cookie: "", visits: [] }, s.close);
       await new Promise(() => {});
     }
     const c = await seedClinic(s.db);
@@ -121,18 +129,7 @@ if (arg("--server")) {
     for (let i = 0; i < maxVisits; i++) visits.push({ visitId: `v${i}`, token: `t${i}`, trialId: null });
     close = () => new Promise((r) => io.close(() => r()));
   }
-  process.on("message", (m: string) => {
-    if (m === "stat") {
-      const mem = process.memoryUsage();
-      process.send!({ stat: { cpuMs: cpuMs(process.cpuUsage()), rss: mem.rss, heap: mem.heapUsed, at: performance.now() } satisfies ServerStat });
-    }
-    if (m === "gc") {
-      (globalThis as { gc?: () => void }).gc?.();
-      process.send!({ gced: true });
-    }
-    if (m === "stop") void close().then(() => process.exit(0));
-  });
-  process.send!({ boot: { url, cookie, visits } satisfies Boot });
+  serve({ url, cookie, visits }, close);
 } else if (arg("--gen")) {
   // ---------------- a load generator: both participants of its visits ----------------
   const { io: ioc } = await import("socket.io-client");

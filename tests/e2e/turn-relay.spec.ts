@@ -10,7 +10,8 @@ import path from "node:path";
 import { chromium, test as base, expect, type Browser, type Page } from "@playwright/test";
 import { chromiumArgs } from "../../playwright.config";
 import { createDb, type Db } from "../../server/db/client";
-import { startCoturn, freePort, type Coturn } from "../support/coturn";
+import { startCoturn, type Coturn } from "../support/coturn";
+import { freePort } from "../support/ports";
 import { PASSWORD, seedClinic } from "../support/seed";
 import { trpc } from "./fixtures";
 

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "./coturn";
+import { freePort } from "./ports";
 
 export type TestRedis = { url: string; port: number; stop: () => Promise<void> };
 
