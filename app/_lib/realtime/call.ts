@@ -100,7 +100,7 @@ export class VisitCall {
       void emitAck(s, "media:state", this.snap.media);
       if (rejoin) {
         // Back after a drop: heal the media path if it suffered, and resend unacknowledged feature data.
-        if (this.link && this.link.pc.connectionState !== "connected") this.link.restartIce(w.iceServers);
+        if (this.link && this.link.pc.connectionState !== "connected") this.link.restartIce(); // with the welcome's ICE servers (set above)
         void this.relayOut.resend();
       }
     });

@@ -154,11 +154,11 @@ export class PeerLink {
    * New ICE credentials and candidates; negotiationneeded sends the restart offer. Credentials close to expiry are
    * renewed first (`freshIceServers`), since coturn refuses an allocation with an expired username.
    */
-  restartIce(iceServers?: IceServer[]) {
+  restartIce() {
     if (this.closed) return;
     this.restarts++;
     void (async () => {
-      const fresh = iceServers ?? (await this.o.freshIceServers?.().catch(() => null)) ?? null;
+      const fresh = (await this.o.freshIceServers?.().catch(() => null)) ?? null;
       if (this.closed) return;
       if (fresh) this.setIceServers(fresh);
       this.log(`ICE restart${fresh ? " (renewed credentials)" : ""}`);

@@ -13,6 +13,8 @@ export type RelayTransport = {
 export class RelayOutbox {
   private seq = new Map<string, number>();
   private pending = new Map<string, { seq: number; data: unknown; sentAt: number }[]>();
+  /** Consecutive retransmissions without an acknowledgement (see retransmit). */
+  private backoff = 0;
   dropped = 0;
 
   constructor(private t: RelayTransport, private max = 2_000) {}
@@ -67,7 +69,6 @@ export class RelayOutbox {
       }
     return false;
   }
-  private backoff = 0;
 
   unacked(): number {
     let n = 0;
