@@ -35,6 +35,16 @@ describe("env", () => {
   test("TURN needs its secret", () => {
     assert.throws(() => loadEnv({ SESSION_SECRET: "x".repeat(40), TURN_URLS: "turn:127.0.0.1:3478" }), /TURN_SECRET/);
   });
+  test("ICE_TRANSPORT_POLICY and REDIS_URL are checked at start", () => {
+    const k = { SESSION_SECRET: "x".repeat(40) };
+    assert.throws(() => loadEnv({ ...k, ICE_TRANSPORT_POLICY: "relay" }), /ICE_TRANSPORT_POLICY: relay needs TURN_URLS/);
+    assert.throws(() => loadEnv({ ...k, ICE_TRANSPORT_POLICY: "turn-only" }), /ICE_TRANSPORT_POLICY/);
+    assert.equal(loadEnv({ ...k, TURN_URLS: "turn:127.0.0.1:3478", TURN_SECRET: "s".repeat(20), ICE_TRANSPORT_POLICY: "relay" }).ICE_TRANSPORT_POLICY, "relay");
+    assert.equal(loadEnv(k).ICE_TRANSPORT_POLICY, "all");
+    assert.throws(() => loadEnv({ ...k, REDIS_URL: "localhost:6379" }), /REDIS_URL: must start with redis:\/\/ or rediss:\/\//);
+    assert.equal(loadEnv({ ...k, REDIS_URL: "redis://127.0.0.1:6379" }).REDIS_URL, "redis://127.0.0.1:6379");
+    assert.equal(loadEnv(k).REDIS_URL, undefined); // one process, all in memory
+  });
 });
 
 describe("crypto", () => {
