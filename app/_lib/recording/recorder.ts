@@ -33,6 +33,11 @@ export type Transport = {
 
 type Meta = { token: string; trialId: string; nextSeq: number; stopped: boolean; finished: boolean };
 const PREFIX = "pv.trial.";
+/**
+ * Recordings a Recorder of this page is recording now (an assessment trial and an exercise set may each have one):
+ * flushLeftovers never takes them for an earlier page's leftovers.
+ */
+const ACTIVE = new Set<string>();
 const metaKey = (trialId: string) => `${PREFIX}${trialId}`;
 const chunkKey = (trialId: string, seq: number) => `${PREFIX}${trialId}.c${String(seq).padStart(5, "0")}`;
 
@@ -48,6 +53,7 @@ export class Recorder {
     const existing = store.getItem(metaKey(trialId));
     if (!existing) this.saveMeta({ token, trialId, nextSeq: 0, stopped: false, finished: false });
     else this.count = (JSON.parse(existing) as Meta).nextSeq;
+    ACTIVE.add(trialId);
   }
 
   private count = 0;
@@ -122,12 +128,14 @@ export class Recorder {
     if (this.flushing) await this.flushing;
     await this.flush();
     this.done = this.finished();
+    if (this.done) ACTIVE.delete(this.trialId);
     return this.done;
   }
 
   /** Drops everything of this recording (it was discarded). */
   discard() {
     this.buf = [];
+    ACTIVE.delete(this.trialId);
     for (const k of this.store.keys()) if (k === metaKey(this.trialId) || k.startsWith(`${metaKey(this.trialId)}.`)) this.store.removeItem(k);
     this.changed();
   }
@@ -166,7 +174,7 @@ export async function flushLeftovers(store: KV, transport: Transport, token: str
   for (const k of store.keys()) {
     if (!k.startsWith(PREFIX) || /\.c\d+$/.test(k)) continue;
     const meta = JSON.parse(store.getItem(k) ?? "null") as Meta | null;
-    if (!meta || meta.token !== token || meta.trialId === active) continue;
+    if (!meta || meta.token !== token || meta.trialId === active || ACTIVE.has(meta.trialId)) continue;
     n += pendingChunkKeys(store, meta.trialId).length;
     if (!meta.stopped) store.setItem(k, JSON.stringify({ ...meta, stopped: true })); // the recording itself is gone with the old page
     await flushTrial(store, transport, meta.trialId);
