@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from "react";
 import { protocolByKey, type Protocol } from "../../_shared/assessments/catalogue";
 import { COUNTDOWN_S, controlMsg, NS, type Phase, type StateMsg } from "../../_shared/assessments/live";
 import { bytesToBase64, packSamples } from "../../_shared/pose/sample";
-import { browserKV, flushLeftovers, Recorder } from "../../_lib/recording/recorder";
+import { activeRecordings, browserKV, flushLeftovers, Recorder } from "../../_lib/recording/recorder";
 import { useRecordingTransport } from "../../_lib/recording/transport";
 import { usePoseTracker } from "../../_lib/pose/usePoseTracker";
 import type { VisitCall } from "../../_lib/realtime/call";
@@ -49,10 +49,10 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
   useEffect(() => {
     const kv = browserKV();
     const startedWith = new Set(kv.keys());
-    void flushLeftovers(kv, transport, token, recorder.current?.trialId ?? null);
+    void flushLeftovers(kv, transport, token, activeRecordings());
     const retry = setInterval(() => {
       void recorder.current?.flush();
-      if ([...startedWith].some((k) => kv.getItem(k) !== null)) void flushLeftovers(kv, transport, token, recorder.current?.trialId ?? null);
+      if ([...startedWith].some((k) => kv.getItem(k) !== null)) void flushLeftovers(kv, transport, token, activeRecordings());
     }, 3000);
     const online = () => void recorder.current?.flush();
     window.addEventListener("online", online);

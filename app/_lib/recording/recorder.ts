@@ -34,10 +34,11 @@ export type Transport = {
 type Meta = { token: string; trialId: string; nextSeq: number; stopped: boolean; finished: boolean };
 const PREFIX = "pv.trial.";
 /**
- * Recordings a Recorder of this page is recording now (an assessment trial and an exercise set may each have one):
- * flushLeftovers never takes them for an earlier page's leftovers.
+ * Recordings a Recorder of this page is recording now (an assessment trial and an exercise set may each have one), for
+ * the page's leftover flush to leave alone: flushLeftovers(kv, transport, token, activeRecordings()).
  */
 const ACTIVE = new Set<string>();
+export const activeRecordings = (): string[] => [...ACTIVE];
 const metaKey = (trialId: string) => `${PREFIX}${trialId}`;
 const chunkKey = (trialId: string, seq: number) => `${PREFIX}${trialId}.c${String(seq).padStart(5, "0")}`;
 
@@ -167,14 +168,15 @@ async function flushTrial(store: KV, transport: Transport, trialId: string, rec?
 
 /**
  * After a reload: uploads whatever an earlier page left behind for this visit's token. `active` is the
- * trial this page is recording itself (never touched here).
+ * recording (or recordings: activeRecordings()) this page is making itself, never touched here.
  */
-export async function flushLeftovers(store: KV, transport: Transport, token: string, active: string | null = null): Promise<number> {
+export async function flushLeftovers(store: KV, transport: Transport, token: string, active: string | null | readonly string[] = null): Promise<number> {
   let n = 0;
+  const mine = new Set(typeof active === "string" ? [active] : (active ?? []));
   for (const k of store.keys()) {
     if (!k.startsWith(PREFIX) || /\.c\d+$/.test(k)) continue;
     const meta = JSON.parse(store.getItem(k) ?? "null") as Meta | null;
-    if (!meta || meta.token !== token || meta.trialId === active || ACTIVE.has(meta.trialId)) continue;
+    if (!meta || meta.token !== token || mine.has(meta.trialId)) continue;
     n += pendingChunkKeys(store, meta.trialId).length;
     if (!meta.stopped) store.setItem(k, JSON.stringify({ ...meta, stopped: true })); // the recording itself is gone with the old page
     await flushTrial(store, transport, meta.trialId);
