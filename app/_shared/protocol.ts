@@ -12,6 +12,7 @@
 // two participants (pose angles, landmarks, …) goes through the generic `relay` event with a
 // namespace, a per-namespace sequence number and end-to-end acknowledgements (see relayMsg).
 import { z } from "zod";
+import { DoseSchema } from "./exercises/spec";
 
 export const PROTOCOL_VERSION = 1;
 export const SOCKET_PATH = "/socket.io";
@@ -311,23 +312,13 @@ export function jsonSize(v: unknown): number {
 const setId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Invalid set id");
 export const EXERCISE_NS = { control: "exercise.ctl", state: "exercise.state" } as const;
 
-/** The dose a set is done at, as the patient's counter needs it (the engine's dose, app/_shared/exercises/spec.ts). */
-export const exerciseLiveDose = z.strictObject({
-  sets: z.number().int().min(1).max(10),
-  reps: z.number().int().min(1).max(100).nullable(),
-  holdS: z.number().min(1).max(600).nullable(),
-  restS: z.number().min(0).max(600),
-  perDay: z.number().int().min(1).max(12),
-  perSide: z.boolean(),
-  minutes: z.number().min(1).max(120).nullable(),
-  side: z.enum(["left", "right"]).nullable(),
-});
-
 /** Therapist → patient. */
 export const exerciseControlMsg = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("start"), setId, exercise: z.string().regex(/^[a-z][a-z0-9-]{1,39}@\d{1,5}$/, "Invalid exercise"),
-    setNumber: z.number().int().min(1).max(20), dose: exerciseLiveDose,
+    setNumber: z.number().int().min(1).max(20),
+    /** the dose the patient's counter counts against: the exercise engine's own (app/_shared/exercises/spec.ts) */
+    dose: DoseSchema,
     /** frame width / height the set's samples are measured with (stored with the set: the server recounts with it) */
     frameAspect: z.number().finite().min(0.2).max(5),
   }),

@@ -74,6 +74,21 @@ describe("LiveSet", () => {
     assert.equal(live.view().counts.left + live.view().counts.right, live.view().counts.total);
   });
 
+  test("once the sink closes (the stop arrived), samples are neither saved nor counted", () => {
+    const ex = getExercise("squat")!;
+    const saved: PoseSample[] = [];
+    let open = true;
+    const live = new LiveSet(ex, engineDose(ex, defaultDoseForm(ex)), 4 / 3, { add: (s) => saved.push(s), accepts: () => open });
+    const samples = demoSamples("squat", 3);
+    const half = Math.floor(samples.length / 2);
+    for (const s of samples.slice(0, half)) live.push(s);
+    open = false;
+    for (const s of samples.slice(half)) live.push(s);
+    assert.equal(live.view().samples, saved.length);
+    assert.equal(saved.length, half);
+    assert.equal(summarizeExerciseSet({ exercise: "squat@1", dose: live.dose, frameAspect: 4 / 3 }, saved).counts.total, (live.finish(), live.view().counts.total));
+  });
+
   test("the stored form of a sample is stable", () => {
     const s = demoSamples("squat", 1)[5]!;
     assert.deepEqual(asStored(asStored(s)), asStored(s));

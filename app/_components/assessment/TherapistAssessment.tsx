@@ -4,7 +4,7 @@
 // each repetition's peak, signal quality), stop / discard / redo, record pain and a note.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useLayoutEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useLayoutEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { PROTOCOLS, protocolByKey, type Protocol } from "../../_shared/assessments/catalogue";
 import { NS } from "../../_shared/assessments/live";
 import { detectReps, type TrialSummary } from "../../_shared/assessments/summary";
@@ -13,6 +13,7 @@ import { MEASURE_INFO, withheldReason } from "../../_shared/pose/measures";
 import { LiveFeed, markLiveShown } from "../../_lib/assessment/live-feed";
 import type { VisitCall } from "../../_lib/realtime/call";
 import { useTrialPriority } from "../../_lib/realtime/priority";
+import { useRelayReceiver } from "../../_lib/realtime/relay-receiver";
 import { describeError, useTRPC } from "../../_lib/trpc";
 import { SkeletonOverlay } from "../pose/SkeletonOverlay";
 import { LiveAngleChart } from "../review/angle-chart";
@@ -21,19 +22,7 @@ import { Alert, Badge, Button } from "../ui";
 
 /** The live feed of the patient's frames and trial state for this call (one per call; see live-feed.ts). */
 export function useLiveFeed(call: VisitCall | null): LiveFeed {
-  const feed = useMemo(() => new LiveFeed(), [call]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => {
-    if (!call) return;
-    const prev = call.onRelay;
-    call.onRelay = (m) => {
-      if (!feed.receive(m)) prev?.(m);
-    };
-    return () => {
-      call.onRelay = prev;
-      feed.close();
-    };
-  }, [call, feed]);
-  return feed;
+  return useRelayReceiver(call, () => new LiveFeed());
 }
 
 /** Re-renders the caller once per animation frame in which frames arrived; marks them shown when it commits. */

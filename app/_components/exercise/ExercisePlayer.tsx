@@ -66,6 +66,7 @@ export function ExercisePlayer({ set, stream, sink, stopped, save, onState, onSa
   const good = useRef(0);
   const stoppedRef = useRef(stopped);
   stoppedRef.current = stopped;
+  const runningRef = useRef(false);
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   useVideoSource(video, stream, true);
 
@@ -124,7 +125,7 @@ export function ExercisePlayer({ set, stream, sink, stopped, save, onState, onSa
     onUpdate: (u) => {
       const ph = phaseRef.current;
       const f = u.result.frame;
-      if (ph === "instructions" && u.stats.state === "running") setPhase("framing");
+      if (ph === "instructions") setPhase("framing"); // frames are being analysed: the framing check can speak
       if (ph === "framing" || ph === "instructions") {
         const j = measureJointAngles({ t: f.t, image: f.image ?? [], aspect: f.width && f.height ? f.width / f.height : set.frameAspect });
         const r = checkFraming(ex, j);
@@ -132,7 +133,9 @@ export function ExercisePlayer({ set, stream, sink, stopped, save, onState, onSa
         setFraming((old) => (old.join("|") === msgs.join("|") ? old : msgs));
         setCanForce(r.ok);
         good.current = r.ok && !r.items.length ? good.current + 1 : 0;
-        if (good.current >= GOOD_FRAMES && u.stats.state === "running") {
+        // the countdown starts on a running stream (the model chosen), or after twice the frames if the choice takes long
+        const running = u.stats.state === "running" || runningRef.current;
+        if ((good.current >= GOOD_FRAMES && running) || good.current >= 2 * GOOD_FRAMES) {
           good.current = -Infinity;
           setPhase("countdown");
         }
@@ -149,6 +152,8 @@ export function ExercisePlayer({ set, stream, sink, stopped, save, onState, onSa
       onSample?.(inSet ? { ...s, t: Math.max(0, Math.round(s.t - t0.current)) } : s, inSet, capturedAt);
     },
   });
+  runningRef.current = pose.stats?.state === "running";
+
   // Report what the patient sees (the visit relays it to the therapist).
   const state: PlayerState = {
     phase: shown, ...(shown === "countdown" ? { countdown: count } : {}), counts: view.counts, target: view.target, heldS: view.heldS, holdTargetS: view.holdTargetS,
@@ -166,7 +171,7 @@ export function ExercisePlayer({ set, stream, sink, stopped, save, onState, onSa
   const hold = ex.tracker?.kind === "hold" || (ex.tracker?.kind === "reps" && ex.tracker.holdAtTarget);
   const before = shown === "instructions" || shown === "framing" || shown === "countdown";
   return (
-    <section aria-label={`Exercise: ${ex.title}`} data-testid="exercise-player" data-phase={shown}
+    <section aria-label={`Exercise: ${ex.title}`} data-testid="exercise-player" data-phase={shown} data-count={view.counts.total} data-samples={view.samples}
       className={`grid min-h-0 flex-1 gap-3 rounded-lg border border-brand-100 bg-white p-3 shadow-sm md:grid-cols-[minmax(0,1fr)_minmax(20rem,30rem)] ${className}`}>
       <div className="relative min-h-[40vh] overflow-hidden rounded-md bg-slate-900 md:min-h-0">
         <video ref={setVideo} muted playsInline autoPlay aria-label="Your camera, as the counter sees it" className="absolute inset-0 h-full w-full -scale-x-100 object-contain" />

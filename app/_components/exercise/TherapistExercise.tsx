@@ -16,6 +16,7 @@ import type { LiveFeed } from "../../_lib/assessment/live-feed";
 import { defaultDoseForm, type DoseForm, doseProblem, engineDose, recordingDose } from "../../_lib/exercise/dose";
 import { ExerciseFeed } from "../../_lib/exercise/feed";
 import type { VisitCall } from "../../_lib/realtime/call";
+import { useRelayReceiver } from "../../_lib/realtime/relay-receiver";
 import { describeError, useTRPC } from "../../_lib/trpc";
 import { PainScale } from "../pain-scale";
 import { LiveAngleChart } from "../review/angle-chart";
@@ -23,18 +24,7 @@ import { Alert, Badge, Button } from "../ui";
 
 /** The exercise state of this call's patient (one per call). */
 export function useExerciseFeed(call: VisitCall | null): ExerciseFeed {
-  const feed = useMemo(() => new ExerciseFeed(), [call]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => {
-    if (!call) return;
-    const prev = call.onRelay;
-    call.onRelay = (m) => {
-      if (!feed.receive(m)) prev?.(m);
-    };
-    return () => {
-      call.onRelay = prev;
-    };
-  }, [call, feed]);
-  return feed;
+  return useRelayReceiver(call, () => new ExerciseFeed());
 }
 export const useExerciseState = (feed: ExerciseFeed) => useSyncExternalStore(feed.subscribe, feed.get, () => null);
 

@@ -14,6 +14,8 @@ import { CHUNK_FORMAT, decodeChunk, encodeChunk } from "../../_shared/recording/
 /** Where a set's samples go to be saved (the Recorder of app/_lib/recording/recorder.ts fits). */
 export interface SampleSink {
   add(s: PoseSample): void;
+  /** false once the recording ended (samples after that are neither saved nor counted) */
+  accepts?(): boolean;
 }
 
 /** The sample as the recording pipeline stores it (chunk format quantisation): what the server will count. */
@@ -71,7 +73,7 @@ export class LiveSet {
   /** One analysed sample, t in ms since the set started (whole ms, increasing; others are ignored). */
   push(raw: PoseSample): TrackerEvent[] {
     const t = Math.round(raw.t);
-    if (!(t > this.lastT) || t < 0) return [];
+    if (!(t > this.lastT) || t < 0 || this.sink?.accepts?.() === false) return [];
     this.lastT = t;
     const s = asStored({ ...raw, t });
     this.sink?.add(s);

@@ -3,7 +3,7 @@
 // visit's relay (exercise.ctl), the set's samples are saved through the one recording pipeline (Recorder: offline
 // buffered, idempotent), and what the patient sees goes back to the therapist (exercise.state), with every analysed
 // frame on the live pose stream (pose.live) for the skeleton and chart.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { getExercise } from "../../_shared/exercises/catalogue";
 import { NS as LIVE_NS } from "../../_shared/assessments/live";
 import { bytesToBase64, packSamples, type PoseSample } from "../../_shared/pose/sample";
@@ -24,6 +24,10 @@ export function VisitExercise({ call, stream, token, onActive }: { call: VisitCa
   const [save, setSave] = useState<SaveStatus | null>(null);
   const [discarded, setDiscarded] = useState(false);
   const recorder = useRef<Recorder | null>(null);
+  // what the player records into: the Recorder, closed at the moment the stop arrives (before React renders it), so
+  // the count on the patient's screen is over exactly the samples that are saved
+  const sink = useRef<{ rec: Recorder; open: boolean } | null>(null);
+  const sinkApi = useMemo(() => ({ add: (s: PoseSample) => sink.current?.open && sink.current.rec.add(s), accepts: () => !!sink.current?.open }), []);
   const setRef = useRef<PlayerSet | null>(null);
   setRef.current = set;
 
@@ -50,12 +54,14 @@ export function VisitExercise({ call, stream, token, onActive }: { call: VisitCa
         if (!ex) return;
         if (setRef.current?.id === c.setId) return; // a resent start
         recorder.current = new Recorder(browserKV(), transport, c.setId, token);
+        sink.current = { rec: recorder.current, open: true };
         setSave(null);
         setStopped(false);
         setDiscarded(false);
         setSet({ id: c.setId, exercise: ex, dose: c.dose, frameAspect: c.frameAspect, setNumber: c.setNumber });
       } else if (c.type === "stop" && recorder.current?.trialId === c.setId) {
         const rec = recorder.current;
+        if (sink.current) sink.current.open = false;
         setStopped(true);
         setSave({ phase: "saving", pending: rec.pending() });
         void rec.stop().then(async (done) => {
@@ -69,6 +75,7 @@ export function VisitExercise({ call, stream, token, onActive }: { call: VisitCa
           setSave(ok ? { phase: "saved" } : { phase: "failed", message: rec.errors.join("; ").slice(0, 400) });
         });
       } else if (c.type === "discard" && recorder.current?.trialId === c.setId) {
+        if (sink.current) sink.current.open = false;
         recorder.current.discard();
         recorder.current = null;
         setSet(null);
@@ -110,5 +117,5 @@ export function VisitExercise({ call, stream, token, onActive }: { call: VisitCa
 
   if (discarded && !set) return <p className="rounded-md bg-slate-50 p-3 text-sm text-slate-600">Your therapist cancelled that set.</p>;
   if (!set) return null;
-  return <ExercisePlayer key={set.id} set={set} stream={stream} sink={recorder.current} stopped={stopped} save={save} onState={onState} onSample={onSample} />;
+  return <ExercisePlayer key={set.id} set={set} stream={stream} sink={sinkApi} stopped={stopped} save={save} onState={onState} onSample={onSample} />;
 }

@@ -187,7 +187,9 @@ export function VisitRoom({ visitId }: { visitId: string }) {
 
       <div className="grid min-h-0 flex-1 gap-2 md:grid-cols-[minmax(0,1fr)_24rem] xl:grid-cols-[minmax(0,1fr)_28rem]">
         <div className="relative min-h-[16rem] overflow-hidden rounded-lg bg-slate-900">
-          <VideoTile stream={snap?.remoteStream ?? null} label={patient?.name ?? "Patient"} testId="remote-video" overlay={remoteOverlay} className="absolute inset-0 h-full w-full" />
+          <div className="absolute inset-0">
+            <VideoTile stream={snap?.remoteStream ?? null} label={patient?.name ?? "Patient"} testId="remote-video" overlay={remoteOverlay} className="h-full w-full" />
+          </div>
           {status === "IN_PROGRESS" && snap?.remoteStream && (
             <LiveSkeleton feed={feed} {...videoSize(snap.remoteStream)} />
           )}
@@ -199,9 +201,11 @@ export function VisitRoom({ visitId }: { visitId: string }) {
             <p className="absolute left-3 top-10 rounded bg-black/60 px-2 py-1 text-xs text-white" data-testid="patient-camera-off">Patient camera off</p>
           )}
           {/* the therapist's own picture: small, bottom right, clear of the patient's name label (bottom left) */}
-          <VideoTile stream={media.stream} label="You" muted mirror testId="local-video" fit="cover"
-            overlay={media.problem ? "No camera" : snap && !snap.media.video ? "Camera off" : null}
-            className="absolute bottom-2 right-2 aspect-video w-36 shadow-lg ring-2 ring-white xl:w-44" />
+          <div className="absolute bottom-2 right-2 w-36 xl:w-44">
+            <VideoTile stream={media.stream} label="You" muted mirror testId="local-video" fit="cover"
+              overlay={media.problem ? "No camera" : snap && !snap.media.video ? "Camera off" : null}
+              className="aspect-video w-full shadow-lg ring-2 ring-white" />
+          </div>
         </div>
         <aside className="flex min-h-0 flex-col gap-2">
           {live && (

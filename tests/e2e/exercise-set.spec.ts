@@ -1,0 +1,176 @@
+// A guided exercise set end to end: the patient's fake camera plays the project's synthetic squat clip (4 full
+// squats and 2 partial ones per 16.8 s loop, tests/media/exercises/squat_good.truth.json); the therapist starts a
+// squat set in the visit; the patient's browser counts on every analysed frame and both screens show the count
+// rising; the patient's network is cut during the set and restored; the therapist marks a repetition as not counted;
+// the saved set holds the server's automatic count (equal to what the patient's screen showed: same code on the same
+// stored samples) beside the corrected one; every sample is stored once; the review page shows both counts. The
+// visit room and the patient's screen fit a 1366×768 and a 1440×900 screen without scrolling (screenshots under
+// /tmp/ex-visit/).
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "@playwright/test";
+import { chromiumArgs } from "../../playwright.config";
+import { decodeChunk } from "../../app/_shared/recording/codec";
+import { PASSWORD } from "../support/seed";
+import { expect, test, trpc } from "./fixtures";
+
+const CLIP = path.resolve("tests/media/exercises/squat_good.mp4");
+const TRUTH = JSON.parse(fs.readFileSync(CLIP.replace(/\.mp4$/, ".truth.json"), "utf8")) as { description: string; events?: unknown };
+/** Full squats per loop of the clip (its truth: 4 full, 2 partial that must not count). */
+const TRUTH_REPS = 4;
+const SHOTS = "/tmp/ex-visit";
+
+function y4m(fps = 15): string {
+  const out = path.resolve(`tests/.tmp/squat_good.${fps}fps.y4m`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < fs.statSync(CLIP).mtimeMs) {
+    execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-i", CLIP, "-vf", `fps=${fps}`, "-pix_fmt", "yuv420p", `${out}.tmp.y4m`]);
+    fs.renameSync(`${out}.tmp.y4m`, out);
+  }
+  return out;
+}
+
+/** The page does not scroll and the given parts lie inside the window. */
+async function fitsWithoutScrolling(page: Page, testIds: string[]) {
+  const r = await page.evaluate((ids) => {
+    const vw = innerWidth, vh = innerHeight;
+    const boxes = ids.map((id) => {
+      const el = document.querySelector(`[data-testid="${id}"]`);
+      const b = el?.getBoundingClientRect();
+      return { id, found: !!b, inside: !!b && b.width > 0 && b.top >= -1 && b.left >= -1 && b.bottom <= vh + 1 && b.right <= vw + 1, box: b ? [b.left, b.top, b.right, b.bottom].map(Math.round) : null };
+    });
+    return { scroll: document.documentElement.scrollHeight - vh, boxes };
+  }, testIds);
+  expect(r.scroll, `page scrolls by ${r.scroll}px`).toBeLessThanOrEqual(1);
+  for (const b of r.boxes) expect(b.inside, `${b.id} inside the window: ${JSON.stringify(b)}`).toBe(true);
+}
+
+test.use({ trace: { mode: "retain-on-failure", screenshots: false, snapshots: true, sources: true } });
+let browsers: Browser[] = [];
+test.afterEach(async () => {
+  await Promise.all(browsers.map((b) => b.close()));
+  browsers = [];
+});
+
+test("exercise set: live count on both screens, a network cut loses nothing, correction kept beside the automatic count, review", async ({ db, clinic, baseURL }) => {
+  test.setTimeout(300_000);
+  expect(TRUTH.description).toMatch(/4 full reps/);
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const exe = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  const [tb, pb] = await Promise.all([
+    chromium.launch({ executablePath: exe, args: [...chromiumArgs, "--use-fake-ui-for-media-stream"] }),
+    chromium.launch({ executablePath: exe, args: [...chromiumArgs, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${y4m()}`] }),
+  ]);
+  browsers = [tb, pb];
+  const tctx = await tb.newContext({ baseURL, permissions: ["camera", "microphone"], viewport: { width: 1440, height: 900 } });
+  const pctx = await pb.newContext({ baseURL, permissions: ["camera", "microphone"], viewport: { width: 1440, height: 900 } });
+  await trpc(tctx, baseURL!, "auth.signIn", { email: clinic.therapist.email, password: PASSWORD });
+  const scheduled = await trpc(tctx, baseURL!, "visits.schedule", { patientId: clinic.patient.id, scheduledAt: new Date(Date.now() + 5 * 60_000).toISOString() });
+  const visitId = (scheduled.visit as { id: string }).id;
+
+  const therapist = await tctx.newPage();
+  await therapist.goto(`/visits/${visitId}/room`);
+  const patient = await pctx.newPage();
+  if (process.env.E2E_DEBUG) patient.on("console", (m) => console.log(`[patient] ${m.type()}: ${m.text()}`));
+  await patient.goto(scheduled.joinPath as string);
+  await patient.getByLabel("Your name").fill("Sam Squat");
+  await patient.getByRole("checkbox").check();
+  await patient.getByRole("button", { name: "Join the waiting room" }).click();
+  await therapist.getByRole("button", { name: "Admit Sam Squat" }).click();
+  await expect(therapist.getByTestId("visit-room")).toHaveAttribute("data-link-state", "connected", { timeout: 30_000 });
+
+  // The assessment tab fits too (the angle read-out and chart beside the video, nothing below the fold).
+  for (const size of [{ width: 1366, height: 768 }, { width: 1440, height: 900 }]) {
+    await therapist.setViewportSize(size);
+    await fitsWithoutScrolling(therapist, ["remote-video", "live-panel", "local-video"]);
+  }
+
+  // The therapist picks the squat (search, grouped picker) at 4 repetitions and starts the set.
+  await therapist.getByTestId("tab-exercise").click();
+  await therapist.getByTestId("exercise-search").fill("squat");
+  await therapist.getByTestId("exercise-select").selectOption("squat");
+  await therapist.getByTestId("dose-reps").fill(String(TRUTH_REPS));
+  await therapist.getByTestId("start-set").click();
+  const player = patient.getByTestId("exercise-player");
+  await expect(player).toBeVisible();
+  await expect(player).toContainText("Squat");
+  await expect(patient.getByTestId("exercise-demo")).toBeVisible();
+  await expect(patient.getByTestId("exercise-framing")).toBeVisible();
+  // framing check, countdown, then the set
+  await expect(player).toHaveAttribute("data-phase", "active", { timeout: 90_000 }).catch(async (e) => {
+    await patient.screenshot({ path: `${SHOTS}/fail-patient.png` });
+    throw e;
+  });
+  await expect(therapist.getByTestId("exercise-phase")).toHaveText("Set running");
+  const set = await db.assessmentTrial.findFirstOrThrow({ where: { visitId, kind: "exercise" }, orderBy: { startedAt: "desc" } });
+
+  // Both screens count: the patient's at once, the therapist's over the relay.
+  const patientCount = async () => Number(await player.getAttribute("data-count"));
+  const therapistCount = async () => Number((await therapist.getByTestId("overlay-count").textContent())?.match(/^\d+/)?.[0] ?? -1);
+  await expect.poll(patientCount, { timeout: 60_000, intervals: [250] }).toBeGreaterThanOrEqual(1);
+  await expect.poll(therapistCount, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+
+  // Screens at both sizes, both roles, during the set: nothing scrolls, video and live panel together.
+  for (const size of [{ width: 1366, height: 768 }, { width: 1440, height: 900 }]) {
+    await therapist.setViewportSize(size);
+    await patient.setViewportSize(size);
+    await therapist.waitForTimeout(300);
+    await therapist.screenshot({ path: `${SHOTS}/therapist-${size.width}x${size.height}.png` });
+    await patient.screenshot({ path: `${SHOTS}/patient-${size.width}x${size.height}.png` });
+    await fitsWithoutScrolling(therapist, ["remote-video", "exercise-overlay", "exercise-readout", "count-correction", "stop-set"]);
+    await fitsWithoutScrolling(patient, ["exercise-player", "exercise-count"]);
+  }
+
+  // Cut the patient's network during the set, then restore it: counting goes on in the patient's browser.
+  await pctx.setOffline(true);
+  await patient.waitForTimeout(5000);
+  await pctx.setOffline(false);
+
+  // The count rises to the clip's repetitions on both screens (one loop of the clip holds 4 full squats).
+  await expect.poll(patientCount, { timeout: 90_000, intervals: [500] }).toBeGreaterThanOrEqual(TRUTH_REPS);
+  await expect(patient.getByTestId("exercise-complete")).toBeVisible();
+  await expect.poll(async () => (await therapistCount()) >= TRUTH_REPS, { timeout: 30_000 }).toBe(true);
+  await expect(therapist.getByTestId("set-target-reached")).toBeVisible();
+
+  // The therapist marks repetition 2 as not counted (kept beside the automatic count).
+  await therapist.getByTestId("rep-2").click();
+  await expect(therapist.getByTestId("rep-2")).toHaveAttribute("aria-pressed", "true");
+  await therapist.getByTestId("stop-set").click();
+  await expect(player).toHaveAttribute("data-phase", "saved", { timeout: 60_000 });
+  const shown = await patientCount();
+  const recorded = Number(await player.getAttribute("data-samples"));
+  console.log(`patient's screen: ${shown} counted from ${recorded} recorded samples (clip truth ${TRUTH_REPS} per loop)`);
+
+  // Saved: every sample once, in order; the server's count from the stored samples equals the patient's live count.
+  await expect.poll(async () => (await db.assessmentTrial.findUniqueOrThrow({ where: { id: set.id } })).status, { timeout: 30_000 }).toBe("COMPLETED");
+  const chunks = await db.angleSampleChunk.findMany({ where: { trialId: set.id }, orderBy: { seq: "asc" } });
+  expect(chunks.map((c) => c.seq)).toEqual(chunks.map((_, i) => i));
+  const samples = chunks.flatMap((c) => decodeChunk(new Uint8Array(c.samples), c.format));
+  for (let i = 1; i < samples.length; i++) expect(samples[i]!.t).toBeGreaterThan(samples[i - 1]!.t);
+  expect(samples.length).toBe(recorded);
+  await expect.poll(async () => (await db.assessmentTrial.findUniqueOrThrow({ where: { id: set.id } })).correctedCount, { timeout: 15_000 }).toBe(shown - 1);
+  const row = await db.assessmentTrial.findUniqueOrThrow({ where: { id: set.id } });
+  expect(row.automaticCount).toBe(shown);
+  expect(row.corrections).toEqual([{ action: "remove", rep: 2 }]);
+  await expect(therapist.getByTestId("set-saved")).toContainText(`${shown} counted, ${shown - 1} after your correction`, { timeout: 15_000 });
+
+  // After the set: pain, effort, a note; a rest timer runs.
+  await expect(therapist.getByTestId("rest-timer")).toBeVisible();
+  await therapist.getByTestId("after-set").getByRole("radio", { name: /^3 out of 10/ }).check({ force: true });
+  await therapist.getByRole("button", { name: "Effort 5: somewhat hard" }).click();
+  await therapist.getByTestId("set-note").fill("second squat too shallow");
+  await therapist.getByTestId("save-set-notes").click();
+  await expect.poll(async () => (await db.assessmentTrial.findUniqueOrThrow({ where: { id: set.id } })).effort, { timeout: 15_000 }).toBe(5);
+  expect((await db.assessmentTrial.findUniqueOrThrow({ where: { id: set.id } })).painDuring).toBe(3);
+
+  // Review: the set page shows both counts and the corrections; the visit page lists it.
+  await therapist.goto(`/sets/${set.id}`);
+  await expect(therapist.getByTestId("set-automatic")).toHaveText(String(shown));
+  await expect(therapist.getByTestId("set-corrected")).toHaveText(String(shown - 1));
+  await expect(therapist.getByTestId("set-corrections")).toContainText("repetition 2 not counted");
+  await expect(therapist.getByRole("img", { name: /Knee flexion/ })).toBeVisible();
+  await therapist.screenshot({ path: `${SHOTS}/set-review.png`, fullPage: true });
+  await therapist.goto(`/visits/${visitId}`);
+  await expect(therapist.getByTestId("set-row")).toContainText("Squat, set 1");
+});
