@@ -13,6 +13,7 @@ import { attachRealtime, type Realtime, type RealtimeOptions } from "./realtime/
 import { connectScaleOut } from "./realtime/scale";
 import { createSignInLimits, memoryBackend, redisBackend } from "./services/rate-limit";
 import { eventBus } from "./services/events";
+import { registerExerciseEngine } from "./services/exercise-sets";
 import { DEMO, demoLinkHint, seedDemo } from "./services/seed";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -26,6 +27,10 @@ export async function startServer(env: Env, opts: { dev?: boolean; next?: boolea
   if (applied.length) log(`[db] applied migrations: ${applied.join(", ")}`);
   const db = await createDb(env.DATABASE_URL);
   const seeded = await seedDemo(db, env);
+  // The server's result is the record: finished exercise sets are summarised by the exercise engine from their stored
+  // samples; sets stored PENDING before it was registered are summarised now.
+  const caughtUp = await registerExerciseEngine(db);
+  if (caughtUp) log(`[exercise] summarised ${caughtUp} exercise set(s) that were waiting for the engine`);
 
   // Several processes (REDIS_URL): rooms, socket routing and rate limits shared in Redis (server/realtime/scale.ts).
   const scale = env.REDIS_URL ? await connectScaleOut(env.REDIS_URL) : null;

@@ -3,18 +3,23 @@
 // (server/services/recordings.ts), which stores a finished set as PENDING until an exercise-set summariser is
 // registered (app/_shared/recording/summary.ts) and summarises it then.
 import type { z } from "zod";
-import type { annotateExerciseSetInput, startExerciseSetInput } from "../../app/_shared/recording/schemas";
+import { type Dose, type SetResult, getExercise, summarizeExerciseSet } from "../../app/_shared/exercises";
+import type { PoseSample } from "../../app/_shared/pose/sample";
+import type { annotateExerciseSetInput, ExerciseDose, ExerciseSetResult, startExerciseSetInput } from "../../app/_shared/recording/schemas";
+import { type ExerciseSetContext, registerExerciseSetSummariser } from "../../app/_shared/recording/summary";
+import type { Db } from "../db/client";
 import { audit } from "./audit";
 import { actorOf, type Caller } from "./context";
 import { badRequest } from "./errors";
 import * as recordings from "./recordings";
 
 export async function startSet(c: Caller, input: z.output<typeof startExerciseSetInput>) {
+  if (!getExercise(input.exerciseKey, input.exerciseVersion)) throw badRequest(`Unknown exercise ${input.exerciseKey} version ${input.exerciseVersion}`);
   const visit = await recordings.visitForNewRecording(c, input.visitId);
   const set = await c.db.assessmentTrial.create({
     data: {
       visitId: visit.id, kind: "exercise", protocolKey: input.exerciseKey, protocolVersion: input.exerciseVersion, side: input.side,
-      cameraView: input.cameraView, setNumber: input.setNumber, dose: input.dose, poseModel: input.poseModel,
+      cameraView: input.cameraView, setNumber: input.setNumber, dose: storedDose(input), poseModel: input.poseModel,
       poseModelVersion: input.poseModelVersion, qualityFlags: [],
     },
     select: recordings.recordingSelect,
@@ -63,3 +68,64 @@ export const discardSet = (c: Caller, id: string) => recordings.discardRecording
 export const getSet = (c: Caller, id: string) => recordings.getRecording(c, id, "exercise");
 export const visitSets = (c: Caller, visitId: string) => recordings.visitRecordings(c, "exercise", visitId);
 export const patientSets = (c: Caller, patientId: string) => recordings.patientRecordings(c, "exercise", patientId);
+
+// ---------------------------------------------------------------- the server's result (the exercise engine)
+
+/** Where the set's frame aspect and camera roll are stored (read back by exerciseContextOf): with the dose, for now. */
+function storedDose(input: z.output<typeof startExerciseSetInput>) {
+  const frame = input.frameAspect !== undefined ? { aspect: input.frameAspect, ...(input.rollDeg !== undefined ? { rollDeg: input.rollDeg } : {}) } : undefined;
+  return frame ? { ...input.dose, frame } : input.dose;
+}
+
+/** The recording pipeline's dose (what the therapist set) in the engine's terms; what it leaves open, the exercise's default. */
+export function engineDose(d: ExerciseDose, fallback: Dose, side: ExerciseSetContext["side"]): Dose {
+  return {
+    ...fallback,
+    sets: d.sets,
+    reps: d.reps ?? (d.holdSeconds === undefined ? fallback.reps : null),
+    holdS: d.holdSeconds === undefined ? null : d.holdSeconds > 0 ? Math.max(1, d.holdSeconds) : null,
+    restS: d.restSeconds,
+    perDay: d.timesPerDay ?? fallback.perDay,
+    perSide: d.perSide || fallback.perSide,
+    side: side === "LEFT" ? "left" : side === "RIGHT" ? "right" : null,
+  };
+}
+
+/** Columns and summary of a set from the engine's result. */
+export function toSetResult(r: SetResult, assumedAspect: boolean): ExerciseSetResult {
+  const flags: string[] = [];
+  if (assumedAspect) flags.push("FRAME_ASPECT_ASSUMED");
+  if (r.kind === "self-reported") flags.push("SELF_REPORTED");
+  if (r.kind !== "self-reported" && !r.complete) flags.push("BELOW_DOSE");
+  if (r.rejected.some((x) => x.code === "tracking-lost")) flags.push("TRACKING_LOST");
+  return {
+    ...r,
+    automaticCount: r.counts.total,
+    repetitions: r.reps as unknown as Record<string, unknown>[],
+    holdTimes: r.hold ? Object.values(r.hold.heldS).map((s) => s ?? 0) : [],
+    flags,
+  };
+}
+
+/** The exercise-set summariser: the engine's summarizeExerciseSet over the set's stored samples. */
+export function summariseExerciseSet(specKey: string, specVersion: number, dose: ExerciseDose, samples: PoseSample[], context: ExerciseSetContext): ExerciseSetResult {
+  const ex = getExercise(specKey, specVersion);
+  if (!ex) throw new Error(`Unknown exercise ${specKey}@${specVersion}`);
+  const r = summarizeExerciseSet(
+    { exercise: `${ex.key}@${ex.version}`, dose: engineDose(dose, ex.dose, context.side), frameAspect: context.frameAspect ?? 4 / 3, ...(context.rollDeg !== null ? { rollDeg: context.rollDeg } : {}) },
+    samples,
+  );
+  return toSetResult(r, context.frameAspect === null);
+}
+
+/**
+ * Registers the engine as the recording pipeline's exercise-set summariser (at server start) and summarises the sets
+ * that were stored PENDING before it was; returns how many it summarised.
+ */
+export async function registerExerciseEngine(db: Db): Promise<number> {
+  registerExerciseSetSummariser(summariseExerciseSet);
+  const pending = await db.assessmentTrial.findMany({ where: { kind: "exercise", status: "PENDING" }, select: { id: true, kind: true, status: true } });
+  if (!pending.length) return 0;
+  const done = await recordings.summarisePending(db, pending);
+  return done.filter((r) => r.status === "COMPLETED").length;
+}

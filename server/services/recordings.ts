@@ -9,7 +9,7 @@ import type { PoseSample } from "../../app/_shared/pose/sample";
 import { base64ToBytes, bytesToBase64 } from "../../app/_shared/pose/sample";
 import { CHUNK_FORMAT, ChunkFormatError, decodeChunk, encodeChunk } from "../../app/_shared/recording/codec";
 import { MAX_RECORDING_MS, MAX_SAMPLES_PER_CHUNK, type finishRecordingInput, type RecordingKind, type uploadChunkInput } from "../../app/_shared/recording/schemas";
-import { hasExerciseSetSummariser, summariseRecording } from "../../app/_shared/recording/summary";
+import { exerciseContextOf, hasExerciseSetSummariser, summariseRecording } from "../../app/_shared/recording/summary";
 import { isUniqueViolation, type Db } from "../db/client";
 import { audit } from "./audit";
 import { actorOf, type Caller } from "./context";
@@ -67,7 +67,7 @@ async function patientRecording(db: Db, secret: string, token: string, id: strin
     throw new TRPCError({ code: "UNAUTHORIZED", message: "This visit link does not allow uploads" });
   const rec = await db.assessmentTrial.findFirst({
     where: { id, visitId: visit.id },
-    select: { id: true, kind: true, status: true, protocolKey: true, protocolVersion: true, dose: true, startedAt: true, endedAt: true },
+    select: { id: true, kind: true, status: true, protocolKey: true, protocolVersion: true, dose: true, side: true, startedAt: true, endedAt: true },
   });
   if (!rec) throw notFound("Recording");
   return { visit, rec };
@@ -175,9 +175,9 @@ async function storedSamples(db: Db, id: string) {
 }
 
 /** Summarises from the stored samples through the one entry point; an exercise set without a summariser stays PENDING. */
-async function summariseAndClose(db: Db, rec: { id: string; kind: string; protocolKey: string; protocolVersion: number; dose: unknown; endedAt: Date | null }, incomplete: boolean) {
+async function summariseAndClose(db: Db, rec: { id: string; kind: string; protocolKey: string; protocolVersion: number; dose: unknown; side: string | null; endedAt: Date | null }, incomplete: boolean) {
   const samples = await storedSamples(db, rec.id);
-  const out = summariseRecording({ kind: rec.kind, specKey: rec.protocolKey, specVersion: rec.protocolVersion, dose: rec.dose }, samples, { incomplete });
+  const out = summariseRecording({ kind: rec.kind, specKey: rec.protocolKey, specVersion: rec.protocolVersion, dose: rec.dose, context: exerciseContextOf(rec) }, samples, { incomplete });
   const endedAt = rec.endedAt ?? new Date();
   if (out.status === "PENDING") {
     return db.assessmentTrial.update({ where: { id: rec.id }, data: { status: "PENDING", endedAt, qualityFlags: incomplete ? ["INCOMPLETE"] : [] }, select: recordingSelect });
@@ -241,7 +241,7 @@ async function catchUp<T extends { id: string; kind: string; status: string }>(d
   for (const r of rows) {
     if (r.status !== "PENDING") out.push(r);
     else {
-      const full = await db.assessmentTrial.findUniqueOrThrow({ where: { id: r.id }, select: { id: true, kind: true, protocolKey: true, protocolVersion: true, dose: true, endedAt: true, qualityFlags: true } });
+      const full = await db.assessmentTrial.findUniqueOrThrow({ where: { id: r.id }, select: { id: true, kind: true, protocolKey: true, protocolVersion: true, dose: true, side: true, endedAt: true, qualityFlags: true } });
       const flags = Array.isArray(full.qualityFlags) ? (full.qualityFlags as string[]) : [];
       const done = await summariseAndClose(db, full, flags.includes("INCOMPLETE"));
       out.push({ ...r, ...done });

@@ -72,8 +72,8 @@ export function series(keys: Key[], o: SeriesOptions = {}): MeasurementFrame[] {
   return out;
 }
 
-/** At rest: past `end` (and past `returnTo`, when the machine asks for a full return). */
-export const restOf = (m: RepMachine) => (m.returnTo ?? m.end) - m.direction * 12;
+/** At rest: past `end` (and past `returnTo`, when the machine asks for a full return); a relative machine's own rest is 0. */
+export const restOf = (m: RepMachine) => (m.relative ? 0 : (m.returnTo ?? m.end) - m.direction * 12);
 export const peakOf = (m: RepMachine) => m.target + m.direction * 8;
 export const reqRest = (q: RepMachine["requires"][number]) => q.target - q.direction * 50;
 export const reqPeak = (q: RepMachine["requires"][number]) => q.target + q.direction * 10;

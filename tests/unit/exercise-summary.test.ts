@@ -5,6 +5,8 @@ import type { HoldSpec, RepSpec } from "@/app/_shared/exercises/spec";
 import { ExerciseInputError, ExerciseSession, summarizeExerciseSet, summarizeFrames } from "@/app/_shared/exercises/summary";
 import { demoLandmarksAt } from "@/app/_shared/exercises/skeleton";
 import { JOINT_ANGLES_VERSION } from "@/app/_shared/pose/joint-angles";
+import { FORM_VERSION } from "@/app/_shared/exercises/form";
+import { TRACKER_VERSION } from "@/app/_shared/exercises/trackers";
 import { emptyMeasures, MEASURES } from "@/app/_shared/pose/measures";
 import { packSamples, unpackSamples, type PoseSample } from "@/app/_shared/pose/sample";
 import { insideOf, repSet, rng, series, type Key } from "./exercise-series";
@@ -42,7 +44,7 @@ test("hold summaries: held seconds, pauses with reasons, faults with faulty seco
   assert.deepEqual(r.hold!.pauses.map((p) => p.code), ["line-lost"]);
   assert.ok(r.faults["hips-sagging"]!.seconds >= 3);
   assert.equal(r.faults["hips-sagging"]!.label, "Hips sagging");
-  assert.deepEqual(r.versions, { exercise: "plank@1", catalogue: CATALOGUE_VERSION, trackerSpec: 1, tracker: 1, form: 1, formSet: "plank", jointAngles: JOINT_ANGLES_VERSION });
+  assert.deepEqual(r.versions, { exercise: "plank@1", catalogue: CATALOGUE_VERSION, trackerSpec: 1, tracker: TRACKER_VERSION, form: FORM_VERSION, formSet: "plank", jointAngles: JOINT_ANGLES_VERSION });
 });
 
 /** Stored samples of a demonstration (the landmarks the pose engine would have produced), with noise. */

@@ -11,7 +11,8 @@ import { type Demo, type DemoPose, DemoSchema } from "./skeleton";
 import { FORM_RULE_SETS } from "./form";
 import type { Position } from "../pose/joint-angles";
 
-export const CATALOGUE_VERSION = 1;
+/** 2: second versions of exercises whose tracker or form rules changed meaning (REVISIONS below). */
+export const CATALOGUE_VERSION = 2;
 
 export const GROUPS = ["stabilization", "core", "mckenzie", "stretching", "functional-balance", "aerobic", "education"] as const;
 export type Group = (typeof GROUPS)[number];
@@ -505,6 +506,81 @@ const ENTRIES: z.input<typeof ExerciseSchema>[] = [
     demo: demo("side", "ankle", [[0, STAND], [2, P({ trunk: 48, head: 40, thighL: 118, shankL: 205, thighR: 118, shankR: 205, upperArmL: 175, forearmL: 175, upperArmR: 175, forearmR: 175 })], [4, STAND]]),
   },
 ];
+
+// ------------------------------------------------------------------ revisions
+// A published exercise whose tracker changes meaning gets a new version beside the old one (old results name the old
+// one and can be recomputed with it). Each revision says why, with what was measured on the test clips
+// (tests/media/exercises, `npm run bench:exercises`).
+
+type Entry = z.input<typeof ExerciseSchema>;
+function revise(key: string, from: number, change: (e: Entry) => Partial<Entry>): Entry {
+  const base = ENTRIES.find((e) => e.key === key && e.version === from);
+  if (!base) throw new Error(`no ${key}@${from} to revise`);
+  const changed = change(base);
+  // the tracker spec carries the exercise's version when the revision changes it
+  const tracker = changed.tracker ? { ...changed.tracker, version: from + 1 } : base.tracker;
+  return { ...base, ...changed, tracker, version: from + 1 };
+}
+
+const REVISIONS: Entry[] = [
+  // v1 counted from absolute trunk angles (start -6, target -11, end -3). People stand a few degrees either side of
+  // vertical, and the pose model reads an upright trunk ~4 deg further back than it is (MediaPipe lite on the
+  // standing_extension clip: rest -5.7 deg against -2.4 truth), so a patient at rest already sat past the start and no
+  // repetition ever ended (0 of 5 counted). v2 measures from the patient's own still rest before each repetition.
+  revise("standing-extension", 1, (e) => ({
+    // the demonstration stands still for a second first: the rest the repetitions are measured from
+    demo: { ...e.demo, keyframes: [{ atS: 0, pose: e.demo.keyframes[0]!.pose }, ...e.demo.keyframes.map((k) => ({ ...k, atS: k.atS + 1 })), { atS: e.demo.keyframes[e.demo.keyframes.length - 1]!.atS + 2, pose: e.demo.keyframes[e.demo.keyframes.length - 1]!.pose }] },
+    tracker: repSpec({ positions: ["standing"], minRepS: 0.8, form: "standing-extension", machines: one(m("trunkInclination", -1, -5, -10, -2, { relative: true })) }),
+  })),
+  // v1 kept the plank timer running with the hips sagging up to 22 deg below the line (only a cue); a sagging plank is
+  // not the exercise, so v2 pauses the timer, with the reason, once the hips sag past 9 deg (11 with the tolerance).
+  revise("plank", 1, () => ({
+    tracker: holdSpec({
+      positions: ["prone"], form: "plank",
+      conditions: [
+        { measure: "bodyLine", min: -9, tolerance: 2, code: "hips-sagging", reason: "Your hips are sagging below the line of your shoulders and ankles", cue: "Lift your hips a little, in line with your shoulders" },
+        { measure: "bodyLine", max: 22, tolerance: 4, code: "line-lost", reason: "Your hips are far above the line of your shoulders and ankles", cue: "Lower your hips into a straight line" },
+        { measure: "trunkFloorAngle", min: -10, max: 30, tolerance: 5, code: "not-level", reason: "Your body is not level in the plank", cue: "Get back into the plank" },
+        { measure: "kneeFlexion", max: 30, tolerance: 10, code: "knees-down", reason: "Your knees are bent or down", cue: "Straighten your legs" },
+      ],
+    }),
+  })),
+  // v1 held the stretch with the thigh anywhere above 35 deg from the floor (leg raise 125), so a leg that slipped down
+  // half way (hip flexion 70 -> 38 deg in the hamstring_stretch clip) still counted as stretching. v2 asks for the
+  // thigh at least 60 deg up (leg raise 150; pauses below 146; the clip's stretch reads 158-172 with MediaPipe lite). The knee rule is unchanged: MediaPipe's knee angle on
+  // the raised leg jitters by up to 20 deg in that clip, too much to judge a slightly bent knee.
+  revise("hamstring-stretch", 1, () => ({
+    tracker: holdSpec({
+      positions: ["supine"],
+      conditions: (s) => [
+        { measure: `legRaise${s}`, min: 150, tolerance: 4, code: "leg-lowered", reason: "The leg has come down", cue: "Raise the leg back up" },
+        { measure: `kneeFlexion${s}`, max: 25, tolerance: 6, code: "knee-bent", reason: "The knee is bent", cue: "Straighten your knee" },
+      ],
+    }),
+  })),
+  // v1: start -30, target -18, end -35 on the shoulder-hip-knee line. MediaPipe lite reads hook lying at -36 (the
+  // truth's joints: -43), so a patient at rest hardly ever got back past -35 and 4 of 5 bridges were lost. v2 ends a
+  // repetition 8 deg above that rest (-28), counts from 10 deg short of the line (a 30 % lift reads -15 to -27: not
+  // counted), and uses the bridge-2 rules.
+  revise("bridge", 1, () => ({
+    tracker: repSpec({ positions: ["supine"], minRepS: 1, holdAtTarget: true, form: "bridge-2", holdToleranceDeg: 6, machines: one(m("bodyLineKnee", 1, -24, -10, -28)) }),
+  })),
+  revise("single-leg-bridge", 1, () => ({
+    tracker: repSpec({ positions: ["supine"], sides: "chosen", minRepS: 1, holdAtTarget: true, form: "bridge-2", holdToleranceDeg: 6, machines: sided(() => m("bodyLineKnee", 1, -24, -10, -28)) }),
+  })),
+  // v1 rejected a bird dog whenever the opposite arm read low at any moment of the repetition. Side-on, the far arm is
+  // half hidden at the top: MediaPipe lite gives it visibility 0.3-0.5 and places it still hanging (8-31 deg when it is
+  // at 92), so 4 of 5 bird dogs were rejected. v2 judges the arm only while the leg is at its target (tracker 2) and
+  // only where the arm is seen with confidence >= 0.6; an arm it cannot see is recorded as unverified, not failed.
+  revise("bird-dog", 1, () => ({
+    tracker: repSpec({
+      positions: ["quadruped"], sides: "alternating", minRepS: 1, holdAtTarget: true, form: "bird-dog",
+      machines: sided((s, o) => m(`legRaise${s}`, 1, 40, 68, 30, { requires: [{ measure: `armRaise${o}`, direction: 1, target: 60, label: "opposite arm not raised high enough", minConfidence: 0.6 }] })),
+    }),
+  })),
+  revise("sit-to-stand", 1, (e) => ({ tracker: { ...(e.tracker as TrackerSpec), form: "sit-to-stand-2" } })),
+];
+ENTRIES.push(...REVISIONS);
 
 export const EXERCISES: readonly Exercise[] = ENTRIES.map((e) => {
   const r = ExerciseSchema.safeParse(e);

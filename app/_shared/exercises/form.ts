@@ -3,7 +3,8 @@
 import type { ExerciseMeasure } from "../pose/joint-angles";
 import { type FormRule, type FormRuleSet, FormRuleSetSchema } from "./spec";
 
-export const FORM_VERSION = 1;
+/** 2: second versions of rule sets whose thresholds changed meaning (bridge-2, sit-to-stand-2). */
+export const FORM_VERSION = 2;
 
 const SETS: FormRuleSet[] = [
   {
@@ -29,6 +30,23 @@ const SETS: FormRuleSet[] = [
     key: "bridge", version: 1, rules: [
       { key: "hips-not-neutral", label: "Hips not reaching neutral", cue: "Push your hips up in line with your knees and shoulders", scope: "rep", measure: "bodyLineKnee", aggregate: "max", op: "<", value: -12, clear: -8, minSeconds: 1 },
       { key: "hips-dropping", label: "Hips dropping during the hold", cue: "Keep your hips up", scope: "hold", measure: "bodyLineKnee", aggregate: "dropFromBest", direction: 1, op: ">", value: 8, clear: 4, minSeconds: 1 },
+    ],
+  },
+  {
+    // v1 flagged "not reaching neutral" only 12 deg short of the shoulder-hip-knee line; a repetition that stops at the
+    // line or just short of it (a 0.72-depth bridge in the bridge clip: -2 deg on the truth's joints, +2 with MediaPipe
+    // lite, against +15 / +19 for full ones) passed. v2 asks the hips to pass 5 deg beyond the line.
+    key: "bridge-2", version: 2, rules: [
+      { key: "hips-not-neutral", label: "Hips not reaching neutral", cue: "Push your hips up in line with your knees and shoulders", scope: "rep", measure: "bodyLineKnee", aggregate: "max", op: "<", value: 5, clear: 9, minSeconds: 1 },
+      { key: "hips-dropping", label: "Hips dropping during the hold", cue: "Keep your hips up", scope: "hold", measure: "bodyLineKnee", aggregate: "dropFromBest", direction: 1, op: ">", value: 8, clear: 4, minSeconds: 1 },
+    ],
+  },
+  {
+    // v1 flagged the lean to get up past 55 deg; MediaPipe lite reads a 67 deg lean as 49 (sit_to_stand clip; normal
+    // leans 30-33 read 30-33), so v2 flags it past 45 deg.
+    key: "sit-to-stand-2", version: 2, rules: [
+      { key: "trunk-forward", label: "Trunk leaning far forward to get up", cue: "Lean forward only a little, then push up through your legs", scope: "rep", measure: "trunkInclination", aggregate: "max", op: ">", value: 45, clear: 40, minSeconds: 1 },
+      { key: "not-tall", label: "Not standing up fully", cue: "Stand up tall at the top", scope: "rep", measure: "kneeFlexion", aggregate: "peak", op: ">", value: 18, clear: 12, minSeconds: 1 },
     ],
   },
   {

@@ -15,12 +15,12 @@ export type SideOrNone = SideKey | null;
 // ------------------------------------------------------------------ dose
 
 export const DoseSchema = z.strictObject({
-  sets: z.number().int().min(1, "At least 1 set").max(10, "At most 10 sets"),
+  sets: z.number().int().min(1, "At least 1 set").max(20, "At most 20 sets"),
   /** repetitions per set (per side when perSide) */
-  reps: z.number().int().min(1).max(100).nullable(),
+  reps: z.number().int().min(1).max(200).nullable(),
   /** seconds a hold lasts, or how long each repetition is held at its end position */
   holdS: z.number().min(1).max(600).nullable(),
-  restS: z.number().min(0).max(600),
+  restS: z.number().min(0).max(900),
   perDay: z.number().int().min(1).max(12),
   perSide: z.boolean(),
   /** aerobic work: minutes per session */
@@ -39,6 +39,11 @@ export const RequireSchema = z.strictObject({
   target: z.number().finite(),
   /** plain words for the reason a repetition is not counted, e.g. "arm not raised high enough" */
   label: z.string().min(3).max(80),
+  /**
+   * below this confidence the requirement's measure counts as not seen (the requirement is then "unverified", never
+   * failed): for a far-side limb that the pose model half-loses in a side view and places where it is not
+   */
+  minConfidence: z.number().min(0).max(1).optional(),
 });
 
 /**
@@ -57,6 +62,13 @@ export const RepMachineSchema = z.strictObject({
   end: z.number().finite(),
   returnTo: z.number().finite().optional(),
   requires: z.array(RequireSchema).max(4).default([]),
+  /**
+   * start / target / end (and returnTo) are offsets from the patient's own rest value, measured while they stand
+   * still in the start position before each repetition, instead of absolute angles: for movements whose rest value
+   * differs between people and cameras by as much as the movement's threshold (standing posture: a few degrees of
+   * lean either way; the pose model's bias on a trunk angle), e.g. standing back extension.
+   */
+  relative: z.boolean().optional(),
 }).refine((m) => m.direction * (m.target - m.start) >= 0, { message: "target must lie beyond start in the movement's direction" })
   .refine((m) => m.direction * (m.start - m.end) >= 3, { message: "end must lie at least 3 units before start (hysteresis)" })
   .refine((m) => m.returnTo === undefined || m.direction * (m.end - m.returnTo) >= 0, { message: "returnTo must lie at or beyond end, back toward the start" });

@@ -12,7 +12,11 @@ import type { ExerciseMeasure, JointAngles, Position } from "../pose/joint-angle
 import { CueScheduler, type CueSchedulerOptions, DEFAULT_CUES, HoldSecondJudge, judgeRep, RepCueState, type RepFrame } from "./form";
 import type { Dose, FormRuleSet, HoldSpec, HoldZone, RepMachine, RepSpec, SideOrNone, TrackerSpec } from "./spec";
 
-export const TRACKER_VERSION = 1;
+/**
+ * 2: relative repetition machines (thresholds from the rest value measured before each repetition); requirements are
+ * judged only while the primary is at its target; an alternating side whose limb is unseen at rest arms with the other.
+ */
+export const TRACKER_VERSION = 2;
 
 export interface MeasurementFrame {
   /** ms, from the sample */
@@ -104,6 +108,9 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 /** time credited between two frames at most: a longer gap is not time seen holding */
 const MAX_CREDIT_MS = 500;
 const MEDIAN_WINDOW_MS = 400;
+/** relative machines: the rest is where the primary stays within STILL_DEG for STILL_MS */
+const STILL_MS = 600;
+const STILL_DEG = 3;
 
 /** 3-frame causal median per measure, over values no older than MEDIAN_WINDOW_MS. */
 class Smoother {
@@ -144,6 +151,10 @@ class RepRunner {
   cur: Active | null = null;
   lastGoodMs = -Infinity;
   lastHoldProgressS = 0;
+  /** relative machines: the rest value the thresholds are offsets from (null until the patient has been still) */
+  base: number | null = null;
+  /** relative machines: recent primary values while waiting or ready, to find a still rest */
+  still: { t: number; v: number }[] = [];
   readonly judge: HoldSecondJudge;
   constructor(readonly m: RepMachine, readonly spec: RepSpec, readonly holdS: number | null, readonly form: FormRuleSet | null) {
     this.judge = new HoldSecondJudge(form?.rules ?? []);
@@ -345,7 +356,24 @@ export class ExerciseTracker {
     }
     r.state = "waiting";
     r.rest = Infinity;
+    r.base = null;
+    r.still = [];
     this.waitReason = "Return to the start position";
+  }
+
+  /**
+   * Relative machines: the rest value is the median of the primary over the last STILL_MS while it varies by at most
+   * STILL_DEG (the patient standing still in the start position). Updated between repetitions, never during one.
+   */
+  private updateRest(r: RepRunner, t: number, v: number): void {
+    r.still.push({ t, v });
+    while (r.still.length && t - r.still[0]!.t > STILL_MS) r.still.shift();
+    if (r.still.length < 4 || t - r.still[0]!.t < STILL_MS * 0.8) return;
+    const vs = r.still.map((x) => x.v).sort((a, b) => a - b);
+    if (vs[vs.length - 1]! - vs[0]! > STILL_DEG) return;
+    const med = vs[Math.floor(vs.length / 2)]!;
+    // between repetitions only at rest: never a value already past the start threshold of the current rest
+    if (r.base === null || r.x(med - r.base) < r.x(r.m.start) * 0.5) r.base = med;
   }
 
   private reject(r: RepRunner, t: number, code: RejectCode, reason: string, ev: TrackerEvent[]): void {
@@ -363,6 +391,12 @@ export class ExerciseTracker {
 
   private stepRep(r: RepRunner, t: number, vals: Partial<Record<ExerciseMeasure, number | null>>, frame: MeasurementFrame, ev: TrackerEvent[]): void {
     const v = vals[r.m.primary];
+    // Alternating sides start from one shared rest: side-on, the far limb at rest hides behind the near one and is
+    // seen only once it rises. While the other side's machine is at rest, an unseen primary counts as resting too.
+    if (typeof v !== "number" && r.state === "waiting" && this.spec.sides === "alternating" && this.positionOk(frame) && this.reps.some((o) => o !== r && o.state === "ready")) {
+      r.state = "ready";
+      r.rest = Infinity;
+    }
     if (typeof v !== "number") {
       if (t - r.lastGoodMs > this.spec.stallResetS * 1000 && Number.isFinite(r.lastGoodMs)) {
         const why = frame.withheld?.[r.m.primary]?.message ?? "the measured joints are not seen";
@@ -373,7 +407,15 @@ export class ExerciseTracker {
     }
     r.lastGoodMs = t;
     const x = r.x(v);
-    const S = r.x(r.m.start), T = r.x(r.m.target), E = r.x(r.m.end);
+    if (r.m.relative) {
+      if (r.state === "waiting" || r.state === "ready") this.updateRest(r, t, v);
+      if (r.base === null) {
+        this.waitReason = "Stand still in the start position";
+        return;
+      }
+    }
+    const off = r.m.relative ? r.base! : 0;
+    const S = r.x(r.m.start + off), T = r.x(r.m.target + off), E = r.x(r.m.end + off);
     switch (r.state) {
       case "waiting":
         if (x <= E && this.positionOk(frame)) {
@@ -387,7 +429,7 @@ export class ExerciseTracker {
         if (x >= S) this.startRep(r, t, x, vals, ev);
         return;
       case "pending": {
-        const R = r.x(r.m.returnTo ?? r.m.end);
+        const R = r.x((r.m.returnTo ?? r.m.end) + off);
         r.rest = Math.min(r.rest, x);
         if (x <= R) {
           this.finalize(r, t, ev, false);
@@ -410,10 +452,15 @@ export class ExerciseTracker {
           const qv = vals[q.measure];
           return typeof qv !== "number" || q.direction * qv >= q.direction * q.target - r.spec.holdToleranceDeg;
         });
-        r.m.requires.forEach((q, i) => {
-          const qv = vals[q.measure];
-          if (typeof qv === "number") c.reqBest[i] = Math.max(c.reqBest[i] ?? -Infinity, q.direction * qv);
-        });
+        // requirements are judged while the primary is at its target (the opposite arm raised WHILE the leg is), so
+        // frames on the way up or down, and a far limb the camera loses sight of at the top, do not decide them
+        if (x >= T - r.spec.holdToleranceDeg) {
+          r.m.requires.forEach((q, i) => {
+            const qv = vals[q.measure];
+            const qc = frame.conf?.[q.measure] ?? 1;
+            if (typeof qv === "number" && qc >= (q.minConfidence ?? 0)) c.reqBest[i] = Math.max(c.reqBest[i] ?? -Infinity, q.direction * qv);
+          });
+        }
         if (inHold) {
           if (c.lastInHoldMs !== null) c.holdMs += Math.min(t - c.lastInHoldMs, MAX_CREDIT_MS);
           c.lastInHoldMs = t;
@@ -431,7 +478,7 @@ export class ExerciseTracker {
         }
         if (x <= E) {
           c.endMs = t;
-          if (r.m.returnTo !== undefined && x > r.x(r.m.returnTo)) {
+          if (r.m.returnTo !== undefined && x > r.x(r.m.returnTo + off)) {
             r.state = "pending";
             r.rest = x;
             if (r.holdS) this.pauseJudge(r.judge, t, r.side, ev, c.holdFaults);
@@ -461,7 +508,7 @@ export class ExerciseTracker {
   private startRep(r: RepRunner, t: number, x: number, vals: Partial<Record<ExerciseMeasure, number | null>>, ev: TrackerEvent[]): void {
     r.state = "active";
     r.cur = {
-      startMs: t, peak: x, peakMs: t, reached: x >= r.x(r.m.target), holdMs: 0, lastInHoldMs: null,
+      startMs: t, peak: x, peakMs: t, reached: x >= r.x(r.m.target + (r.m.relative ? r.base ?? 0 : 0)), holdMs: 0, lastInHoldMs: null,
       reqBest: r.m.requires.map(() => null), frames: [{ t, values: { ...vals } }], restValue: Number.isFinite(r.rest) ? r.rest : x, endMs: null,
       holdFaults: new Set(), lastHoldSecond: 0,
     };
@@ -476,7 +523,8 @@ export class ExerciseTracker {
     const dir = r.m.direction;
     const unit = (v: number) => round1(v);
     if (!c.reached) {
-      return this.reject(r, t, atSetEnd ? "set-ended" : "not-far-enough", `Not far enough: reached ${unit(dir * c.peak)}, needs ${r.m.target}`, ev);
+      const needs = r.m.relative ? `${unit(Math.abs(r.m.target))} from your rest (${unit(r.m.target + (r.base ?? 0))})` : `${r.m.target}`;
+      return this.reject(r, t, atSetEnd ? "set-ended" : "not-far-enough", `Not far enough: reached ${unit(dir * c.peak)}, needs ${needs}`, ev);
     }
     if (dur < r.spec.minRepS) return this.reject(r, t, "too-quick", `Too quick (${round1(dur)} s): move slowly and with control`, ev);
     const unverified: string[] = [];

@@ -20,7 +20,8 @@ import { LANDMARK_COUNT, LM, type Landmark } from "./landmarks";
 import { MIN_SEEN, visibilityConfidence } from "./quality";
 
 /** Bump when a definition below changes: a stored exercise result names the version that produced it. */
-export const JOINT_ANGLES_VERSION = 1;
+/** 2: a trunk leaning far forward on the feet (squat bottom, sit-to-stand lean) is standing or sitting, not prone. */
+export const JOINT_ANGLES_VERSION = 2;
 
 export const POSITIONS = ["standing", "sitting", "kneeling", "supine", "prone", "quadruped", "side-lying"] as const;
 export type Position = (typeof POSITIONS)[number];
@@ -299,6 +300,28 @@ export function classifyPosition(p: P2[]): PositionEstimate {
     // every seen thigh level (one thigh raised while standing on the other leg is not sitting)
     if (legs.length && legs.every(thighLevel)) return { position: "sitting", reason: "thighs level, trunk upright" };
     return legs.length ? { position: "standing", reason: "trunk and thighs upright" } : { position: null, reason: "the legs are not seen" };
+  }
+  // On the feet with the trunk leaning far forward (the bottom of a squat, a sit-to-stand's lean, a deep hinge): a knee
+  // stands a shank's height above the feet on a steep shank, and the shoulders are above the hips. Lying and
+  // all-fours positions have the knees on the floor or a shank that slopes (hook lying), or the shoulders at or below
+  // the hips (a bridge).
+  if (fromVertical > 40 && sh.y - hip.y > 0.15 * trunk) {
+    const feetLow = Math.min(...[LM.leftAnkle, LM.rightAnkle, LM.leftHeel, LM.rightHeel].map((i) => p[i]!).filter((q) => q.s >= 0.3 && ok(q)).map((q) => q.y), Infinity);
+    const onFeet = legs.filter((s) => {
+      if (!sideSeen(J[s].knee, J[s].ankle) || !Number.isFinite(feetLow)) return false;
+      const knee = p[J[s].knee]!, ankle = p[J[s].ankle]!;
+      const shank = dist2(knee, ankle);
+      return segElev(p, J[s].knee, J[s].ankle) <= 35 && knee.y - feetLow > 0.7 * shank && hip.y - feetLow > 0.5 * shank;
+    });
+    if (onFeet.length) {
+      const thighsLevel = onFeet.every((s) => {
+        const th = segElev(p, J[s].hip, J[s].knee);
+        return th >= 60 && th <= 120 && Math.abs(p[J[s].hip]!.y - p[J[s].knee]!.y) < 0.35 * dist2(p[J[s].hip]!, p[J[s].knee]!);
+      });
+      return thighsLevel && fromVertical <= 65
+        ? { position: "sitting", reason: "thighs level, leaning forward on a seat" }
+        : { position: "standing", reason: "on the feet, trunk leaning forward" };
+    }
   }
   if (fromVertical < 50) return { position: null, reason: "between upright and lying" };
   // Horizontal trunk.

@@ -9,8 +9,20 @@ import type { z } from "zod";
 import type { PoseSample } from "../pose/sample";
 import { exerciseDoseSchema, exerciseSetResultSchema, type ExerciseDose, type ExerciseSetResult, type RecordingKind } from "./schemas";
 
+/**
+ * What a set's result depends on besides its spec, dose and samples: the camera frame's aspect ratio (width / height,
+ * needed to turn normalised landmarks into angles), the calibration's camera roll, and the side of a one-side-per-set
+ * exercise. Stored with the set when it starts.
+ */
+export interface ExerciseSetContext {
+  /** null: not stored (sets started before it was); the summariser then assumes 4:3 and says so in the flags */
+  frameAspect: number | null;
+  rollDeg: number | null;
+  side: "LEFT" | "RIGHT" | null;
+}
+
 /** The slot the exercise engine fills: the set's result from its stored samples (the server's number is the record). */
-export type ExerciseSetSummariser = (specKey: string, specVersion: number, dose: ExerciseDose, samples: PoseSample[]) => ExerciseSetResult;
+export type ExerciseSetSummariser = (specKey: string, specVersion: number, dose: ExerciseDose, samples: PoseSample[], context: ExerciseSetContext) => ExerciseSetResult;
 
 let exerciseSummariser: ExerciseSetSummariser | null = null;
 /** Registers (or, with null, removes) the exercise-set summariser; returns the one it replaced. */
@@ -27,6 +39,23 @@ export interface RecordingSpec {
   specVersion: number;
   /** exercise sets: the stored dose (JSON) */
   dose?: unknown;
+  /** exercise sets: frame aspect, camera roll and side (exerciseContextOf) */
+  context?: ExerciseSetContext;
+}
+
+const finiteOrNull = (v: unknown, min: number, max: number) => (typeof v === "number" && Number.isFinite(v) && v >= min && v <= max ? v : null);
+
+/**
+ * The context of a stored set, from its row. The frame aspect and roll are stored in the set's own columns
+ * (`frameAspect`, `rollDeg`); rows written before those columns kept them in the dose JSON under `frame`.
+ */
+export function exerciseContextOf(row: { dose?: unknown; side?: string | null; frameAspect?: number | null; rollDeg?: number | null }): ExerciseSetContext {
+  const legacy = row.dose && typeof row.dose === "object" ? ((row.dose as Record<string, unknown>).frame as Record<string, unknown> | undefined) : undefined;
+  return {
+    frameAspect: finiteOrNull(row.frameAspect ?? legacy?.aspect, 0.2, 5),
+    rollDeg: finiteOrNull(row.rollDeg ?? legacy?.rollDeg, -45, 45),
+    side: row.side === "LEFT" || row.side === "RIGHT" ? row.side : null,
+  };
 }
 
 export type SummaryOutcome =
@@ -48,7 +77,7 @@ export function summariseRecording(spec: RecordingSpec, samples: PoseSample[], o
     let r: z.output<typeof exerciseSetResultSchema>;
     try {
       const dose = exerciseDoseSchema.parse(spec.dose);
-      r = exerciseSetResultSchema.parse(exerciseSummariser(spec.specKey, spec.specVersion, dose, samples));
+      r = exerciseSetResultSchema.parse(exerciseSummariser(spec.specKey, spec.specVersion, dose, samples, spec.context ?? exerciseContextOf({ dose: spec.dose })));
     } catch (e) {
       return { status: "PENDING", reason: `The exercise-set summariser failed: ${(e as Error).message.slice(0, 300)}` };
     }
