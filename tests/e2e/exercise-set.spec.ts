@@ -54,7 +54,7 @@ test.afterEach(async () => {
 });
 
 test("exercise set: live count on both screens, a network cut loses nothing, correction kept beside the automatic count, review", async ({ db, clinic, baseURL }) => {
-  test.setTimeout(540_000);
+  test.setTimeout(580_000);
   expect(TRUTH.description).toMatch(/4 full reps/);
   fs.mkdirSync(SHOTS, { recursive: true });
   const exe = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -98,7 +98,7 @@ test("exercise set: live count on both screens, a network cut loses nothing, cor
   await expect(patient.getByTestId("exercise-demo")).toBeVisible();
   await expect(patient.getByTestId("exercise-framing")).toBeVisible();
   // framing check, countdown, then the set
-  await expect(player).toHaveAttribute("data-phase", "active", { timeout: 180_000 }).catch(async (e) => {
+  await expect(player).toHaveAttribute("data-phase", "active", { timeout: 240_000 }).catch(async (e) => {
     await patient.screenshot({ path: `${SHOTS}/fail-patient.png` });
     throw e;
   });

@@ -14,6 +14,8 @@ export function DemoAnimation({ demo, title, className = "" }: { demo: Demo; tit
     if (!ctx) return;
     const reduce = typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
     const aspect = c.width / c.height;
+    // 12 frames a second is smooth enough for a demonstration, and leaves the CPU to the pose worker next to it
+    let timer: ReturnType<typeof setTimeout> | null = null;
     let raf = 0;
     const t0 = performance.now();
     const draw = () => {
@@ -28,10 +30,13 @@ export function DemoAnimation({ demo, title, className = "" }: { demo: Demo; tit
       ctx.stroke();
       const lm = demoLandmarksAt(demo, tS, { aspect, scale: demo.view === "side" ? 0.72 : 0.78, floorY: 0.92 });
       drawSkeleton(ctx, lm.flatMap((l) => [l.x, l.y, l.visibility ?? 1]), c.width, c.height, { minVis: 0.3 });
-      if (!reduce) raf = requestAnimationFrame(draw);
+      if (!reduce) timer = setTimeout(() => (raf = requestAnimationFrame(draw)), 1000 / 12);
     };
     draw();
-    return () => cancelAnimationFrame(raf);
+    return () => {
+      if (timer) clearTimeout(timer);
+      cancelAnimationFrame(raf);
+    };
   }, [demo]);
   return <canvas ref={ref} width={480} height={320} role="img" aria-label={`Demonstration: ${title}`} data-testid="exercise-demo" className={`w-full rounded-md border border-slate-200 bg-slate-50 ${className}`} />;
 }
