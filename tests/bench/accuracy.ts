@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { oneEuroLagMs } from "@/app/_shared/pose/filter";
 import { CLIP_MEASURES, evaluate, type MeasureRow, smoothingLagMs, speed, standing, startup } from "./pose/evaluate";
+import { speedIndexMs } from "../support/speed-index";
 import { loadTruth, missingPrerequisite, REPO, type RunSpec, runClip, TMP } from "./pose/harness";
 import type { BenchRun } from "./pose/page";
 import { replayRun } from "./pose/replay";
@@ -49,18 +50,6 @@ const startups: Array<{ clip: string; model: string } & NonNullable<ReturnType<t
 let lagMs = NaN;
 const t0 = Date.now();
 const loadBefore = os.loadavg()[0]!.toFixed(1);
-/** machine speed index: ms for a fixed loop, best of 3 (lower is faster), as bench:stream and bench:load print it */
-const speedIndexMs = () => {
-  let best = Infinity;
-  for (let r = 0; r < 3; r++) {
-    const t = performance.now();
-    let x = 0;
-    for (let i = 0; i < 1e8; i++) x += i % 7;
-    if (x < 0) console.log(x);
-    best = Math.min(best, performance.now() - t);
-  }
-  return Math.round(best);
-};
 const speedBefore = replay ? NaN : speedIndexMs();
 
 for (const { clip, seconds } of CLIPS) {
