@@ -1,26 +1,41 @@
-// npm run bench:accuracy — plays the clips in ../shared/media through the real browser pose pipeline (headless
-// Chromium, the clip as the fake camera, the app's worker + angle library bundled with esbuild) and prints, per clip and
-// measure, MAE / p95 / max error and bias against the per-frame ground truth, plus analysed frames per second per model.
+// npm run bench:accuracy — plays the clips in ../shared/media and the project's own off-axis clips (tests/media/exercises)
+// through the real browser pose pipeline (headless Chromium, the clip as the fake camera, the app's worker + angle
+// library bundled with esbuild) and prints, per clip and measure, MAE / p95 / max error and bias against the per-frame
+// ground truth, the standing error, the start-up transient, plus analysed frames per second per model.
 // Results also go to tests/.tmp/pose/bench-results.json and tests/bench/pose/RESULTS.md.
-// Options: --quick (lite only, shorter runs), --models=lite,full
+// Options: --quick (lite only, shorter runs), --models=lite,full, --clips=a,b, --replay (no browser: re-analyse the
+// landmarks stored by the last live run, tests/.tmp/pose/runs-*.json, with the current pose maths; for trying changes)
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { oneEuroLagMs } from "@/app/_shared/pose/filter";
-import { CLIP_MEASURES, evaluate, type MeasureRow, smoothingLagMs, speed } from "./pose/evaluate";
+import { CLIP_MEASURES, evaluate, type MeasureRow, smoothingLagMs, speed, standing, startup } from "./pose/evaluate";
+import { speedIndexMs } from "../support/speed-index";
 import { loadTruth, missingPrerequisite, REPO, type RunSpec, runClip, TMP } from "./pose/harness";
+import type { BenchRun } from "./pose/page";
+import { replayRun } from "./pose/replay";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
+const replay = args.includes("--replay");
 const models = (args.find((a) => a.startsWith("--models="))?.slice(9).split(",") ?? (quick ? ["lite"] : ["lite", "full"])) as Array<"lite" | "full">;
+// --slow=K: the camera plays each clip K times slower and the stored capture times are divided by K before the pose
+// maths runs (a replay on the clip's own time base), so a busy machine still analyses about as many frames per clip
+// second as a quiet one live. Speed columns are then meaningless (each frame is K times as long on screen).
+const slow = Math.max(1, Number(args.find((a) => a.startsWith("--slow="))?.slice(7) ?? 1));
+const onlyClips = args.find((a) => a.startsWith("--clips="))?.slice(8).split(",");
 const CLIPS: Array<{ clip: string; seconds: number }> = [
   { clip: "synthetic_sagittal_flexion", seconds: 11 },
   { clip: "synthetic_frontal_lateral", seconds: 13 },
   { clip: "real_frontal_squats", seconds: 11 },
   { clip: "real_sagittal_walking", seconds: 9 },
-];
+  // the project's own clips, rendered with the shared rig 15-25 deg off the ideal view (tests/media/README.md)
+  { clip: "offaxis_flexion_15", seconds: 18 },
+  { clip: "offaxis_flexion_25", seconds: 18 },
+  { clip: "offaxis_side_bend", seconds: 15 },
+].filter((c) => !onlyClips || onlyClips.includes(c.clip));
 
-const skip = missingPrerequisite(CLIPS.map((c) => c.clip));
+const skip = replay ? null : missingPrerequisite(CLIPS.map((c) => c.clip));
 if (skip) {
   console.log(`[bench:accuracy] SKIPPED: ${skip}`);
   process.exit(0);
@@ -30,13 +45,17 @@ const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "–");
 const rows: MeasureRow[] = [];
 const speeds: Array<{ clip: string; model: string; backend: string; capture: string } & ReturnType<typeof speed>> = [];
 const extra: string[] = [];
+const standings: Array<{ clip: string; model: string } & NonNullable<ReturnType<typeof standing>>> = [];
+const startups: Array<{ clip: string; model: string } & NonNullable<ReturnType<typeof startup>>> = [];
 let lagMs = NaN;
 const t0 = Date.now();
 const loadBefore = os.loadavg()[0]!.toFixed(1);
+const speedBefore = replay ? NaN : speedIndexMs();
 
 for (const { clip, seconds } of CLIPS) {
   const specs: RunSpec[] = models.map((model) => ({ model, seconds: quick ? Math.min(seconds, 11) : seconds }));
-  if (!quick && clip === "synthetic_sagittal_flexion") {
+  if (slow > 1) for (const s of specs) s.seconds = s.seconds * slow + 8; // + the model loading, which does not slow down
+  if (!quick && slow === 1 && clip === "synthetic_sagittal_flexion") {
     specs.push({ model: "auto", seconds: 6 });
     specs.push({ model: "lite", seconds: 6, workerType: "module" });
     specs.push({ model: "lite", seconds: 6, backend: "main-thread" });
@@ -44,10 +63,27 @@ for (const { clip, seconds } of CLIPS) {
     specs.push({ model: "lite", seconds: 6, capture: "video-frame" });
     specs.push({ model: "lite", seconds: 6, capture: "bitmap" });
   }
-  const runs = await runClip(clip, specs, (s) => console.log(s));
+  const stored = path.join(TMP, `runs-${clip}.json`);
+  let runs: BenchRun[];
+  if (replay) {
+    if (!fs.existsSync(stored)) {
+      console.log(`  ${clip}: no stored run (${stored}); run bench:accuracy without --replay first`);
+      continue;
+    }
+    const live = JSON.parse(fs.readFileSync(stored, "utf8")) as BenchRun[];
+    if (live.length !== specs.length) throw new Error(`${stored} holds ${live.length} runs, these options make ${specs.length}: replay with the options of the live run`);
+    runs = live.map((r) => replayRun(r));
+  } else {
+    runs = await runClip(clip, specs, (s) => console.log(s), { slow });
+    if (slow > 1)
+      runs = runs.map((r) => {
+        const t0 = r.records[0]?.t ?? 0;
+        return replayRun({ ...r, records: r.records.map((x) => ({ ...x, t: t0 + (x.t - t0) / slow })) });
+      });
+    fs.mkdirSync(TMP, { recursive: true });
+    fs.writeFileSync(stored, JSON.stringify(runs));
+  }
   const truth = loadTruth(clip);
-  fs.mkdirSync(TMP, { recursive: true });
-  fs.writeFileSync(path.join(TMP, `runs-${clip}.json`), JSON.stringify(runs));
   runs.forEach((run, i) => {
     const spec = specs[i]!;
     const label = spec.model === "auto" ? "auto (warm-up, then switch)" : spec.model;
@@ -58,9 +94,13 @@ for (const { clip, seconds } of CLIPS) {
     if (spec.model === "auto") extra.push(`auto model choice: ${run.modelReason}`);
     if (spec.backend === "main-thread" || spec.model === "auto" || spec.workerType === "module" || spec.capture) return; // speed comparison only
     rows.push(...evaluate(clip, truth, run, spec.model));
+    const st = standing(clip, truth, run);
+    if (st) standings.push({ clip, model: spec.model, ...st });
+    const su = startup(clip, truth, run);
+    if (su) startups.push({ clip, model: spec.model, ...su });
     if (clip === "synthetic_sagittal_flexion" && spec.model === "lite") lagMs = smoothingLagMs(run, "trunkFlexion");
-    if (clip === "synthetic_sagittal_flexion" || clip === "synthetic_frontal_lateral") {
-      const want = clip.includes("sagittal") ? "sagittal" : "frontal";
+    if (clip !== "real_frontal_squats" && clip !== "real_sagittal_walking") {
+      const want = clip.includes("sagittal") || clip.includes("offaxis_flexion") ? "sagittal" : "frontal";
       const ok = run.records.filter((r) => r.view === want).length;
       extra.push(`${clip} (${spec.model}): view classified as ${want} in ${((100 * ok) / Math.max(1, run.records.length)).toFixed(0)}% of analysed frames`);
     }
@@ -78,13 +118,25 @@ for (const { clip, seconds } of CLIPS) {
 
 // ---- report
 const lines: string[] = [];
-lines.push(`Pose measurement benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} CPU cores (${os.cpus()[0]?.model.trim()}), headless Chromium, CPU delegate, 640x480 fake camera at 30 fps; load average before/after ${loadBefore} / ${os.loadavg()[0]!.toFixed(1)}`);
+lines.push(`Pose measurement benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} CPU cores (${os.cpus()[0]?.model.trim()}), headless Chromium, CPU delegate, 640x480 fake camera at 30 fps; load average before/after ${loadBefore} / ${os.loadavg()[0]!.toFixed(1)}; machine speed index (ms for a fixed loop, lower is faster; 116-175 seen on the quiet 2-core VM) ${speedBefore} before / ${replay ? NaN : speedIndexMs()} after`);
 lines.push("");
 lines.push("| clip | model | measure | n | coverage | MAE ° | p95 ° | max ° | bias ° | note |");
 lines.push("|---|---|---|---:|---:|---:|---:|---:|---:|---|");
 for (const r of rows) {
   lines.push(`| ${r.clip} | ${r.model} | ${r.measure} | ${r.n} | ${(100 * r.coverage).toFixed(0)}% | ${f1(r.mae)} | ${f1(r.p95)} | ${f1(r.max)} | ${r.bias >= 0 ? "+" : ""}${f1(r.bias)} | ${r.note ?? ""} |`);
 }
+lines.push("");
+lines.push("Standing still (frames where the truth is the clip's standing value; the rig stands with its trunk at that angle):");
+lines.push("");
+lines.push("| clip | model | truth ° | shown, mean ° | error mean ° | MAE ° | max ° | n |");
+lines.push("|---|---|---:|---:|---:|---:|---:|---:|");
+for (const s of standings) lines.push(`| ${s.clip} | ${s.model} | ${f1(s.truth)} | ${f1(s.shown)} | ${s.stats.bias >= 0 ? "+" : ""}${f1(s.stats.bias)} | ${f1(s.stats.mae)} | ${f1(s.stats.max)} | ${s.stats.n} |`);
+lines.push("");
+lines.push("Start-up: the first second (and at least 10 analysed frames) after the body is first found in a run (the clip is wherever its loop is):");
+lines.push("");
+lines.push("| clip | model | frames | no value shown | MAE ° | max ° |");
+lines.push("|---|---|---:|---:|---:|---:|");
+for (const s of startups) lines.push(`| ${s.clip} | ${s.model} | ${s.frames} | ${s.missing} | ${f1(s.stats.mae)} | ${f1(s.stats.max)} |`);
 lines.push("");
 lines.push("| clip | model | backend | frames | analysed fps | inference median / p95 ms | capture→result median / p95 ms | body seen |");
 lines.push("|---|---|---|---|---:|---:|---:|---:|");
@@ -99,13 +151,25 @@ for (const e of extra) lines.push(`- ${e}`);
 const find = (clip: string, model: string, measure: string) => rows.find((r) => r.clip === clip && r.model === model && r.measure === measure);
 const checks: Array<[string, boolean]> = [];
 for (const m of models) {
-  const tf = find("synthetic_sagittal_flexion", m, "trunk flexion");
-  const lf = find("synthetic_frontal_lateral", m, "lateral flexion");
-  if (tf) checks.push([`${m}: trunk flexion MAE ${f1(tf.mae)} ≤ 3° and p95 ${f1(tf.p95)} ≤ 6°`, tf.mae <= 3 && tf.p95 <= 6]);
-  if (lf) checks.push([`${m}: lateral flexion MAE ${f1(lf.mae)} ≤ 3°`, lf.mae <= 3]);
+  // issue 15: shown trunk flexion MAE <= 1.5 and p95 <= 3.5 side-on and 15-25 deg off it; standing within 1 deg;
+  // lateral flexion MAE <= 1; no flexion reported from the front; the first second after the body is found shows values
+  for (const clip of ["synthetic_sagittal_flexion", "offaxis_flexion_15", "offaxis_flexion_25"]) {
+    const tf = find(clip, m, "trunk flexion");
+    if (tf) checks.push([`${m} ${clip}: trunk flexion MAE ${f1(tf.mae)} ≤ 1.5° and p95 ${f1(tf.p95)} ≤ 3.5° (coverage ${(100 * tf.coverage).toFixed(0)}% ≥ 90%)`, tf.mae <= 1.5 && tf.p95 <= 3.5 && tf.coverage >= 0.9]);
+  }
+  for (const clip of ["synthetic_frontal_lateral", "offaxis_side_bend"]) {
+    const lf = find(clip, m, "lateral flexion");
+    if (lf) checks.push([`${m} ${clip}: lateral flexion MAE ${f1(lf.mae)} ≤ 1° (coverage ${(100 * lf.coverage).toFixed(0)}% ≥ 90%)`, lf.mae <= 1 && lf.coverage >= 0.9]);
+  }
+  for (const st of standings.filter((s) => s.model === m && s.stats.n > 0))
+    checks.push([`${m} ${st.clip}: standing error ${st.stats.bias >= 0 ? "+" : ""}${f1(st.stats.bias)}° within 1° (max ${f1(st.stats.max)}°)`, Math.abs(st.stats.bias) <= 1]);
+  for (const su of startups.filter((s) => s.model === m))
+    checks.push([`${m} ${su.clip}: start-up: ${su.missing} of ${su.frames} frames without a value (≤ 3) and max error ${f1(su.stats.max)}° ≤ 3.5°`, su.missing <= 3 && su.stats.max <= 3.5]);
+  const side = find("offaxis_side_bend", m, "trunk flexion (0 in truth)");
+  if (side) checks.push([`${m} offaxis_side_bend: trunk flexion reported in ${(100 * side.coverage).toFixed(0)}% of frames (a side bend is not a flexion; ≤ 5%)`, side.coverage <= 0.05]);
 }
 const liteFps = speeds.filter((s) => s.model === "lite" && s.backend.endsWith("worker")).map((s) => s.analysedFps);
-if (liteFps.length) checks.push([`lite analysed fps (worker) min ${f1(Math.min(...liteFps))} ≥ 15`, Math.min(...liteFps) >= 15]);
+if (liteFps.length && slow === 1) checks.push([`lite analysed fps (worker) min ${f1(Math.min(...liteFps))} ≥ 15`, Math.min(...liteFps) >= 15]);
 lines.push("");
 lines.push("Targets:");
 for (const [text, ok] of checks) lines.push(`- ${ok ? "PASS" : "FAIL"} ${text}`);
@@ -119,6 +183,6 @@ lines.push("- Speed depends on other load on the machine: the numbers above were
 const report = lines.join("\n");
 console.log("\n" + report + `\n\n(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 fs.mkdirSync(TMP, { recursive: true });
-fs.writeFileSync(path.join(TMP, "bench-results.json"), JSON.stringify({ rows, speeds, lagMs, extra, checks }, null, 2));
-if (!quick) fs.writeFileSync(path.join(REPO, "tests/bench/pose/RESULTS.md"), `# Pose benchmark results\n\nGenerated by \`npm run bench:accuracy\`.\n\n${report}\n`);
+fs.writeFileSync(path.join(TMP, replay ? "bench-results.replay.json" : "bench-results.json"), JSON.stringify({ rows, standings, startups, speeds, lagMs, extra, checks }, null, 2));
+if (!quick && !replay && !onlyClips) fs.writeFileSync(path.join(REPO, "tests/bench/pose/RESULTS.md"), `# Pose benchmark results\n\nGenerated by \`npm run bench:accuracy\`.\n\n${report}\n`);
 void CLIP_MEASURES;

@@ -15,6 +15,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
+import { speedIndexMs } from "../support/speed-index";
 
 const self = fileURLToPath(import.meta.url);
 const P99_LIMIT_MS = 50;
@@ -245,22 +246,10 @@ if (arg("--server")) {
   const stepVisits = Number(process.env.BENCH_STEP ?? 25);
   const stepS = Number(process.env.BENCH_STEP_S ?? 10);
   const soakS = Number(process.env.BENCH_SOAK_S ?? 600);
-  const speedIndexMs = () => {
-    let best = Infinity;
-    for (let r = 0; r < 3; r++) {
-      const t = performance.now();
-      let x = 0;
-      for (let i = 0; i < 1e8; i++) x += i % 7;
-      if (x < 0) console.log(x);
-      best = Math.min(best, performance.now() - t);
-    }
-    return +best.toFixed(0);
-  };
   const speedBefore = speedIndexMs();
   const clusterMode = arg("--cluster");
   const shared: { db?: () => Promise<string>; stop?: () => void } = {};
   if (clusterMode) {
-    // @ts-expect-error plain ESM JavaScript helper without types
     const { startPgCluster } = await import("../support/pg-cluster.mjs");
     const pg = await startPgCluster();
     const pgc = await import("pg");

@@ -24,24 +24,28 @@ test("One Euro filter: passes a constant, reduces jitter, follows a ramp with th
   for (let i = 1; i < 60; i++) out = f.filter(10, i * 33);
   near(out, 10, 1e-9);
 
-  const g = new OneEuroFilter();
-  let inVar = 0, outVar = 0;
-  for (let i = 0; i < 300; i++) {
-    const n = rnd() * 4;
-    const y = g.filter(20 + n, i * 33);
-    if (i > 30) {
-      inVar += n * n;
-      outVar += (y - 20) ** 2;
+  // jitter at rest: landmark noise of +-0.5 deg (a steady subject) loses most of its variance; +-2 deg still over half
+  // (beta 0.5 since issue 15 trades some of that for less lag during movement; see filter.ts)
+  for (const [amp, keep] of [[1, 1 / 4], [4, 1 / 2]] as const) {
+    const g = new OneEuroFilter();
+    let inVar = 0, outVar = 0;
+    for (let i = 0; i < 300; i++) {
+      const n = rnd() * amp;
+      const y = g.filter(20 + n, i * 33);
+      if (i > 30) {
+        inVar += n * n;
+        outVar += (y - 20) ** 2;
+      }
     }
+    assert.ok(outVar < inVar * keep, `jitter +-${amp / 2} reduced (${outVar.toFixed(2)} vs ${inVar.toFixed(2)})`);
   }
-  assert.ok(outVar < inVar / 4, `jitter reduced (${outVar.toFixed(1)} vs ${inVar.toFixed(1)})`);
 
   // ramp at 45 deg/s sampled at 30 Hz: steady-state lag close to 1/(2*pi*fc)
   const h = new OneEuroFilter();
   let y = 0;
   for (let i = 0; i <= 60; i++) y = h.filter(45 * (i / 30), (i * 1000) / 30);
   const lagMs = ((45 * 2 - y) / 45) * 1000;
-  assert.ok(lagMs > 20 && lagMs < 120, `lag ${lagMs.toFixed(0)} ms`);
+  assert.ok(lagMs > 0 && Math.abs(lagMs - oneEuroLagMs(45)) < 5, `lag ${lagMs.toFixed(1)} ms vs ${oneEuroLagMs(45).toFixed(1)} ms stated`);
   near(oneEuroLagMs(0), 1000 / (2 * Math.PI * DEFAULT_ONE_EURO.minCutoff), 1e-9);
   assert.ok(oneEuroLagMs(45) < oneEuroLagMs(0));
 });

@@ -178,7 +178,7 @@ export class PoseTracker {
   private handle(raw: RawPose, t: number, tag: unknown) {
     this.frameStats.frame(raw, t, performance.now());
     if (raw.meanLuma !== undefined) this.lastLuma = raw.meanLuma;
-    const frame: PoseFrame = { t, width: raw.width, height: raw.height, image: raw.image, world: raw.world, meanLuma: this.lastLuma };
+    const frame: PoseFrame = { t, width: raw.width, height: raw.height, image: raw.image, world: raw.world, meanLuma: this.lastLuma, model: raw.model };
     this.calibration.add(frame);
     this.stats.calibrating = this.calibration.progress;
     const result = this.processor.process(frame);

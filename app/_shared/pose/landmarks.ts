@@ -66,6 +66,8 @@ export interface PoseFrame {
   world: Landmark[] | null;
   /** mean luma of the frame 0..255, when the runtime measured it (for the light guidance) */
   meanLuma?: number;
+  /** the landmark model that produced the landmarks ("lite" | "full" | "heavy"): its bias is removed (correction.ts) */
+  model?: string;
 }
 
 /** Skeleton edges for drawing (pairs of landmark indices). */

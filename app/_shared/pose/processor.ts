@@ -24,6 +24,7 @@ import {
   type ViewEstimate,
 } from "./angles";
 import type { Calibration } from "./calibration";
+import { modelBias, removeBias, unforeshorten } from "./correction";
 import { DEFAULT_ONE_EURO, OneEuroFilter, type OneEuroOptions } from "./filter";
 import { stddev, toPixels, toWorld } from "./geometry";
 import { computeGuidance, type Guidance, type GuidanceOptions } from "./guidance";
@@ -44,6 +45,12 @@ export interface ProcessorOptions {
   guidance: GuidanceOptions;
   /** a measure missing for longer than this restarts its smoothing, ms */
   gapResetMs: number;
+  /**
+   * Corrections of the trunk's image angle (correction.ts): the view's foreshortening ("image": from the apparent
+   * body width, "world": from the world landmarks' hip and shoulder lines, false: none) and the model's bias.
+   */
+  foreshortening: "image" | "world" | false;
+  modelBias: boolean;
 }
 
 export const DEFAULT_PROCESSOR: ProcessorOptions = {
@@ -54,6 +61,8 @@ export const DEFAULT_PROCESSOR: ProcessorOptions = {
   swayWindowMs: 5000,
   guidance: {},
   gapResetMs: 500,
+  foreshortening: "world",
+  modelBias: true,
 };
 
 export interface PoseResult {
@@ -113,6 +122,8 @@ export class PoseProcessor {
   private gates = new Map<MeasureKey, OutlierGate>();
   private lastSeenT = new Map<MeasureKey, number>();
   private yaw: number | null = null;
+  /** body yaw from the world landmarks, smoothed like `yaw` (the foreshortening correction's view angle) */
+  private wYaw: number | null = null;
   private facingS = 0;
   private facing: Facing = 0;
   private lastBodyT = -Infinity;
@@ -142,6 +153,7 @@ export class PoseProcessor {
     }
     this.lastSeenT.clear();
     this.yaw = null;
+    this.wYaw = null;
     this.facingS = 0;
     this.facing = 0;
     this.sway = [];
@@ -170,6 +182,7 @@ export class PoseProcessor {
       this.settle = SETTLE_FRAMES;
       if (t - this.lastBodyT > 2000) {
         this.yaw = null;
+        this.wYaw = null;
         this.facingS = 0;
         this.facing = 0;
         this.sway = [];
@@ -197,9 +210,15 @@ export class PoseProcessor {
       variants.lateralFlexionWorld = lateralFlexionWorld(w).value;
     }
 
+    // how far the camera is off the view's ideal (side-on for flexion, frontal for side bending), deg
+    const offAxis = this.offAxis(view, w);
+    const bias = this.o.modelBias ? modelBias("trunkFlexion", frame.model) : undefined;
+    const flex = (deg: number) => removeBias(unforeshorten(deg, view.view === "sagittal" ? offAxis : 0), bias);
+    const tf = trunkFlexion(p, facing);
+    const lf = lateralFlexion(p);
     const readings: Record<MeasureKey, Reading | null> = {
-      trunkFlexion: shift(trunkFlexion(p, facing), -facing * neutral),
-      lateralFlexion: shift(lateralFlexion(p), -rightDirection(p) * neutral),
+      trunkFlexion: tf && { value: flex(tf.value) - (neutral ? flex(facing * neutral) : 0), seen: tf.seen },
+      lateralFlexion: { value: unforeshorten(lf.value - rightDirection(p) * neutral, view.view === "frontal" ? offAxis : 0), seen: lf.seen },
       trunkRotation: w ? trunkRotation(w) : null,
       hipFlexionL: hipFlexion(p, "left", facing),
       hipFlexionR: hipFlexion(p, "right", facing),
@@ -253,6 +272,23 @@ export class PoseProcessor {
     return { t, frame, seen: true, view, facing, raw, angles, conf, confidence, withheld, guidance, sample, variants };
   }
 
+  /**
+   * The camera's angle off the view's ideal: side-on (sagittal) or facing the camera (frontal), 0..90 deg; 0 when
+   * the correction is off or the view is neither.
+   */
+  private offAxis(view: ViewEstimate, w: ReturnType<typeof toWorld> | null): number {
+    const mode = this.o.foreshortening;
+    if (!mode || (view.view !== "sagittal" && view.view !== "frontal")) return 0;
+    let yaw = view.yawDeg; // 0 = facing the camera, 90 = side-on
+    if (mode === "world") {
+      const y = w ? worldYaw(w) : NaN;
+      if (Number.isFinite(y)) this.wYaw = this.wYaw === null ? y : this.wYaw + YAW_EMA * (y - this.wYaw);
+      yaw = this.wYaw ?? NaN;
+    }
+    if (!Number.isFinite(yaw)) return 0;
+    return view.view === "sagittal" ? 90 - yaw : yaw;
+  }
+
   /** Drops the smoothing of measures that have been missing for a while. */
   private resetStale(t: number): void {
     for (const [k, last] of this.lastSeenT) {
@@ -279,6 +315,13 @@ export class PoseProcessor {
   }
 }
 
-function shift(r: Reading | null, by: number): Reading | null {
-  return r && by !== 0 ? { value: r.value + by, seen: r.seen } : r;
+/**
+ * Body yaw from the world landmarks: the hip line and the shoulder line about the vertical, 0 = square to the camera,
+ * 90 = side-on. MediaPipe's world depth is a guess from one view, but the direction of these lines is steady.
+ */
+export function worldYaw(w: ReturnType<typeof toWorld>): number {
+  const ls = w[LM.leftShoulder]!, rs = w[LM.rightShoulder]!, lh = w[LM.leftHip]!, rh = w[LM.rightHip]!;
+  const dx = rh.x - lh.x + (rs.x - ls.x), dz = rh.z - lh.z + (rs.z - ls.z);
+  if (!Number.isFinite(dx) || !Number.isFinite(dz) || (dx === 0 && dz === 0)) return NaN;
+  return Math.atan2(Math.abs(dz), Math.abs(dx)) * (180 / Math.PI);
 }

@@ -69,7 +69,83 @@ export const CLIP_MEASURES: Record<string, MeasureSpec[]> = {
     },
   ],
   real_sagittal_walking: [],
+  // the project's own clips (tests/media/exercises, the shared rig rendered 15-25 deg off the ideal view; not tuned on)
+  offaxis_flexion_15: OFFAXIS_FLEXION(),
+  offaxis_flexion_25: OFFAXIS_FLEXION(),
+  offaxis_side_bend: [
+    { name: "lateral flexion", get: (r) => r.angles.lateralFlexion ?? null, truth: (f) => f.lateralFlexionDeg as number, note: "pipeline output (smoothed); camera 20° off frontal" },
+    { name: "lateral flexion, unsmoothed", get: (r) => r.raw.lateralFlexion ?? null, truth: (f) => f.lateralFlexionDeg as number },
+    { name: "lateral flexion, world landmarks", get: (r) => r.variants.lateralFlexionWorld ?? null, truth: (f) => f.lateralFlexionDeg as number, note: "alternative, not used" },
+    { name: "trunk flexion (0 in truth)", get: (r) => r.angles.trunkFlexion ?? null, truth: (f) => f.trunkFlexionDeg as number, note: "should be withheld from the front: coverage = frames it was reported" },
+  ],
 };
+
+function OFFAXIS_FLEXION(): MeasureSpec[] {
+  return [
+    { name: "trunk flexion", get: (r) => r.angles.trunkFlexion ?? null, truth: (f) => f.trunkFlexionDeg as number, note: "pipeline output (smoothed)" },
+    { name: "trunk flexion, unsmoothed", get: (r) => r.raw.trunkFlexion ?? null, truth: (f) => f.trunkFlexionDeg as number },
+    { name: "trunk flexion, world landmarks", get: (r) => r.variants.trunkFlexionWorld ?? null, truth: (f) => f.trunkFlexionDeg as number, note: "alternative, not used" },
+  ];
+}
+
+/** The measure each clip is about (its "shown" value): used for the standing and start-up figures. */
+export const MAIN_MEASURE: Record<string, { key: string; truthKey: string } | undefined> = {
+  synthetic_sagittal_flexion: { key: "trunkFlexion", truthKey: "trunkFlexionDeg" },
+  synthetic_frontal_lateral: { key: "lateralFlexion", truthKey: "lateralFlexionDeg" },
+  offaxis_flexion_15: { key: "trunkFlexion", truthKey: "trunkFlexionDeg" },
+  offaxis_flexion_25: { key: "trunkFlexion", truthKey: "trunkFlexionDeg" },
+  offaxis_side_bend: { key: "lateralFlexion", truthKey: "lateralFlexionDeg" },
+};
+
+/**
+ * Standing still: the shown value over the frames where the truth is the clip's standing value (frame 0, within
+ * 0.3 deg). Returns the mean shown value, the truth there and the error stats.
+ */
+export function standing(clip: string, truth: Truth | null, run: BenchRun): { shown: number; truth: number; stats: ErrStats } | null {
+  const m = MAIN_MEASURE[clip];
+  if (!truth || !m) return null;
+  const rest = truth.frames[0]?.[m.truthKey] as number | undefined;
+  if (rest === undefined) return null;
+  const errors: number[] = [], shown: number[] = [];
+  let total = 0;
+  for (const r of run.records) {
+    const f = truth.frames[r.idx];
+    const gt = f?.[m.truthKey] as number | undefined;
+    if (gt === undefined || Math.abs(gt - rest) > 0.3) continue;
+    total++;
+    const v = r.angles[m.key];
+    if (v === null || v === undefined) continue;
+    errors.push(v - gt);
+    shown.push(v);
+  }
+  return { shown: shown.reduce((a, b) => a + b, 0) / Math.max(1, shown.length), truth: rest, stats: errStats(errors, total) };
+}
+
+/**
+ * The start-up transient: the first `windowMs` after the body is first found in a run (the model has loaded, the
+ * clip is somewhere in its loop), and at least the first `minFrames` analysed frames. `missing` = analysed frames there
+ * that showed no value (what the therapist sees as "no signal"), with the error stats of the shown values.
+ */
+export function startup(clip: string, truth: Truth | null, run: BenchRun, windowMs = 1000, minFrames = 10): { frames: number; missing: number; stats: ErrStats } | null {
+  const m = MAIN_MEASURE[clip];
+  if (!truth || !m) return null;
+  const start = run.records.findIndex((r) => r.lm);
+  if (start < 0) return null;
+  const t0 = run.records[start]!.t;
+  const errors: number[] = [];
+  let frames = 0, missing = 0;
+  for (let i = start; i < run.records.length; i++) {
+    const r = run.records[i]!;
+    if (r.t > t0 + windowMs && i - start >= minFrames) break;
+    const gt = truth.frames[r.idx]?.[m.truthKey] as number | undefined;
+    if (gt === undefined) continue;
+    frames++;
+    const v = r.angles[m.key];
+    if (v === null || v === undefined) missing++;
+    else errors.push(v - gt);
+  }
+  return { frames, missing, stats: errStats(errors, frames) };
+}
 
 export interface MeasureRow extends ErrStats {
   clip: string;

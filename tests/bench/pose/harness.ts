@@ -16,14 +16,24 @@ import type { Browser } from "@playwright/test";
 import type { BenchRun } from "./page";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-export const MEDIA_DIR = process.env.POSEVISIT_MEDIA_DIR ?? path.resolve(REPO, "../shared/media");
+// ../shared/media beside the checkout (a worktree one level deeper finds it two levels up)
+export const MEDIA_DIR =
+  process.env.POSEVISIT_MEDIA_DIR ?? [path.resolve(REPO, "../shared/media"), path.resolve(REPO, "../../shared/media")].find((d) => fs.existsSync(d)) ?? path.resolve(REPO, "../shared/media");
+/** The project's own clips (tests/media, rendered with the shared rig): looked up when a clip is not in MEDIA_DIR. */
+export const PROJECT_MEDIA_DIR = path.join(REPO, "tests/media/exercises");
+
+/** The folder that holds `clip`.mp4: MEDIA_DIR first, then the project's own clips. */
+export function clipDir(clip: string): string {
+  for (const d of [MEDIA_DIR, PROJECT_MEDIA_DIR]) if (fs.existsSync(path.join(d, `${clip}.mp4`))) return d;
+  return MEDIA_DIR;
+}
 export const TMP = path.join(REPO, "tests/.tmp/pose");
 export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 /** Returns a human-readable reason why the harness cannot run here, or null when it can. */
 export function missingPrerequisite(clips: string[] = []): string | null {
   if (!fs.existsSync(MEDIA_DIR)) return `test clips not found at ${MEDIA_DIR} (set POSEVISIT_MEDIA_DIR); skipping the pose benchmark`;
-  for (const c of clips) if (!fs.existsSync(path.join(MEDIA_DIR, `${c}.mp4`))) return `clip ${c}.mp4 missing in ${MEDIA_DIR}`;
+  for (const c of clips) if (!fs.existsSync(path.join(clipDir(c), `${c}.mp4`))) return `clip ${c}.mp4 missing in ${MEDIA_DIR} and ${PROJECT_MEDIA_DIR}`;
   if (!fs.existsSync(path.join(REPO, "public/models/pose_landmarker_lite.task")) || !fs.existsSync(path.join(REPO, "public/mediapipe/vision_wasm_module_internal.wasm"))) {
     return "pose models/WASM not installed: run `node server/scripts/install-pose-assets.mjs` (npm install does it)";
   }
@@ -43,19 +53,24 @@ export interface Truth {
 }
 export function loadTruth(clip: string): Truth | null {
   for (const ext of ["truth", "ref"]) {
-    const f = path.join(MEDIA_DIR, `${clip}.${ext}.json`);
+    const f = path.join(clipDir(clip), `${clip}.${ext}.json`);
     if (fs.existsSync(f)) return JSON.parse(fs.readFileSync(f, "utf8")) as Truth;
   }
   return null;
 }
 
-/** mp4 -> y4m at 30 fps (frames duplicated, like a real 30 fps webcam; the frame-index code stays valid). */
-export function ensureY4m(clip: string, fps = 30): string {
+/**
+ * mp4 -> y4m at 30 fps (frames duplicated, like a real 30 fps webcam; the frame-index code stays valid). slow > 1
+ * plays the clip that many times slower (each frame shown `slow` times as long): on a busy machine the model then
+ * still sees every clip frame about as often as a quiet machine does live (see bench:accuracy --slow).
+ */
+export function ensureY4m(clip: string, fps = 30, slow = 1): string {
   fs.mkdirSync(TMP, { recursive: true });
-  const src = path.join(MEDIA_DIR, `${clip}.mp4`);
-  const out = path.join(TMP, `${clip}.${fps}fps.y4m`);
+  const src = path.join(clipDir(clip), `${clip}.mp4`);
+  const out = path.join(TMP, slow > 1 ? `${clip}.${fps}fps.slow${slow}.y4m` : `${clip}.${fps}fps.y4m`);
   if (fs.existsSync(out) && fs.statSync(out).mtimeMs >= fs.statSync(src).mtimeMs) return out;
-  execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-i", src, "-vf", `fps=${fps}`, "-pix_fmt", "yuv420p", `${out}.tmp.y4m`]);
+  const vf = slow > 1 ? `setpts=${slow}*PTS,fps=${fps}` : `fps=${fps}`;
+  execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-i", src, "-vf", vf, "-pix_fmt", "yuv420p", `${out}.tmp.y4m`]);
   fs.renameSync(`${out}.tmp.y4m`, out);
   return out;
 }
@@ -178,8 +193,8 @@ export interface RunSpec {
 }
 
 /** Plays `clip` as the camera and runs the pipeline once per spec (same browser). */
-export async function runClip(clip: string, specs: RunSpec[], log: (s: string) => void = () => {}): Promise<BenchRun[]> {
-  const y4m = ensureY4m(clip);
+export async function runClip(clip: string, specs: RunSpec[], log: (s: string) => void = () => {}, opts: { slow?: number } = {}): Promise<BenchRun[]> {
+  const y4m = ensureY4m(clip, 30, opts.slow ?? 1);
   const dir = await bundle();
   const srv = await serve(dir);
   const browser = await launch(y4m);

@@ -23,6 +23,12 @@ export interface BenchRecord {
   vis: number[];
   /** image landmarks [x, y, visibility] * 33, rounded */
   lm: number[] | null;
+  /** min(visibility, presence) per image landmark (what the processor calls "seen"), rounded; for --replay */
+  seenLm?: number[] | null;
+  /** world landmarks [x, y, z] * 33 in metres, rounded; for --replay */
+  wlm?: number[] | null;
+  /** frame size the landmarks were normalised to */
+  size?: [number, number];
 }
 
 export interface BenchRun {
@@ -113,6 +119,9 @@ window.poseBench = {
         variants: { ...result.variants },
         guidance: result.guidance.items.map((i) => i.code),
         lm: raw.image ? raw.image.flatMap((l) => [Math.round(l.x * 1e4) / 1e4, Math.round(l.y * 1e4) / 1e4, Math.round((l.visibility ?? 1) * 100) / 100]) : null,
+        seenLm: raw.image ? raw.image.map((l) => Math.round(Math.min(l.visibility ?? 1, l.presence ?? 1) * 1000) / 1000) : null,
+        wlm: raw.world ? raw.world.flatMap((l) => [Math.round(l.x * 1e4) / 1e4, Math.round(l.y * 1e4) / 1e4, Math.round(l.z * 1e4) / 1e4]) : null,
+        size: [raw.width, raw.height],
         vis: raw.image ? [11, 12, 23, 24].map((i) => Math.round((raw.image![i]!.visibility ?? 1) * 100) / 100) : [],
       });
     });
