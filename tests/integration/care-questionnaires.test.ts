@@ -330,5 +330,36 @@ for (const kind of databaseKinds()) {
       assert.match(line("PEG"), /6\/10 \(.*\) +2\/10 \(.*\) +-4 +Improved by 4 points: no MCID/);
       assert.equal(await s.db.auditEvent.count({ where: { action: "episode.export.pdf", recordId: episodeId } }), 1);
     });
+    test("FHIR export: a QuestionnaireResponse and a score Observation per stored response, NPRS pain with LOINC 72514-3, all valid R4", async () => {
+      const r = await th.call("query", "records.patientFhir", { patientId: A.patient.id });
+      assert.equal(r.ok, true, JSON.stringify(r.error));
+      const bundle = JSON.parse(r.data.json) as Bundle;
+      const resources = bundle.entry!.map((e) => e.resource!);
+      for (const res of resources) validateFhir(res);
+      validateFhir(bundle);
+      const stored = await s.db.questionnaireResponse.findMany({ where: { episodeId } });
+      const qrs = resources.filter((x): x is QuestionnaireResponse => x.resourceType === "QuestionnaireResponse");
+      assert.equal(qrs.length, stored.length);
+      const obs = resources.filter((x): x is Observation => x.resourceType === "Observation");
+      const scores = obs.filter((o) => o.code.coding?.some((c) => c.system === "https://posevisit.org/fhir/CodeSystem/questionnaire-score"));
+      assert.equal(scores.length, stored.length);
+      for (const row of stored) {
+        const o = scores.find((x) => x.derivedFrom?.[0]?.reference === `QuestionnaireResponse/${row.id}-qr`)!;
+        const sc = (row.score as { score: number | null }).score;
+        assert.equal(o.valueQuantity?.value ?? null, sc, row.instrument);
+        const qr = qrs.find((x) => x.identifier?.value === row.id)!;
+        assert.equal(qr.questionnaire, `https://posevisit.org/fhir/Questionnaire/${row.instrument}|1`);
+        assert.equal(qr.authored, row.submittedAt.toISOString());
+      }
+      const nprsRows = stored.filter((x) => x.instrument === "nprs");
+      const pain = obs.filter((o) => o.code.coding?.some((c) => c.system === "http://loinc.org" && c.code === "72514-3") && o.derivedFrom?.[0]?.reference?.startsWith("QuestionnaireResponse/"));
+      assert.deepEqual(pain.map((o) => o.valueInteger).sort(), nprsRows.map((x) => (x.answers as { current: number }).current).sort());
+      // licensed wording never leaves in the export: item texts are PoseVisit's own topics
+      assert.doesNotMatch(r.data.json, /Licensed /);
+      // visit entries name their encounter and the therapist who entered them
+      const inVisit = qrs.find((x) => x.identifier?.value === stored.find((y) => y.source === "VISIT")!.id)!;
+      assert.equal(inVisit.encounter?.reference, `Encounter/${visitId}`);
+      assert.equal(inVisit.author?.reference, `Practitioner/${A.therapist.id}`);
+    });
   });
 }
