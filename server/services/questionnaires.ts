@@ -298,8 +298,12 @@ export async function openByLink(db: Db, env: Env, token: string, ip: string | n
   ]);
   const set = partitionSet(due.instruments, state);
   if (!set.available.length) throw new TRPCError({ code: "FORBIDDEN", message: "These questionnaires are not available at the moment. Please contact your clinic." });
+  // the follow-up PSFS asks about the same activities the patient named before
+  const lastPsfs = await db.questionnaireResponse.findFirst({ where: { episodeId: link.episodeId, instrument: "psfs" }, orderBy: { submittedAt: "desc" }, select: { answers: true } });
+  const acts = (lastPsfs?.answers as { activities?: unknown } | undefined)?.activities;
+  const activityNames = Array.isArray(acts) ? acts.flatMap((a) => (a && typeof a === "object" && typeof (a as { name?: unknown }).name === "string" ? [(a as { name: string }).name] : [])).slice(0, 5) : [];
   await audit(db, linkActor(link), "questionnaire.open", { record: { type: "Episode", id: link.episodeId }, ip, detail: { dueId: due.id } });
-  return { clinicName: clinic.name, firstName: patient.firstName, label: due.label, expiresAt: link.expiresAt, forms: set.available };
+  return { clinicName: clinic.name, firstName: patient.firstName, label: due.label, expiresAt: link.expiresAt, forms: set.available, activityNames };
 }
 
 function refuse(issues: z.core.$ZodIssue[], message: string): never {
@@ -364,9 +368,9 @@ export async function submitByLink(db: Db, env: Env, input: z.output<typeof subm
 
 /** The forms a therapist may fill in during a visit of the episode, and the episode's open sets. */
 export async function visitForms(c: Caller, visitId: string) {
-  const v = await c.db.visit.findFirst({ where: { id: visitId, clinicId: c.user.clinicId }, select: { id: true, episodeId: true, scheduledAt: true } });
+  const v = await c.db.visit.findFirst({ where: { id: visitId, clinicId: c.user.clinicId }, select: { id: true, episodeId: true, patientId: true } });
   if (!v) throw notFound("Visit");
-  if (!v.episodeId) return { episodeId: null, forms: [], openSets: [], entered: [] };
+  if (!v.episodeId) return { episodeId: null, patientId: v.patientId, forms: [], openSets: [], entered: [] };
   const state = await loadClinicSettings(c.db, c.user.clinicId);
   const forms = CURRENT.flatMap((d) => (availability(d, state.settings).available ? [formOf(d, state)].filter((f): f is QuestionnaireDefinition => !!f) : []));
   const dues = await c.db.questionnaireDue.findMany({ where: { episodeId: v.episodeId, completedAt: null }, orderBy: { dueDate: "asc" } });
@@ -374,6 +378,7 @@ export async function visitForms(c: Caller, visitId: string) {
   await audit(c.db, actorOf(c), "questionnaire.list", { record: { type: "Visit", id: v.id }, ip: c.ip });
   return {
     episodeId: v.episodeId,
+    patientId: v.patientId,
     forms,
     openSets: dues.map((d) => ({ id: d.id, label: d.label, dueDate: d.dueDate, instruments: partitionSet(d.instruments, state).available.map((f) => f.key) })),
     entered: entered.map((r) => ({ id: r.id, instrument: r.instrument, dueId: r.dueId, submittedAt: r.submittedAt, score: (r.score as ScoreResult | null)?.score ?? null, band: (r.score as ScoreResult | null)?.band?.label ?? null })),

@@ -10,6 +10,7 @@ import { useFormat } from "../../../_lib/clinic";
 import { VisitStatusBadge } from "../../../_components/visits";
 import { VisitNoteCard, VisitPdfButton } from "../../../_components/records/visit-note";
 import { protocolTitle } from "../../../_components/review/trial-bits";
+import { VisitQuestionnaires } from "../../../_components/care/questionnaires/VisitQuestionnaires";
 import { describeError, useMe, useTRPC } from "../../../_lib/trpc";
 
 export default function VisitPage() {
@@ -70,6 +71,7 @@ export default function VisitPage() {
           )}
         </Card>
         <VisitNoteCard visitId={v.id} />
+        <VisitQuestionnaires visitId={v.id} />
         {open && canWrite && (
           <Card title="Patient link">
             <p className="mb-3 text-sm text-slate-600">
