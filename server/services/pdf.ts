@@ -20,6 +20,18 @@ const dt = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 /** The standard PDF fonts are WinAnsi: keep what they can print, replace the rest. */
 const safe = (s: string) => s.replace(/[^\x20-\x7E\u00A0-\u00FF\u2013\u2014\u2018\u2019\u201C\u201D\u2022\n]/g, "?");
 
+/** A new A4 document with the clinic's letterhead, and the promise of its bytes. */
+function startDocument(title: string, clinic: { name: string; address?: string | null; phone?: string | null }) {
+  const doc = new PDFDocument({ size: "A4", margin: 50, bufferPages: true, info: { Title: title, Author: clinic.name, Creator: "PoseVisit" } });
+  const bufs: Buffer[] = [];
+  doc.on("data", (b: Buffer) => bufs.push(b));
+  const done = new Promise<Buffer>((resolve, reject) => { doc.on("end", () => resolve(Buffer.concat(bufs))); doc.on("error", reject); });
+  doc.font("Helvetica-Bold").fontSize(16).fillColor("#000000").text(safe(clinic.name));
+  doc.font("Helvetica").fontSize(9).fillColor("#333333").text(safe([clinic.address, clinic.phone].filter(Boolean).join(" · ") || "Address not recorded"));
+  doc.moveDown(0.8);
+  return { doc, done, L: 50, W: doc.page.width - 100 };
+}
+
 type ChartTrial = { title: string; summary: TrialSummary; samples: PoseSample[] };
 
 function chart(doc: PDFKit.PDFDocument, t: ChartTrial, x: number, y: number, w: number, h: number) {
@@ -96,15 +108,7 @@ export async function renderVisitPdf(db: Db, clinicId: string, visitId: string):
   // every stored chunk names its format (old fixed records or the compact one): one reader for both
   for (const ch of chunks) samplesOf.set(ch.trialId, [...(samplesOf.get(ch.trialId) ?? []), ...decodeChunk(new Uint8Array(ch.samples), ch.format)]);
 
-  const doc = new PDFDocument({ size: "A4", margin: 50, bufferPages: true, info: { Title: `Visit report ${day(v.startedAt ?? v.scheduledAt)}`, Author: rows.clinic.name, Creator: "PoseVisit" } });
-  const bufs: Buffer[] = [];
-  doc.on("data", (b: Buffer) => bufs.push(b));
-  const done = new Promise<Buffer>((resolve, reject) => { doc.on("end", () => resolve(Buffer.concat(bufs))); doc.on("error", reject); });
-  const L = 50, W = doc.page.width - 100;
-
-  doc.font("Helvetica-Bold").fontSize(16).fillColor("#000000").text(safe(rows.clinic.name));
-  doc.font("Helvetica").fontSize(9).fillColor("#333333").text(safe([rows.clinic.address, rows.clinic.phone].filter(Boolean).join(" · ") || "Address not recorded"));
-  doc.moveDown(0.8);
+  const { doc, done, L, W } = startDocument(`Visit report ${day(v.startedAt ?? v.scheduledAt)}`, rows.clinic);
   doc.font("Helvetica-Bold").fontSize(13).fillColor("#000000").text("Physical therapy visit report");
   doc.font("Helvetica").fontSize(10);
   const p = rows.patient;
@@ -232,14 +236,7 @@ export async function renderDischargePdf(db: Db, clinicId: string, episodeId: st
   if (!o) return null;
   const tz = o.clinic.timeZone;
   const d = (x: Date | string | number) => formatDay(x, tz);
-  const doc = new PDFDocument({ size: "A4", margin: 50, bufferPages: true, info: { Title: `Discharge summary ${o.patientName}`, Author: o.clinic.name, Creator: "PoseVisit" } });
-  const bufs: Buffer[] = [];
-  doc.on("data", (b: Buffer) => bufs.push(b));
-  const done = new Promise<Buffer>((resolve, reject) => { doc.on("end", () => resolve(Buffer.concat(bufs))); doc.on("error", reject); });
-  const L = 50, W = doc.page.width - 100;
-  doc.font("Helvetica-Bold").fontSize(16).fillColor("#000000").text(safe(o.clinic.name));
-  doc.font("Helvetica").fontSize(9).fillColor("#333333").text(safe([o.clinic.address, o.clinic.phone].filter(Boolean).join(" · ") || "Address not recorded"));
-  doc.moveDown(0.8);
+  const { doc, done, L, W } = startDocument(`Discharge summary ${o.patientName}`, o.clinic);
   doc.font("Helvetica-Bold").fontSize(13).fillColor("#000000").text(o.episode.status === "DISCHARGED" ? "Discharge summary" : "Progress summary (episode still active)");
   doc.font("Helvetica").fontSize(10);
   doc.text(safe(`Patient: ${o.patientName}   Date of birth: ${day(o.patient.dateOfBirth)}${o.patient.recordNumber ? `   Record no.: ${o.patient.recordNumber}` : ""}`));

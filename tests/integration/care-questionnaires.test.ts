@@ -4,10 +4,6 @@
 // every instrument's stored score (missing items included), alerts raised by a worsening score, the progress data,
 // the discharge summary PDF (text read back with pdftotext) and the FHIR export of the responses.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Bundle, Observation, QuestionnaireResponse } from "@medplum/fhirtypes";
 import { questionnaireByKey } from "../../app/_shared/care/questionnaires";
@@ -15,6 +11,7 @@ import { scheduleDefaultQuestionnaires } from "../../server/services/questionnai
 import { databaseKinds, freshDatabaseUrl } from "../support/databases";
 import { testEnv } from "../support/env";
 import { validateFhir } from "../support/fhir-validate";
+import { pdfText } from "../support/pdf";
 import { PASSWORD, seedClinic, type SeededClinic } from "../support/seed";
 import { HttpClient, startTestServer } from "../support/server";
 import { startSmtp, type TestSmtp } from "../support/smtp";
@@ -315,11 +312,7 @@ for (const kind of databaseKinds()) {
       assert.equal(pdf.ok, true, JSON.stringify(pdf.error));
       const bytes = Buffer.from(pdf.data.base64, "base64");
       assert.equal(bytes.subarray(0, 5).toString(), "%PDF-");
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pv-discharge-"));
-      const file = path.join(dir, "discharge.pdf");
-      fs.writeFileSync(file, bytes);
-      if (process.env.PV_KEEP_PDF) fs.copyFileSync(file, process.env.PV_KEEP_PDF);
-      const text = execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
+      const text = pdfText(bytes, "discharge.pdf");
       assert.ok(text.includes(A.clinic.name), text);
       assert.ok(text.includes(`${A.patient.firstName} ${A.patient.lastName}`));
       assert.ok(text.includes("Tie my shoes without pain"));

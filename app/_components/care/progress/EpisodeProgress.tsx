@@ -2,12 +2,11 @@
 // The progress view of an episode on one screen: a dated chart per measure (questionnaire scores with their MCID
 // lines, movement per protocol, visit markers), and the discharge summary beside it (baseline vs now for every
 // measure, clinically important changes marked, PDF).
-import { useState } from "react";
 import type { Measure } from "../../../_shared/care/outcomes";
 import { useFormat } from "../../../_lib/clinic";
-import { describeError, useTRPCClient } from "../../../_lib/trpc";
-import { downloadBase64 } from "../../../_lib/trial-export";
-import { Badge, Button, Card, Empty } from "../../ui";
+import { useTRPCClient } from "../../../_lib/trpc";
+import { PdfButton } from "../../records/visit-note";
+import { Badge, Card, Empty } from "../../ui";
 import { MeasureChart } from "./MeasureChart";
 
 const n1 = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
@@ -22,19 +21,7 @@ export function VerdictBadge({ m }: { m: Measure }) {
 
 export function DischargePdfButton({ episodeId }: { episodeId: string }) {
   const client = useTRPCClient();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  return (
-    <>
-      <Button variant="secondary" busy={busy} onClick={async () => {
-        setBusy(true); setError(null);
-        try { const r = await client.questionnaires.dischargePdf.query({ episodeId }); downloadBase64(r.filename, r.base64, r.contentType); }
-        catch (e) { setError(describeError(e).message); }
-        finally { setBusy(false); }
-      }}>Summary PDF</Button>
-      {error && <span role="alert" className="text-sm text-red-700">{error}</span>}
-    </>
-  );
+  return <PdfButton label="Summary PDF" load={() => client.questionnaires.dischargePdf.query({ episodeId })} />;
 }
 
 export function ProgressCharts({ measures, visits }: { measures: Measure[]; visits: { id: string; at: Date | string }[] }) {
