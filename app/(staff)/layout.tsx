@@ -12,6 +12,7 @@ const NAV = [
   { href: "/patients", label: "Patients", roles: ["ADMIN", "THERAPIST", "CLINICIAN"] },
   { href: "/lab", label: "Pose lab", roles: ["THERAPIST"] },
   { href: "/users", label: "Users", roles: ["ADMIN"] },
+  { href: "/questionnaires", label: "Questionnaires", roles: ["ADMIN"] },
   { href: "/audit", label: "Audit trail", roles: ["ADMIN"] },
 ] as const;
 

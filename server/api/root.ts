@@ -4,6 +4,7 @@ import { exerciseSetsRouter, recordingsRouter } from "./routers/recordings";
 import { trialsRouter } from "./routers/trials";
 import { recordsRouter } from "./routers/records";
 import { auditRouter, clinicRouter, patientsRouter, usersRouter, visitsRouter } from "./routers/clinic";
+import { questionnairesRouter } from "./routers/questionnaires";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -18,6 +19,7 @@ export const appRouter = router({
   recordings: recordingsRouter,
   exerciseSets: exerciseSetsRouter,
   records: recordsRouter,
+  questionnaires: questionnairesRouter,
 });
 
 export type AppRouter = typeof appRouter;

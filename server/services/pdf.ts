@@ -9,8 +9,10 @@ import { audit } from "./audit";
 import { actorOf, type Caller } from "./context";
 import { notFound } from "./errors";
 import { createPdf, FONT } from "./pdf-fonts";
-import { formatCalendarDate, formatDateTime, safeTimeZone, zoneName } from "../../app/_shared/format";
 import { loadRecordRows, previousResults } from "./records";
+import { loadEpisodeOutcomes } from "./questionnaires";
+import type { Measure } from "../../app/_shared/care/outcomes";
+import { formatCalendarDate, formatDateTime, formatDay, safeTimeZone, zoneName } from "../../app/_shared/format";
 
 const f1 = (x: number) => x.toFixed(1);
 /** ISO day, for file names only; printed dates use the clinic's zone (app/_shared/format.ts, as every page does). */
@@ -18,6 +20,15 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 const inZone = (tz: string) => (d: Date) => `${formatDateTime(d, tz)} ${zoneName(tz, d)}`;
 /** Text as it is printed: the embedded font (pdf-fonts.ts) prints Latin, Greek and Cyrillic; control characters go. */
 const safe = (s: string) => s.replace(/[\u0000-\u0009\u000B-\u001F\u007F]/g, "");
+
+/** A new A4 document with the clinic's letterhead, and the promise of its bytes. */
+function startDocument(title: string, clinic: { name: string; address?: string | null; phone?: string | null }) {
+  const { doc, done } = createPdf({ Title: title, Author: clinic.name });
+  doc.font(FONT.bold).fontSize(16).fillColor("#000000").text(safe(clinic.name));
+  doc.font(FONT.regular).fontSize(9).fillColor("#333333").text(safe([clinic.address, clinic.phone].filter(Boolean).join(" · ") || "Address not recorded"));
+  doc.moveDown(0.8);
+  return { doc, done, L: 50, W: doc.page.width - 100 };
+}
 
 type ChartTrial = { title: string; summary: TrialSummary; samples: PoseSample[] };
 
@@ -97,12 +108,7 @@ export async function renderVisitPdf(db: Db, clinicId: string, visitId: string):
   // every stored chunk names its format (old fixed records or the compact one): one reader for both
   for (const ch of chunks) samplesOf.set(ch.trialId, [...(samplesOf.get(ch.trialId) ?? []), ...decodeChunk(new Uint8Array(ch.samples), ch.format)]);
 
-  const { doc, done } = createPdf({ Title: `Visit report ${day(v.startedAt ?? v.scheduledAt)}`, Author: rows.clinic.name });
-  const L = 50, W = doc.page.width - 100;
-
-  doc.font(FONT.bold).fontSize(16).fillColor("#000000").text(safe(rows.clinic.name));
-  doc.font(FONT.regular).fontSize(9).fillColor("#333333").text(safe([rows.clinic.address, rows.clinic.phone].filter(Boolean).join(" · ") || "Address not recorded"));
-  doc.moveDown(0.8);
+  const { doc, done, L, W } = startDocument(`Visit report ${day(v.startedAt ?? v.scheduledAt)}`, rows.clinic);
   doc.font(FONT.bold).fontSize(13).fillColor("#000000").text("Physical therapy visit report");
   doc.font(FONT.regular).fontSize(10);
   const p = rows.patient;
@@ -190,4 +196,124 @@ export async function renderVisitPdf(db: Db, clinicId: string, visitId: string):
   doc.end();
   const pdf = await done;
   return { filename: `visit-report-${day(v.startedAt ?? v.scheduledAt)}-${v.id}.pdf`, pdf };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Discharge summary of an episode of care: baseline vs now for every measure, clinically important changes marked
+// ------------------------------------------------------------------------------------------------
+
+const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
+
+/** A small dated chart of one measure: its points, the baseline and the MCID (or measurement error) lines. */
+function measureChart(doc: PDFKit.PDFDocument, m: Measure, x: number, y: number, w: number, h: number, t0: number, t1: number) {
+  doc.save();
+  doc.rect(x, y, w, h).lineWidth(0.5).strokeColor("#999999").stroke();
+  const vals = [...m.series.map((p) => p.value), ...[m.thresholds.improved, m.thresholds.worsened].filter((v): v is number => v !== null)];
+  let lo = m.range ? m.range.min : Math.min(...vals), hi = m.range ? m.range.max : Math.max(...vals);
+  if (hi - lo < 1) { lo -= 1; hi += 1; }
+  const X = (t: number) => x + (t1 === t0 ? w / 2 : ((t - t0) / (t1 - t0)) * (w - 16) + 8);
+  const Y = (v: number) => y + h - 4 - ((v - lo) / (hi - lo)) * (h - 8);
+  for (const [v, color] of [[m.thresholds.improved, "#2e7d32"], [m.thresholds.worsened, "#c62828"]] as const) {
+    if (v === null) continue;
+    doc.moveTo(x, Y(v)).lineTo(x + w, Y(v)).lineWidth(0.6).dash(3, { space: 2 }).strokeColor(color).stroke().undash();
+  }
+  const pts = m.series.map((p) => ({ x: X(Date.parse(p.at)), y: Y(p.value), p }));
+  if (pts.length) {
+    doc.moveTo(pts[0]!.x, pts[0]!.y);
+    for (const p of pts.slice(1)) doc.lineTo(p.x, p.y);
+    doc.lineWidth(1).strokeColor("#1565c0").stroke();
+    for (const p of pts) doc.circle(p.x, p.y, 2).fillColor(p.p.important ? "#c62828" : "#1565c0").fill();
+  }
+  doc.fontSize(6).fillColor("#666666");
+  doc.text(num(hi), x - 22, y - 2, { width: 20, align: "right", lineBreak: false });
+  doc.text(num(lo), x - 22, y + h - 6, { width: 20, align: "right", lineBreak: false });
+  doc.restore();
+}
+
+/** The discharge summary of one of the clinic's episodes as PDF bytes; null when it is not the clinic's. No audit. */
+export async function renderDischargePdf(db: Db, clinicId: string, episodeId: string): Promise<{ filename: string; pdf: Buffer } | null> {
+  const o = await loadEpisodeOutcomes(db, clinicId, episodeId);
+  if (!o) return null;
+  const tz = o.clinic.timeZone;
+  const d = (x: Date | string | number) => formatDay(x, tz);
+  const dt = inZone(safeTimeZone(tz));
+  const { doc, done, L, W } = startDocument(`Discharge summary ${o.patientName}`, o.clinic);
+  doc.font(FONT.bold).fontSize(13).fillColor("#000000").text(o.episode.status === "DISCHARGED" ? "Discharge summary" : "Progress summary (episode still active)");
+  doc.font(FONT.regular).fontSize(10);
+  doc.text(safe(`Patient: ${o.patientName}   Date of birth: ${day(o.patient.dateOfBirth)}${o.patient.recordNumber ? `   Record no.: ${o.patient.recordNumber}` : ""}`));
+  doc.text(safe(`Therapist: ${o.episode.therapist}   Episode from ${d(`${o.episode.startDate}T12:00:00Z`)}, planned ${o.episode.plannedWeeks} weeks${o.episode.dischargedAt ? `, discharged ${d(o.episode.dischargedAt)}${o.episode.dischargeReason ? ` (${o.episode.dischargeReason.toLowerCase().replace(/_/g, " ")})` : ""}` : ""}`));
+  if (o.episode.diagnosis) doc.text(safe(`Working classification: ${o.episode.diagnosis}`));
+  if (o.episode.goals) doc.text(safe(`Goals (patient's words): ${o.episode.goals}`));
+  doc.text(safe(`Visits: ${o.visits.length}   Questionnaire responses: ${o.responses}`));
+  doc.moveDown(0.8);
+
+  doc.font(FONT.bold).fontSize(11).text("Baseline vs now");
+  doc.font(FONT.regular).fontSize(7.5).fillColor("#555555").text("* = clinically important change (minimal clinically important difference, MCID, of the instrument). Movement: changes under 5° are within measurement error (no MCID exists for video-measured range).");
+  doc.fillColor("#000000").moveDown(0.3);
+  const cols = [L, L + 62, L + 160, L + 258, L + 300];
+  const head = ["Measure", "Baseline", "Now", "Change", "Verdict"];
+  let y = doc.y;
+  doc.font(FONT.bold).fontSize(8.5);
+  head.forEach((h, i) => doc.text(h, cols[i]!, y, { width: (cols[i + 1] ?? L + W) - cols[i]! - 4, lineBreak: false }));
+  y += 13;
+  doc.moveTo(L, y - 2).lineTo(L + W, y - 2).lineWidth(0.4).strokeColor("#999999").stroke();
+  if (!o.measures.length) { doc.font(FONT.regular).fontSize(8.5).text("No measures recorded in this episode.", L, y); y += 13; }
+  for (const m of o.measures) {
+    const unit = m.unit;
+    const mark = m.important === true || m.beyondError === true ? " *" : "";
+    const cells = [
+      `${m.short}${mark}`,
+      m.baseline ? `${num(m.baseline.value)}${unit} (${d(m.baseline.at)})` : "–",
+      m.latest && m.series.length > 1 ? `${num(m.latest.value)}${unit} (${d(m.latest.at)})` : "–",
+      m.change ? `${m.change.delta > 0 ? "+" : ""}${num(m.change.delta)}` : "–",
+      m.verdict,
+    ];
+    doc.font(mark ? FONT.bold : FONT.regular).fontSize(7.5);
+    const h = Math.max(12, doc.heightOfString(safe(cells[4]!), { width: L + W - cols[4]! - 4 }) + 3);
+    if (y + h > doc.page.height - 70) { doc.addPage(); y = 50; }
+    cells.forEach((cell, i) => doc.text(safe(cell), cols[i]!, y, { width: (cols[i + 1] ?? L + W) - cols[i]! - 4, lineBreak: i === 4 }));
+    y += h;
+  }
+  doc.x = L; doc.y = y + 10;
+
+  const charted = o.measures.filter((m) => m.series.length);
+  if (charted.length) {
+    const times = [...charted.flatMap((m) => m.series.map((p) => Date.parse(p.at))), ...o.visits.map((v) => new Date(v.at).getTime())];
+    const t0 = Math.min(...times), t1 = Math.max(...times);
+    if (doc.y > doc.page.height - 200) doc.addPage();
+    doc.font(FONT.bold).fontSize(11).fillColor("#000000").text("Over the episode", L);
+    doc.font(FONT.regular).fontSize(7.5).fillColor("#555555").text(`${d(t0)} to ${d(t1)}. Blue: results (red dot: clinically important change from baseline). Dashed: where a change becomes clinically important (green: improvement, red: worsening).`, L);
+    const cw = (W - 40) / 2, chh = 70;
+    let top = doc.y + 8;
+    for (let i = 0; i < charted.length; i++) {
+      const col = i % 2;
+      if (col === 0 && i > 0) top += chh + 26;
+      if (col === 0 && top + chh + 20 > doc.page.height - 60) { doc.addPage(); top = 50; }
+      const cx = L + 22 + col * (cw + 20);
+      const m = charted[i]!;
+      doc.font(FONT.bold).fontSize(8).fillColor("#000000").text(safe(`${m.short}${m.thresholdText ? ` (${m.thresholdText})` : ""}`), cx, top, { width: cw, lineBreak: false });
+      measureChart(doc, m, cx, top + 11, cw - 22, chh, t0, t1);
+    }
+    doc.x = L; doc.y = top + chh + 26;
+  }
+  if (o.episode.dischargeNote) {
+    if (doc.y > doc.page.height - 120) doc.addPage();
+    doc.font(FONT.bold).fontSize(11).fillColor("#000000").text("Discharge note", L);
+    doc.font(FONT.regular).fontSize(9).text(safe(o.episode.dischargeNote));
+  }
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    doc.page.margins.bottom = 0;
+    doc.font(FONT.regular).fontSize(7).fillColor("#777777").text(safe(`${o.patientName} · episode from ${o.episode.startDate} · page ${i + 1} of ${range.count} · generated ${dt(new Date())}`), L, doc.page.height - 40, { width: W, align: "center", lineBreak: false });
+  }
+  doc.end();
+  return { filename: `discharge-summary-${o.episode.startDate}-${o.episode.id}.pdf`, pdf: await done };
+}
+
+export async function dischargeSummaryPdf(c: Caller, episodeId: string): Promise<{ filename: string; pdf: Buffer }> {
+  const r = await renderDischargePdf(c.db, c.user.clinicId, episodeId);
+  if (!r) throw notFound("Episode");
+  await audit(c.db, actorOf(c), "episode.export.pdf", { record: { type: "Episode", id: episodeId }, ip: c.ip, detail: { bytes: r.pdf.length } });
+  return r;
 }

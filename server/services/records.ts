@@ -30,15 +30,19 @@ export async function loadRecordRows(db: Db, clinicId: string, patientId: string
     select: { id: true, patientId: true, therapistId: true, status: true, scheduledAt: true, durationMin: true, startedAt: true, endedAt: true, reason: true },
   });
   const visitIds = visits.map((v) => v.id);
-  const [trials, notes] = await Promise.all([
+  const [trials, notes, responses] = await Promise.all([
     db.assessmentTrial.findMany({ where: { visitId: { in: visitIds } }, orderBy: { startedAt: "asc" }, select: trialCols }).then((rows) => rows.flatMap((t) => (t.visitId ? [{ ...t, visitId: t.visitId }] : []))),
     db.visitNote.findMany({ where: { visitId: { in: visitIds } }, include: noteInclude }),
+    db.questionnaireResponse.findMany({
+      where: { episode: { patientId, clinicId } }, orderBy: { submittedAt: "asc" },
+      select: { id: true, instrument: true, version: true, answers: true, score: true, source: true, visitId: true, enteredById: true, submittedAt: true },
+    }),
   ]);
-  const userIds = [...new Set([...visits.map((v) => v.therapistId), ...notes.flatMap((n) => [n.authorId, ...(n.signedById ? [n.signedById] : []), ...n.addenda.map((a) => a.authorId)])])];
+  const userIds = [...new Set([...visits.map((v) => v.therapistId), ...responses.flatMap((r) => (r.enteredById ? [r.enteredById] : [])), ...notes.flatMap((n) => [n.authorId, ...(n.signedById ? [n.signedById] : []), ...n.addenda.map((a) => a.authorId)])])];
   const practitioners = await db.user.findMany({ where: { id: { in: userIds }, clinicId }, select: { id: true, name: true, email: true }, orderBy: { id: "asc" } });
   return {
     clinic: { id: clinic.id, name: clinic.name, address: clinic.profile?.address || null, phone: clinic.profile?.phone || null },
-    patient, practitioners, visits, trials, notes,
+    patient, practitioners, visits, trials, notes, responses,
   };
 }
 

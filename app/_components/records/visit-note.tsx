@@ -11,21 +11,26 @@ import { downloadBase64 } from "../../_lib/trial-export";
 type Draft = { subjective: string; objective: string; assessment: string; plan: string };
 const FIELDS: [keyof Draft, string][] = [["subjective", "Subjective"], ["objective", "Objective"], ["assessment", "Assessment"], ["plan", "Plan"]];
 
-export function VisitPdfButton({ visitId }: { visitId: string }) {
-  const client = useTRPCClient();
+/** Downloads a server-made PDF ({ filename, base64, contentType }) and says why when it cannot. */
+export function PdfButton({ load, label = "Download PDF" }: { load: () => Promise<{ filename: string; base64: string; contentType: string }>; label?: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   return (
     <>
       <Button variant="secondary" busy={busy} onClick={async () => {
         setBusy(true); setError(null);
-        try { const r = await client.records.visitPdf.query({ visitId }); downloadBase64(r.filename, r.base64, r.contentType); }
+        try { const r = await load(); downloadBase64(r.filename, r.base64, r.contentType); }
         catch (e) { setError(describeError(e).message); }
         finally { setBusy(false); }
-      }}>Download PDF</Button>
+      }}>{label}</Button>
       {error && <span role="alert" className="text-sm text-red-700">{error}</span>}
     </>
   );
+}
+
+export function VisitPdfButton({ visitId }: { visitId: string }) {
+  const client = useTRPCClient();
+  return <PdfButton load={() => client.records.visitPdf.query({ visitId })} />;
 }
 
 export function VisitNoteCard({ visitId }: { visitId: string }) {

@@ -4,8 +4,9 @@
 // own code systems (under POSEVISIT_CODE_BASE) for what has no standard code. README "Records out".
 import type {
   Bundle, BundleEntry, CodeableConcept, Composition, Device, DocumentReference, Encounter, Observation, ObservationComponent,
-  Organization, Patient, Practitioner, Reference, Resource,
+  Organization, Patient, Practitioner, QuestionnaireResponse, QuestionnaireResponseItem, QuestionnaireResponseItemAnswer, Reference, Resource,
 } from "@medplum/fhirtypes";
+import { questionnaireByKey, type ScoreResult } from "../care/questionnaires";
 import { protocolByKey } from "../assessments/catalogue";
 import type { TrialSummary } from "../assessments/summary";
 import { bytesToBase64 } from "../pose/sample";
@@ -19,12 +20,19 @@ export const CS = {
   method: `${POSEVISIT_CODE_BASE}/CodeSystem/method`,
   bodySite: `${POSEVISIT_CODE_BASE}/CodeSystem/body-site`,
   quality: `${POSEVISIT_CODE_BASE}/CodeSystem/quality-flag`,
+  /** the score of an outcome questionnaire (code = the instrument's key) */
+  questionnaireScore: `${POSEVISIT_CODE_BASE}/CodeSystem/questionnaire-score`,
+  /** the answer options of an instrument: `${questionnaireAnswer}/<instrument>`, code = the option's stored value */
+  questionnaireAnswer: `${POSEVISIT_CODE_BASE}/CodeSystem/questionnaire-answer`,
 } as const;
+/** Canonical URL of an instrument's definition (`|version` appended): the project's own Questionnaire ids. */
+export const QUESTIONNAIRE_CANONICAL = `${POSEVISIT_CODE_BASE}/Questionnaire`;
 export const ID_SYSTEM = {
   patient: `${POSEVISIT_CODE_BASE}/sid/patient-record-number`,
   trial: `${POSEVISIT_CODE_BASE}/sid/assessment-trial`,
   visit: `${POSEVISIT_CODE_BASE}/sid/visit`,
   document: `${POSEVISIT_CODE_BASE}/sid/document`,
+  response: `${POSEVISIT_CODE_BASE}/sid/questionnaire-response`,
 } as const;
 export const SNOMED = "http://snomed.info/sct";
 export const LOINC = "http://loinc.org";
@@ -60,8 +68,15 @@ export type NoteRow = {
   createdAt: Date; updatedAt: Date; signedAt: Date | null; signedById: string | null;
   addenda: { id: string; text: string; authorId: string; createdAt: Date }[];
 };
+/** An outcome questionnaire response (QuestionnaireResponse row): the answers and the server's score. */
+export type ResponseRow = {
+  id: string; instrument: string; version: number; answers: unknown; score: unknown; source: string; visitId: string | null;
+  enteredById: string | null; submittedAt: Date;
+};
 export type RecordRows = {
   clinic: ClinicRow; patient: PatientRow; practitioners: UserRow[]; visits: VisitRow[]; trials: TrialRow[]; notes: NoteRow[];
+  /** outcome questionnaires of the patient's episodes (absent: none exported) */
+  responses?: ResponseRow[];
 };
 
 const ref = <T extends Resource = any>(type: string, id: string, display?: string): Reference<T> => ({ reference: `${type}/${id}`, ...(display ? { display } : {}) });
@@ -269,6 +284,97 @@ function soapText(n: NoteRow): string {
     ...n.addenda.map((a) => `Addendum (${a.createdAt.toISOString()}):\n${a.text}`)].join("\n\n");
 }
 
+// --- outcome questionnaires (issue 17): QuestionnaireResponse + score Observations -------------------------------
+
+export const responseResourceId = (responseId: string) => fhirId(`${responseId}-qr`);
+export const scoreObservationId = (responseId: string) => fhirId(`${responseId}-score`);
+export const responsePainObservationId = (responseId: string) => fhirId(`${responseId}-pain`);
+const survey = [{ coding: [{ system: "http://terminology.hl7.org/CodeSystem/observation-category", code: "survey", display: "Survey" }] }];
+
+/** The answers as FHIR items: linkId = the item's key, text = its topic in PoseVisit's words (never licensed wording). */
+function responseItems(r: ResponseRow): QuestionnaireResponseItem[] {
+  const def = questionnaireByKey(r.instrument, r.version);
+  const answers = (r.answers && typeof r.answers === "object" ? r.answers : {}) as Record<string, unknown>;
+  if (!def) return [];
+  const out: QuestionnaireResponseItem[] = [];
+  for (const i of def.items) {
+    const v = answers[i.key];
+    if (v === null || v === undefined) continue;
+    if (i.type === "activities" && Array.isArray(v)) {
+      const acts = v.filter((a): a is { name: string; score: number | null } => !!a && typeof a === "object" && typeof (a as { name?: unknown }).name === "string");
+      if (acts.length) out.push({ linkId: i.key, text: i.topic, item: acts.map((a, n) => ({ linkId: `${i.key}.${n + 1}`, text: a.name, ...(typeof a.score === "number" ? { answer: [{ valueInteger: a.score }] } : {}) })) });
+      continue;
+    }
+    let answer: QuestionnaireResponseItemAnswer | null = null;
+    if (i.type === "scale" && typeof v === "number") answer = { valueInteger: v };
+    if (i.type === "tick" && typeof v === "boolean") answer = { valueBoolean: v };
+    if (i.type === "choice" && typeof v === "string") {
+      const o = i.options.find((x) => x.value === v);
+      if (o) answer = { valueCoding: { system: `${CS.questionnaireAnswer}/${def.key}`, code: o.value, ...(o.label ? { display: o.label } : {}) } };
+    }
+    if (answer) out.push({ linkId: i.key, text: i.topic, answer: [answer] });
+  }
+  return out;
+}
+
+/** One response as QuestionnaireResponse (answers) + score Observation (+ NPRS current pain with LOINC 72514-3). */
+export function responseResources(r: ResponseRow, patientId: string, visitIds: ReadonlySet<string>): Resource[] {
+  const def = questionnaireByKey(r.instrument, r.version);
+  if (!def) return [];
+  const sc = (r.score && typeof r.score === "object" ? r.score : null) as ScoreResult | null;
+  const encounter = r.visitId && visitIds.has(r.visitId) ? { encounter: ref("Encounter", fhirId(r.visitId)) } : {};
+  const author = r.source === "VISIT" && r.enteredById ? ref("Practitioner", fhirId(r.enteredById)) : ref("Patient", fhirId(patientId));
+  const qr: QuestionnaireResponse = {
+    resourceType: "QuestionnaireResponse", id: responseResourceId(r.id),
+    identifier: { system: ID_SYSTEM.response, value: r.id },
+    questionnaire: `${QUESTIONNAIRE_CANONICAL}/${def.key}|${def.version}`,
+    status: "completed",
+    subject: ref("Patient", fhirId(patientId)),
+    ...encounter,
+    authored: iso(r.submittedAt),
+    author,
+    source: ref("Patient", fhirId(patientId)),
+    item: responseItems(r),
+  };
+  const unitCode = def.unit === "%" ? "%" : "{score}";
+  const code: CodeableConcept = { coding: [{ system: CS.questionnaireScore, code: def.key, display: `${def.title} score` }], text: `${def.short} score (${def.construct})` };
+  const notes = [
+    ...(sc?.band ? [{ text: `${sc.band.label}${def.bandSource ? ` (${def.bandSource})` : ""}` }] : []),
+    ...(sc && !sc.completeness.computable ? [{ text: `Not computable: ${sc.completeness.reason ?? "items missing"}` }] : []),
+    ...(sc && sc.completeness.missing.length ? [{ text: `Not answered: ${sc.completeness.missing.join(", ")}` }] : []),
+  ];
+  const components: ObservationComponent[] = def.scoring.kind === "startBack" && sc
+    ? (["total", "psychosocial"] as const).map((k) => ({
+        code: { coding: [{ system: CS.questionnaireScore, code: `${def.key}-${k}`, display: k === "total" ? "STarT Back total score" : "STarT Back psychosocial subscale" }] },
+        ...(typeof sc.subscores[k] === "number" ? { valueInteger: sc.subscores[k] as number } : { dataAbsentReason: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/data-absent-reason", code: "unknown" }] } }),
+      }))
+    : [];
+  const value = typeof sc?.score === "number"
+    ? { valueQuantity: { value: sc.score, unit: def.unit === "%" ? "%" : "score", system: UCUM, code: unitCode } }
+    : sc?.band ? { valueCodeableConcept: { text: sc.band.label } }
+    : { dataAbsentReason: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/data-absent-reason", code: "unknown" }], text: "Not computable: items missing" } };
+  const obs: Observation = {
+    resourceType: "Observation", id: scoreObservationId(r.id), status: "final", category: survey, code,
+    subject: ref("Patient", fhirId(patientId)), ...encounter, effectiveDateTime: iso(r.submittedAt), performer: [author],
+    ...value,
+    ...(notes.length ? { note: notes } : {}),
+    ...(def.range ? { referenceRange: [{ low: { value: def.range.min, unit: def.unit === "%" ? "%" : "score", system: UCUM, code: unitCode }, high: { value: def.range.max, unit: def.unit === "%" ? "%" : "score", system: UCUM, code: unitCode }, text: `${def.higherIsBetter ? "higher is better" : "higher is worse"}` }] } : {}),
+    ...(components.length ? { component: components } : {}),
+    derivedFrom: [ref("QuestionnaireResponse", qr.id!)],
+  };
+  const out: Resource[] = [qr, obs];
+  const answers = (r.answers && typeof r.answers === "object" ? r.answers : {}) as Record<string, unknown>;
+  const pain = def.painItem ? answers[def.painItem] : undefined;
+  if (typeof pain === "number")
+    out.push({
+      resourceType: "Observation", id: responsePainObservationId(r.id), status: "final", category: survey,
+      code: { coding: [CODES.painNprs], text: "Pain now (NPRS 0-10)" },
+      subject: ref("Patient", fhirId(patientId)), ...encounter, effectiveDateTime: iso(r.submittedAt), performer: [ref("Patient", fhirId(patientId))],
+      valueInteger: pain, derivedFrom: [ref("QuestionnaireResponse", qr.id!)],
+    } satisfies Observation);
+  return out;
+}
+
 const entryOf = (base: string, r: Resource): BundleEntry => ({ fullUrl: `${base}/${r.resourceType}/${r.id}`, resource: r });
 
 /** Every resource of a patient's record, in a stable order. */
@@ -294,6 +400,8 @@ export function recordResources(rows: RecordRows, opts: { pdfs?: Map<string, { d
     const v = visitById.get(n.visitId);
     if (v) out.push(documentReferenceOf(n, v, clinic.id, opts.pdfs?.get(n.id)));
   }
+  const visitIds = new Set(visitById.keys());
+  for (const r of [...(rows.responses ?? [])].sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime())) out.push(...responseResources(r, patient.id, visitIds));
   return out;
 }
 

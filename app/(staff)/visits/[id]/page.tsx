@@ -11,6 +11,7 @@ import { VisitStatusBadge } from "../../../_components/visits";
 import { VisitNoteCard, VisitPdfButton } from "../../../_components/records/visit-note";
 import { protocolTitle } from "../../../_components/review/trial-bits";
 import { ExerciseSetList } from "../../../_components/review/set-bits";
+import { VisitQuestionnaires } from "../../../_components/care/questionnaires/VisitQuestionnaires";
 import { describeError, useMe, useTRPC } from "../../../_lib/trpc";
 
 export default function VisitPage() {
@@ -75,6 +76,7 @@ export default function VisitPage() {
           <ExerciseSetList sets={sets.data ?? []} empty="None recorded." />
         </Card>
         <VisitNoteCard visitId={v.id} />
+        <VisitQuestionnaires visitId={v.id} />
         {open && canWrite && (
           <Card title="Patient link">
             <p className="mb-3 text-sm text-slate-600">

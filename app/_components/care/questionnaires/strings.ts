@@ -1,0 +1,36 @@
+// Every string the patient reads on the questionnaire pages, in one place (plain words; no diagnosis).
+export const FORM_STRINGS = {
+  notAnswered: "Not answered",
+  needsAnswer: "Choose an answer, or “Not answered” where it is offered.",
+  activity: (n: number) => `Activity ${n}`,
+  activityPlaceholder: "e.g. bending to put on socks",
+  rating: "how able you are today",
+  notRated: "Not rated",
+  addActivity: "Add an activity",
+  removeActivity: "Remove the last one",
+} as const;
+
+export const PATIENT_STRINGS = {
+  title: "Your questionnaires",
+  checking: "Opening your questionnaires…",
+  cannotUse: "This link cannot be used",
+  network: "We could not reach the clinic. Check your internet connection and try again.",
+  hello: (name: string) => `Hello ${name}`,
+  intro: (clinic: string, n: number) => `${clinic} asks you to answer ${n} short questionnaire${n === 1 ? "" : "s"} about your back. It takes about 5–10 minutes. Your answers help your therapist see how you are doing.`,
+  introPrivacy: "Answer for how you are now. There are no right or wrong answers. Nothing is sent until you press “Send my answers” at the end.",
+  start: "Start",
+  step: (i: number, n: number) => `${i} of ${n}`,
+  back: "Back",
+  next: "Next",
+  review: "Check and send",
+  reviewTitle: "Ready to send",
+  reviewText: "You answered every questionnaire. You can go back to change an answer, or send them now.",
+  needsMore: (what: string) => `${what} needs a few more answers before it can be sent.`,
+  unanswered: (n: number) => `${n} question${n === 1 ? "" : "s"} still need an answer (or “Not answered” where it is offered).`,
+  send: "Send my answers",
+  sending: "Sending…",
+  thanksTitle: "Thank you — your answers were sent",
+  thanksText: "Your therapist will see them. You can close this page.",
+  safety: "If your symptoms get much worse, or you have new numbness, weakness, or problems controlling your bladder or bowels, do not wait: seek medical care today.",
+  validUntil: (d: string) => `This link works until ${d}.`,
+} as const;
