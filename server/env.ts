@@ -33,6 +33,13 @@ const schema = z
     TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
     ICE_TRANSPORT_POLICY: z.enum(["all", "relay"]).default("all"),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
+    // Email (server/services/mail.ts). Unset: messages stay in the outbox that admins see (development).
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps:// (e.g. smtp://user:pass@mail.example.org:587)").optional(),
+    MAIL_FROM: z.string().min(3).default("PoseVisit <no-reply@posevisit.localhost>"),
+    // Patient links of the course of care (server/services/patient-links.ts)
+    INTAKE_LINK_TTL_DAYS: z.coerce.number().positive().max(60).default(14),
+    QUESTIONNAIRE_LINK_TTL_DAYS: z.coerce.number().positive().max(60).default(7),
+    HOME_LINK_TTL_DAYS: z.coerce.number().positive().max(365).default(84),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .superRefine((env, ctx) => {

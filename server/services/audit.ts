@@ -8,6 +8,8 @@ import type { Caller } from "./context";
 export type Actor =
   | { kind: "user"; id: string; email: string; clinicId: string }
   | { kind: "patient"; visitId: string; clinicId: string }
+  /** a patient holding a course-of-care link (patient-links.ts): intake, questionnaire or home link */
+  | { kind: "patientLink"; linkId: string; purpose: string; episodeId: string; clinicId: string }
   | { kind: "apiToken"; id: string; clinicId: string }
   /** someone trying to sign in as `email` (the account's id when it exists): the trail names the account tried */
   | { kind: "attempt"; email: string; userId: string | null }
@@ -30,6 +32,8 @@ export async function audit(
           ? `user:${actor.email}`
           : actor.kind === "patient"
             ? `patient:${actor.visitId}`
+            : actor.kind === "patientLink"
+              ? `patient-link:${actor.purpose.toLowerCase()}:${actor.linkId}`
             : actor.kind === "apiToken"
               ? `api-token:${actor.id}`
               : actor.kind === "attempt"
@@ -58,6 +62,8 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   "visit.consent": "Patient consented to measurement",
   "visit.decline": "Turned patient away",
   "visit.link.rotate": "Made a new patient link",
+  "alert.acknowledge": "Acknowledged an alert",
+  "alert.resolve": "Resolved an alert",
   "visit.link.revoke": "Revoked the patient link",
   "trial.start": "Started assessment",
   "trial.finish": "Patient's browser finished uploading",
@@ -146,7 +152,7 @@ export async function listAudit(c: Caller, input: z.output<typeof auditListInput
       }
       case "AssessmentTrial": {
         const t = trialById.get(id);
-        return { type: r.recordType, id, label: t ? `${protocolByKey(t.protocolKey)?.title ?? t.protocolKey} of ${formatName(t.visit.patient)}` : "Assessment (deleted)", href: t ? `/trials/${id}` : null };
+        return { type: r.recordType, id, label: t ? `${protocolByKey(t.protocolKey)?.title ?? t.protocolKey}${t.visit ? ` of ${formatName(t.visit.patient)}` : ""}` : "Assessment (deleted)", href: t ? `/trials/${id}` : null };
       }
       case "User": {
         const u = userById.get(id);

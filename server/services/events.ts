@@ -19,7 +19,12 @@ export type ServiceEvent =
   /** The visit is over (ended) or will not happen (cancelled). */
   | { type: "visit.closed"; visitId: string; clinicId: string; status: "ENDED" | "CANCELLED"; startedAt: string | null; endedAt: string }
   /** Another staff member took the visit over (explicit hand-over). */
-  | { type: "visit.reassigned"; visitId: string; clinicId: string; fromUserId: string; toUserId: string; toName: string };
+  | { type: "visit.reassigned"; visitId: string; clinicId: string; fromUserId: string; toUserId: string; toName: string }
+  /** Alerts of an episode were opened, reopened or changed (server/services/alerts.ts); the clinic's dashboards show them live. */
+  | { type: "alerts.changed"; clinicId: string; episodeId: string; patientId: string; therapistId: string; changed: AlertChange[] };
+
+/** One alert as the live dashboard needs it (never the clinical detail beyond the title). */
+export type AlertChange = { id: string; severity: "EMERGENCY" | "URGENT" | "REVIEW"; title: string; status: string; change: "opened" | "reopened" | "updated" | "superseded" };
 
 export type ServiceEventHandler = (e: ServiceEvent) => void | Promise<void>;
 

@@ -1,5 +1,4 @@
 // Server-side PDF of the visit report (pdfkit; charts drawn as vector paths, not screenshots).
-import PDFDocument from "pdfkit";
 import { protocolByKey } from "../../app/_shared/assessments/catalogue";
 import { compare, seriesOf, type TrialSummary } from "../../app/_shared/assessments/summary";
 import { isTrialSummary } from "../../app/_shared/records/objective";
@@ -9,13 +8,16 @@ import type { Db } from "../db/client";
 import { audit } from "./audit";
 import { actorOf, type Caller } from "./context";
 import { notFound } from "./errors";
+import { createPdf, FONT } from "./pdf-fonts";
+import { formatCalendarDate, formatDateTime, safeTimeZone, zoneName } from "../../app/_shared/format";
 import { loadRecordRows, previousResults } from "./records";
 
 const f1 = (x: number) => x.toFixed(1);
+/** ISO day, for file names only; printed dates use the clinic's zone (app/_shared/format.ts, as every page does). */
 const day = (d: Date) => d.toISOString().slice(0, 10);
-const dt = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-/** The standard PDF fonts are WinAnsi: keep what they can print, replace the rest. */
-const safe = (s: string) => s.replace(/[^\x20-\x7E\u00A0-\u00FF\u2013\u2014\u2018\u2019\u201C\u201D\u2022\n]/g, "?");
+const inZone = (tz: string) => (d: Date) => `${formatDateTime(d, tz)} ${zoneName(tz, d)}`;
+/** Text as it is printed: the embedded font (pdf-fonts.ts) prints Latin, Greek and Cyrillic; control characters go. */
+const safe = (s: string) => s.replace(/[\u0000-\u0009\u000B-\u001F\u007F]/g, "");
 
 type ChartTrial = { title: string; summary: TrialSummary; samples: PoseSample[] };
 
@@ -87,39 +89,38 @@ export async function renderVisitPdf(db: Db, clinicId: string, visitId: string):
   const users = new Map(rows.practitioners.map((u) => [u.id, u.name]));
   const trials = rows.trials.filter((t) => t.visitId === v.id && t.status === "COMPLETED" && isTrialSummary(t.summary));
   const prev = await previousResults(c.db, c.user.clinicId, v.patientId, v.scheduledAt);
+  const tz = safeTimeZone((await c.db.clinic.findUnique({ where: { id: clinicId }, select: { timezone: true } }))?.timezone);
+  const dt = inZone(tz);
   const note = rows.notes.find((n) => n.visitId === v.id) ?? null;
   const chunks = await c.db.angleSampleChunk.findMany({ where: { trialId: { in: trials.map((t) => t.id) } }, orderBy: [{ trialId: "asc" }, { seq: "asc" }], select: { trialId: true, samples: true, format: true } });
   const samplesOf = new Map<string, PoseSample[]>();
   // every stored chunk names its format (old fixed records or the compact one): one reader for both
   for (const ch of chunks) samplesOf.set(ch.trialId, [...(samplesOf.get(ch.trialId) ?? []), ...decodeChunk(new Uint8Array(ch.samples), ch.format)]);
 
-  const doc = new PDFDocument({ size: "A4", margin: 50, bufferPages: true, info: { Title: `Visit report ${day(v.startedAt ?? v.scheduledAt)}`, Author: rows.clinic.name, Creator: "PoseVisit" } });
-  const bufs: Buffer[] = [];
-  doc.on("data", (b: Buffer) => bufs.push(b));
-  const done = new Promise<Buffer>((resolve, reject) => { doc.on("end", () => resolve(Buffer.concat(bufs))); doc.on("error", reject); });
+  const { doc, done } = createPdf({ Title: `Visit report ${day(v.startedAt ?? v.scheduledAt)}`, Author: rows.clinic.name });
   const L = 50, W = doc.page.width - 100;
 
-  doc.font("Helvetica-Bold").fontSize(16).fillColor("#000000").text(safe(rows.clinic.name));
-  doc.font("Helvetica").fontSize(9).fillColor("#333333").text(safe([rows.clinic.address, rows.clinic.phone].filter(Boolean).join(" · ") || "Address not recorded"));
+  doc.font(FONT.bold).fontSize(16).fillColor("#000000").text(safe(rows.clinic.name));
+  doc.font(FONT.regular).fontSize(9).fillColor("#333333").text(safe([rows.clinic.address, rows.clinic.phone].filter(Boolean).join(" · ") || "Address not recorded"));
   doc.moveDown(0.8);
-  doc.font("Helvetica-Bold").fontSize(13).fillColor("#000000").text("Physical therapy visit report");
-  doc.font("Helvetica").fontSize(10);
+  doc.font(FONT.bold).fontSize(13).fillColor("#000000").text("Physical therapy visit report");
+  doc.font(FONT.regular).fontSize(10);
   const p = rows.patient;
-  doc.text(safe(`Patient: ${p.firstName} ${p.lastName}   Date of birth: ${day(p.dateOfBirth)}${p.recordNumber ? `   Record no.: ${p.recordNumber}` : ""}`));
+  doc.text(safe(`Patient: ${p.firstName} ${p.lastName}   Date of birth: ${formatCalendarDate(p.dateOfBirth)}${p.recordNumber ? `   Record no.: ${p.recordNumber}` : ""}`));
   doc.text(safe(`Therapist: ${users.get(v.therapistId) ?? "?"}   Visit: ${dt(v.startedAt ?? v.scheduledAt)}${v.reason ? `   Reason: ${v.reason}` : ""}`));
   doc.moveDown(0.8);
 
-  doc.font("Helvetica-Bold").fontSize(11).text("Measured results");
-  doc.font("Helvetica").fontSize(7.5).fillColor("#555555").text("Markerless video pose estimation from one webcam; changes under 5° are within measurement error.");
+  doc.font(FONT.bold).fontSize(11).text("Measured results");
+  doc.font(FONT.regular).fontSize(7.5).fillColor("#555555").text("Markerless video pose estimation from one webcam; changes under 5° are within measurement error.");
   doc.fillColor("#000000").moveDown(0.3);
   const cols = [L, L + 150, L + 215, L + 300, L + 375, L + 445];
   const head = ["Movement", "Result", "Normal", "Previous", "Change", "Pain"];
   let y = doc.y;
-  doc.font("Helvetica-Bold").fontSize(8.5);
+  doc.font(FONT.bold).fontSize(8.5);
   head.forEach((h, i) => doc.text(h, cols[i]!, y, { width: (cols[i + 1] ?? L + W) - cols[i]! - 4, lineBreak: false }));
   y += 13;
   doc.moveTo(L, y - 2).lineTo(L + W, y - 2).lineWidth(0.4).strokeColor("#999999").stroke();
-  doc.font("Helvetica").fontSize(8.5);
+  doc.font(FONT.regular).fontSize(8.5);
   if (!trials.length) { doc.text("No completed assessments in this visit.", L, y); y += 13; }
   for (const t of trials) {
     const s = t.summary as TrialSummary;
@@ -147,8 +148,8 @@ export async function renderVisitPdf(db: Db, clinicId: string, visitId: string):
 
   const charted = trials.map((t) => ({ title: protocolByKey(t.protocolKey)?.title ?? t.protocolKey, summary: t.summary as TrialSummary, samples: samplesOf.get(t.id) ?? [] }));
   if (charted.length) {
-    doc.font("Helvetica-Bold").fontSize(11).text("Charts", L);
-    doc.font("Helvetica").fontSize(7.5).fillColor("#555555").text("Primary angle over time (blue), normal range (green band), repetition peaks (red).", L);
+    doc.font(FONT.bold).fontSize(11).text("Charts", L);
+    doc.font(FONT.regular).fontSize(7.5).fillColor("#555555").text("Primary angle over time (blue), normal range (green band), repetition peaks (red).", L);
     doc.fillColor("#000000");
     const cw = (W - 40) / 2, chh = 90;
     for (let i = 0; i < charted.length; i++) {
@@ -157,7 +158,7 @@ export async function renderVisitPdf(db: Db, clinicId: string, visitId: string):
       const top = i % 2 === 0 ? doc.y + 6 : y;
       if (col === 0) y = top;
       const cx = L + 22 + col * (cw + 20);
-      doc.font("Helvetica-Bold").fontSize(8.5).fillColor("#000000").text(safe(charted[i]!.title), cx, top, { width: cw, lineBreak: false });
+      doc.font(FONT.bold).fontSize(8.5).fillColor("#000000").text(safe(charted[i]!.title), cx, top, { width: cw, lineBreak: false });
       chart(doc, charted[i]!, cx, top + 12, cw - 22, chh);
       if (col === 1 || i === charted.length - 1) { doc.x = L; doc.y = top + chh + 28; }
     }
@@ -165,26 +166,26 @@ export async function renderVisitPdf(db: Db, clinicId: string, visitId: string):
 
   if (doc.y > doc.page.height - 160) doc.addPage();
   doc.x = L;
-  doc.font("Helvetica-Bold").fontSize(11).fillColor("#000000").text("Visit note", L);
-  if (!note) doc.font("Helvetica").fontSize(9).text("No note was written for this visit.");
+  doc.font(FONT.bold).fontSize(11).fillColor("#000000").text("Visit note", L);
+  if (!note) doc.font(FONT.regular).fontSize(9).text("No note was written for this visit.");
   else {
     for (const [label, body] of [["Subjective", note.subjective], ["Objective", note.objective], ["Assessment", note.assessment], ["Plan", note.plan]] as const) {
-      doc.font("Helvetica-Bold").fontSize(9).text(label, { continued: false });
-      doc.font("Helvetica").fontSize(9).text(safe(body.trim() || "–"));
+      doc.font(FONT.bold).fontSize(9).text(label, { continued: false });
+      doc.font(FONT.regular).fontSize(9).text(safe(body.trim() || "–"));
       doc.moveDown(0.3);
     }
-    doc.font("Helvetica-Oblique").fontSize(8.5).text(note.signedAt ? safe(`Signed by ${users.get(note.signedById ?? "") ?? "?"} on ${dt(note.signedAt)}`) : "Not signed (draft)");
+    doc.font(FONT.italic).fontSize(8.5).text(note.signedAt ? safe(`Signed by ${users.get(note.signedById ?? "") ?? "?"} on ${dt(note.signedAt)}`) : "Not signed (draft)");
     for (const a of note.addenda) {
       doc.moveDown(0.3);
-      doc.font("Helvetica-Bold").fontSize(8.5).text(safe(`Addendum, ${dt(a.createdAt)}, ${users.get(a.authorId) ?? "?"}`));
-      doc.font("Helvetica").fontSize(9).text(safe(a.text));
+      doc.font(FONT.bold).fontSize(8.5).text(safe(`Addendum, ${dt(a.createdAt)}, ${users.get(a.authorId) ?? "?"}`));
+      doc.font(FONT.regular).fontSize(9).text(safe(a.text));
     }
   }
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);
     doc.page.margins.bottom = 0; // the footer sits in the margin; without this pdfkit would start a new page
-    doc.font("Helvetica").fontSize(7).fillColor("#777777").text(safe(`${p.firstName} ${p.lastName} · visit ${day(v.startedAt ?? v.scheduledAt)} · page ${i + 1} of ${range.count} · generated ${dt(new Date())}`), L, doc.page.height - 40, { width: W, align: "center", lineBreak: false });
+    doc.font(FONT.regular).fontSize(7).fillColor("#777777").text(safe(`${p.firstName} ${p.lastName} · visit ${dt(v.startedAt ?? v.scheduledAt)} · page ${i + 1} of ${range.count} · generated ${dt(new Date())}`), L, doc.page.height - 40, { width: W, align: "center", lineBreak: false });
   }
   doc.end();
   const pdf = await done;

@@ -274,7 +274,7 @@ export async function visitRecordings(c: Caller, kind: RecordingKind, visitId: s
 export async function patientRecordings(c: Caller, kind: RecordingKind, patientId: string) {
   const p = await c.db.patient.findFirst({ where: { id: patientId, clinicId: c.user.clinicId }, select: { id: true } });
   if (!p) throw notFound("Patient");
-  return catchUp(
+  const rows = await catchUp(
     c.db,
     await c.db.assessmentTrial.findMany({
       where: { visit: { patientId: p.id, clinicId: c.user.clinicId }, kind, status: { not: "DISCARDED" } },
@@ -282,4 +282,10 @@ export async function patientRecordings(c: Caller, kind: RecordingKind, patientI
       select: { ...recordingSelect, visit: { select: { id: true, scheduledAt: true, startedAt: true } } },
     }),
   );
+  return rows.filter(inVisit);
+}
+
+/** Narrows a recording row to one made in a visit (the where clause above already asks for one). */
+export function inVisit<T extends { visit: object | null; visitId: string | null }>(r: T): r is T & { visit: NonNullable<T["visit"]>; visitId: string } {
+  return r.visit !== null && r.visitId !== null;
 }

@@ -9,6 +9,7 @@ import type { Db } from "../db/client";
 import { audit } from "./audit";
 import { actorOf, type Caller } from "./context";
 import { badRequest, conflict, forbidden, notFound } from "./errors";
+import { inVisit } from "./recordings";
 
 const trialCols = {
   id: true, visitId: true, protocolKey: true, protocolVersion: true, side: true, status: true, startedAt: true, endedAt: true,
@@ -30,7 +31,7 @@ export async function loadRecordRows(db: Db, clinicId: string, patientId: string
   });
   const visitIds = visits.map((v) => v.id);
   const [trials, notes] = await Promise.all([
-    db.assessmentTrial.findMany({ where: { visitId: { in: visitIds } }, orderBy: { startedAt: "asc" }, select: trialCols }),
+    db.assessmentTrial.findMany({ where: { visitId: { in: visitIds } }, orderBy: { startedAt: "asc" }, select: trialCols }).then((rows) => rows.flatMap((t) => (t.visitId ? [{ ...t, visitId: t.visitId }] : []))),
     db.visitNote.findMany({ where: { visitId: { in: visitIds } }, include: noteInclude }),
   ]);
   const userIds = [...new Set([...visits.map((v) => v.therapistId), ...notes.flatMap((n) => [n.authorId, ...(n.signedById ? [n.signedById] : []), ...n.addenda.map((a) => a.authorId)])])];
@@ -133,7 +134,7 @@ export async function patientCsv(c: Caller, patientId: string): Promise<{ filena
   const trials = await c.db.assessmentTrial.findMany({
     where: { visit: { patientId: p.id, clinicId: c.user.clinicId }, status: { not: "DISCARDED" } },
     orderBy: { startedAt: "asc" }, select: { ...trialCols, visit: { select: { scheduledAt: true, startedAt: true } } },
-  });
+  }).then((rows) => rows.filter(inVisit));
   const lines = [csvRow(PATIENT_CSV_COLUMNS)];
   for (const t of trials) {
     const s = isTrialSummary(t.summary) ? t.summary : null;

@@ -3,7 +3,8 @@ import type { listVisitsInput, scheduleVisitInput, VisitStatus } from "../../app
 import type { Db } from "../db/client";
 import { audit, type Actor } from "./audit";
 import { actorOf, type Caller } from "./context";
-import { randomToken, tokenHash } from "./crypto";
+import { tokenHash } from "./crypto";
+import { linkPath, newLinkToken } from "./patient-links";
 import { badRequest, conflict, notFound } from "./errors";
 import { publish } from "./events";
 
@@ -17,9 +18,9 @@ const visitSelect = {
 
 /** A new patient link, valid from now until TTL after the visit's scheduled end. */
 function newJoinLink(c: Caller, visit: { scheduledAt: Date; durationMin: number }) {
-  const token = randomToken();
+  const { token, tokenHash: joinTokenHash } = newLinkToken(c.env.SESSION_SECRET);
   const end = Math.max(Date.now(), visit.scheduledAt.getTime() + visit.durationMin * 60_000);
-  return { token, joinTokenHash: tokenHash(c.env.SESSION_SECRET, token), joinExpiresAt: new Date(end + c.env.JOIN_LINK_TTL_HOURS * 3600_000) };
+  return { token, joinTokenHash, joinExpiresAt: new Date(end + c.env.JOIN_LINK_TTL_HOURS * 3600_000) };
 }
 
 async function ownVisit(c: Caller, visitId: string) {
@@ -45,7 +46,7 @@ export async function scheduleVisit(c: Caller, input: z.output<typeof scheduleVi
     select: visitSelect,
   });
   await audit(c.db, actorOf(c), "visit.create", { record: { type: "Visit", id: v.id }, ip: c.ip, detail: { patientId: patient.id } });
-  return { visit: v, joinPath: `/join/${link.token}` };
+  return { visit: v, joinPath: linkPath("JOIN", link.token) };
 }
 
 /** Issues a fresh patient link; the previous one stops working. */
@@ -56,7 +57,7 @@ export async function rotateJoinLink(c: Caller, visitId: string) {
   await c.db.visit.update({ where: { id: v.id }, data: { joinTokenHash: link.joinTokenHash, joinExpiresAt: link.joinExpiresAt, joinRevokedAt: null } });
   await audit(c.db, actorOf(c), "visit.link.rotate", { record: { type: "Visit", id: v.id }, ip: c.ip });
   await publish({ type: "link.revoked", visitId: v.id, clinicId: v.clinicId, reason: "rotated" });
-  return { joinPath: `/join/${link.token}`, joinExpiresAt: link.joinExpiresAt };
+  return { joinPath: linkPath("JOIN", link.token), joinExpiresAt: link.joinExpiresAt };
 }
 
 export async function revokeJoinLink(c: Caller, visitId: string) {

@@ -260,7 +260,6 @@ if (arg("--server")) {
   const clusterMode = arg("--cluster");
   const shared: { db?: () => Promise<string>; stop?: () => void } = {};
   if (clusterMode) {
-    // @ts-expect-error plain ESM JavaScript helper without types
     const { startPgCluster } = await import("../support/pg-cluster.mjs");
     const pg = await startPgCluster();
     const pgc = await import("pg");

@@ -175,7 +175,11 @@ for (const kind of databaseKinds()) {
     test("the PDF visit report carries the database's numbers, the previous visit, pain and the signed note", async () => {
       assert.equal((await admin.call("mutation", "records.setClinicProfile", { address: "12 Harbour Road, Bristol", phone: "+44 117 000000" })).ok, true);
       assert.equal((await thB.call("query", "records.visitPdf", { visitId: visit2 })).error?.data.code, "NOT_FOUND");
+      // names beyond Latin-1 print as written (the standard PDF fonts turned them into "?")
+      const intl = { firstName: "Łukasz Μαρία", lastName: "Żółć-Иванова" };
+      await s.db.patient.update({ where: { id: A.patient.id }, data: intl });
       const r = await clin.call("query", "records.visitPdf", { visitId: visit2 });
+      await s.db.patient.update({ where: { id: A.patient.id }, data: { firstName: A.patient.firstName, lastName: A.patient.lastName } });
       assert.equal(r.ok, true, JSON.stringify(r));
       const bytes = Buffer.from(r.data.base64, "base64");
       assert.equal(bytes.subarray(0, 5).toString(), "%PDF-");
@@ -188,7 +192,8 @@ for (const kind of databaseKinds()) {
       const [t2] = await s.db.assessmentTrial.findMany({ where: { visitId: visit2 } });
       const b1 = (t1!.summary as Summary).bestDeg, b2 = (t2!.summary as Summary).bestDeg;
       assert.ok(text.includes(A.clinic.name) && text.includes("12 Harbour Road, Bristol"), text);
-      assert.ok(text.includes(`${A.patient.firstName} ${A.patient.lastName}`));
+      assert.ok(text.includes(`${intl.firstName} ${intl.lastName}`), text.split("\n").find((l) => l.includes("Patient")));
+      assert.ok(text.includes("Jan 2, 1980"), "date of birth in the app's one date format");
       assert.ok(text.includes(A.therapist.name));
       assert.ok(text.includes(`${b2.toFixed(1)}°`), `current ${b2}`);
       assert.ok(text.includes(`${b1.toFixed(1)}°`), `previous ${b1}`);

@@ -71,7 +71,7 @@ export function SummaryTable({ protocol, summary, previousBest, coverage }: { pr
         ) : (
           <>
             <tr><th className="py-1.5 pr-4 text-left font-medium text-slate-500">Repetitions</th>
-              <td>{summary.reps.length ? summary.reps.map((r) => `${r.peakDeg}° (peak at ${(r.timeToPeakMs / 1000).toFixed(1)} s)`).join(" · ") : "none detected"}</td></tr>
+              <td>{summary.reps.length ? summary.reps.map((r) => `${r.peakDeg}° at ${(r.peakMs / 1000).toFixed(1)} s (${(r.timeToPeakMs / 1000).toFixed(1)} s to peak)`).join(" · ") : "none detected"}</td></tr>
             <tr><th className="py-1.5 pr-4 text-left font-medium text-slate-500">Best / mean ROM</th><td data-testid="best-rom">{summary.bestDeg ?? "—"}° / {summary.meanDeg ?? "—"}°</td></tr>
           </>
         )}
