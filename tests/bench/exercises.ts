@@ -26,6 +26,8 @@ const loops = Number(arg("loops") ?? 3);
 const model = (arg("model") ?? "lite") as "lite" | "full";
 const truthMode = args.includes("--truth");
 const writeFixtures = args.includes("--fixtures");
+/** score the runs saved by the last browser run (tests/.tmp/exercises/run-*.json) again, without a browser */
+const rescore = args.includes("--rescore");
 const FIXTURE_CLIPS = ["squat_good", "squat_shallow", "bird_dog", "plank_sag", "bridge"];
 const TMP = path.join(REPO, "tests/.tmp/exercises");
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -108,26 +110,42 @@ function indexedPasses(frames: Analysed[], truth: Truth, c: ClipSpec): { set: nu
     cur.push(f);
   }
   all.push(cur);
-  const keep = new Set(passes(frames, span));
-  return all.map((p, set) => ({ set, frames: p })).filter((p) => keep.has(p.frames));
+  return all.map((p, set) => ({ set, frames: p })).filter((p) => passes(p.frames, span).length === 1);
 }
 
 /**
- * Delay from a repetition's end to its count on the page: the camera shows frame i of a pass at T0 + i/fps (T0: the
- * earliest capture time minus index/fps over the pass, i.e. the frame's first appearance), the truth says when the
- * repetition ended, and the page recorded when the new count was painted.
+ * Delay from a repetition's end to its count on the page. When the camera showed the clip's frame at the truth's end of
+ * the repetition is interpolated between the capture times of the analysed frames around it (a loaded machine plays
+ * the fake camera slower than the clip's rate, so frame times are read, not assumed); the page recorded when the new
+ * count was painted, on the same clock.
  */
 function delays(run: ExRun, p: { set: number; frames: Analysed[] }, c: ClipSpec, truth: Truth): number[] {
   const fps = truth.fps;
-  const t0 = Math.min(...p.frames.map((f) => f.t - (f.idx * 1000) / fps));
+  const shownAt = (idx: number): number => {
+    const fs2 = p.frames;
+    for (let i = 1; i < fs2.length; i++) {
+      const a = fs2[i - 1]!, b = fs2[i]!;
+      if (a.idx <= idx && b.idx >= idx && b.idx > a.idx) return a.t + ((idx - a.idx) / (b.idx - a.idx)) * (b.t - a.t);
+    }
+    return NaN;
+  };
   const ends = c.handCount ? c.handCount.ends.map((end) => ({ end, side: null as string | null })) : (truth.events?.reps ?? []).filter((r) => r.counted).map((r) => ({ end: r.end, side: r.side }));
   const out: number[] = [];
   for (const ch of run.changes.filter((x) => x.set === p.set)) {
+    // runs saved before the page used its own clock for paint times (epoch ms): put them on the capture clock through
+    // the result's arrival (capture time + the pipeline's latency for that frame)
+    if (ch.countedAt > 1e12) {
+      const f = run.frames.find((x) => x.idx === ch.idx && x.t === ch.t);
+      const arrived = ch.t + (f?.latencyMs ?? 0);
+      ch.paintedAt = arrived + (ch.paintedAt - ch.countedAt);
+      ch.countedAt = arrived;
+    }
     const at = ch.idx / fps;
     const cands = ends.filter((e) => (!c.sides || (e.side && c.sides[e.side] === ch.side)) && Math.abs(e.end - at) < 2);
     if (!cands.length || !Number.isFinite(ch.paintedAt)) continue;
     const e = cands.sort((a, b) => Math.abs(a.end - at) - Math.abs(b.end - at))[0]!;
-    out.push(ch.paintedAt - (t0 + e.end * 1000));
+    const endAt = shownAt(Math.round(e.end * fps));
+    if (Number.isFinite(endAt)) out.push(ch.paintedAt - endAt);
   }
   return out;
 }
@@ -156,14 +174,14 @@ function fixtureOf(c: ClipSpec, s: SetScore, samples: ReturnType<typeof storedSa
 
 // ------------------------------------------------------------------ run
 
-const skip = truthMode ? null : missing();
+const skip = truthMode || rescore ? null : missing();
 if (skip) {
   console.log(`[bench:exercises] SKIPPED: ${skip}`);
   process.exit(0);
 }
 const speedBefore = speedIndexMs();
 const loadBefore = os.loadavg()[0]!.toFixed(1);
-const dir = truthMode ? "" : await bundle();
+const dir = truthMode || rescore ? "" : await bundle();
 const rows: { c: ClipSpec; sets: SetScore[]; delays: number[]; analysedFps: number; latency: number[] }[] = [];
 for (const c of clips) {
   const truth = loadTruth(c);
@@ -173,9 +191,11 @@ for (const c of clips) {
   let run: ExRun | null = null;
   if (truthMode) sets = [{ set: 0, frames: truthSamples(truth) }];
   else {
-    run = await runInBrowser(c, truth, dir);
+    const saved = path.join(TMP, `run-${c.clip}.json`);
+    if (rescore && !fs.existsSync(saved)) continue;
+    run = rescore ? (JSON.parse(fs.readFileSync(saved, "utf8")) as ExRun) : await runInBrowser(c, truth, dir);
     fs.mkdirSync(TMP, { recursive: true });
-    fs.writeFileSync(path.join(TMP, `run-${c.clip}.json`), JSON.stringify(run));
+    if (!rescore) fs.writeFileSync(saved, JSON.stringify(run));
     sets = indexedPasses(run.frames.map((f) => ({ idx: f.idx, t: f.t, sample: f.sample })), truth, c);
   }
   const aspect = run ? run.videoSize[0] / run.videoSize[1] : 4 / 3;
