@@ -15,9 +15,10 @@ import path from "node:path";
 import { getExercise } from "@/app/_shared/exercises/catalogue";
 import { bytesToBase64 } from "@/app/_shared/pose/sample";
 import { encodeChunk } from "@/app/_shared/recording/codec";
-import { type Analysed, CLIPS, type ClipSpec, loadTruth, passes, REPO, scoredSpan, scoreSet, type SetScore, storedSamples, type Truth, truthSamples } from "./exercises/clips";
+import { type Analysed, CLIP_DIR, CLIPS, type ClipSpec, loadTruth, passes, REPO, scoredSpan, scoreSet, type SetScore, storedSamples, type Truth, truthSamples } from "./exercises/clips";
 import type { ExRun } from "./exercises/page";
 import type { SetFixture } from "../fixtures/exercise-sets/index";
+import { speedIndexMs } from "./speed-index";
 
 const args = process.argv.slice(2);
 const arg = (k: string) => args.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3);
@@ -30,33 +31,9 @@ const writeFixtures = args.includes("--fixtures");
 const rescore = args.includes("--rescore");
 const FIXTURE_CLIPS = ["squat_good", "squat_shallow", "bird_dog", "plank_sag", "bridge"];
 const TMP = path.join(REPO, "tests/.tmp/exercises");
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 const clips = CLIPS.filter((c) => !only || only.includes(c.clip)).filter((c) => fs.existsSync(path.join(c.dir, `${c.clip}.mp4`)));
 for (const c of CLIPS) if (!clips.includes(c) && (!only || only.includes(c.clip))) console.log(`[bench:exercises] ${c.clip}: clip not found in ${c.dir}, skipped`);
-
-function speedIndexMs(): number {
-  let best = Infinity;
-  for (let r = 0; r < 3; r++) {
-    const t = performance.now();
-    let x = 0;
-    for (let i = 0; i < 1e8; i++) x += i % 7;
-    if (x < 0) console.log(x);
-    best = Math.min(best, performance.now() - t);
-  }
-  return +best.toFixed(0);
-}
-
-function missing(): string | null {
-  if (!fs.existsSync(path.join(REPO, "public/models/pose_landmarker_lite.task"))) return "pose models not installed (npm install runs server/scripts/install-pose-assets.mjs)";
-  if (!fs.existsSync(CHROMIUM)) return `Chromium not found at ${CHROMIUM} (set CHROMIUM)`;
-  try {
-    execFileSync("ffmpeg", ["-version"], { stdio: "ignore" });
-  } catch {
-    return "ffmpeg not found (apt-get install -y ffmpeg)";
-  }
-  return null;
-}
 
 function y4mOf(c: ClipSpec): string {
   fs.mkdirSync(TMP, { recursive: true });
@@ -174,7 +151,9 @@ function fixtureOf(c: ClipSpec, s: SetScore, samples: ReturnType<typeof storedSa
 
 // ------------------------------------------------------------------ run
 
-const skip = truthMode || rescore ? null : missing();
+// the pose harness checks the models, Chromium and ffmpeg (and that its clip folder exists: ours)
+process.env.POSEVISIT_MEDIA_DIR ??= CLIP_DIR;
+const skip = truthMode || rescore ? null : (await import("./pose/harness")).missingPrerequisite();
 if (skip) {
   console.log(`[bench:exercises] SKIPPED: ${skip}`);
   process.exit(0);

@@ -25,6 +25,7 @@ import { createDb } from "../../server/db/client";
 import { PASSWORD, seedClinic } from "../support/seed";
 import { bundle, ensureY4m, missingPrerequisite, REPO, serve } from "./pose/harness";
 import type { BenchRun } from "./pose/page";
+import { speedIndexMs } from "./speed-index";
 
 const CLIP = "synthetic_sagittal_flexion";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -212,22 +213,6 @@ async function connectDataChannel(patient: Page, therapist: Page) {
   }, answer);
 }
 
-/**
- * How fast this machine's cores are right now: ms for a fixed single-threaded loop, best of 3 (lower is faster). On a
- * shared VM it changes by a quarter or more from hour to hour with no process of ours running, which is much of the
- * run-to-run spread; it is measured before the browsers start and after they close.
- */
-function speedIndexMs(): number {
-  let best = Infinity;
-  for (let r = 0; r < 3; r++) {
-    const t = performance.now();
-    let x = 0;
-    for (let i = 0; i < 1e8; i++) x += i % 7;
-    if (x < 0) console.log(x); // keeps the loop
-    best = Math.min(best, performance.now() - t);
-  }
-  return +best.toFixed(0);
-}
 const speedBefore = speedIndexMs();
 
 const exe = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
