@@ -19,7 +19,8 @@ export async function startSet(c: Caller, input: z.output<typeof startExerciseSe
   const set = await c.db.assessmentTrial.create({
     data: {
       visitId: visit.id, kind: "exercise", protocolKey: input.exerciseKey, protocolVersion: input.exerciseVersion, side: input.side,
-      cameraView: input.cameraView, setNumber: input.setNumber, dose: storedDose(input), poseModel: input.poseModel,
+      cameraView: input.cameraView, setNumber: input.setNumber, dose: input.dose, poseModel: input.poseModel,
+      frameAspect: input.frameAspect ?? null, rollDeg: input.rollDeg ?? null,
       poseModelVersion: input.poseModelVersion, qualityFlags: [],
     },
     select: recordings.recordingSelect,
@@ -70,12 +71,6 @@ export const visitSets = (c: Caller, visitId: string) => recordings.visitRecordi
 export const patientSets = (c: Caller, patientId: string) => recordings.patientRecordings(c, "exercise", patientId);
 
 // ---------------------------------------------------------------- the server's result (the exercise engine)
-
-/** Where the set's frame aspect and camera roll are stored (read back by exerciseContextOf): with the dose, for now. */
-function storedDose(input: z.output<typeof startExerciseSetInput>) {
-  const frame = input.frameAspect !== undefined ? { aspect: input.frameAspect, ...(input.rollDeg !== undefined ? { rollDeg: input.rollDeg } : {}) } : undefined;
-  return frame ? { ...input.dose, frame } : input.dose;
-}
 
 /** The recording pipeline's dose (what the therapist set) in the engine's terms; what it leaves open, the exercise's default. */
 export function engineDose(d: ExerciseDose, fallback: Dose, side: ExerciseSetContext["side"]): Dose {

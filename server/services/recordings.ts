@@ -31,7 +31,7 @@ export const recordingSelect = {
   id: true, visitId: true, kind: true, protocolKey: true, protocolVersion: true, side: true, cameraView: true, status: true,
   startedAt: true, endedAt: true, poseModel: true, poseModelVersion: true, summary: true, qualityFlags: true,
   painDuring: true, note: true, setNumber: true, dose: true, automaticCount: true, correctedCount: true, corrections: true,
-  repetitions: true, holdTimes: true, effort: true,
+  repetitions: true, holdTimes: true, effort: true, frameAspect: true, rollDeg: true,
 } as const;
 
 const label = (kind: string) => (kind === "exercise" ? "Exercise set" : "Trial");
@@ -67,7 +67,7 @@ async function patientRecording(db: Db, secret: string, token: string, id: strin
     throw new TRPCError({ code: "UNAUTHORIZED", message: "This visit link does not allow uploads" });
   const rec = await db.assessmentTrial.findFirst({
     where: { id, visitId: visit.id },
-    select: { id: true, kind: true, status: true, protocolKey: true, protocolVersion: true, dose: true, side: true, startedAt: true, endedAt: true },
+    select: { id: true, kind: true, status: true, protocolKey: true, protocolVersion: true, dose: true, side: true, frameAspect: true, rollDeg: true, startedAt: true, endedAt: true },
   });
   if (!rec) throw notFound("Recording");
   return { visit, rec };
@@ -175,7 +175,7 @@ async function storedSamples(db: Db, id: string) {
 }
 
 /** Summarises from the stored samples through the one entry point; an exercise set without a summariser stays PENDING. */
-async function summariseAndClose(db: Db, rec: { id: string; kind: string; protocolKey: string; protocolVersion: number; dose: unknown; side: string | null; endedAt: Date | null }, incomplete: boolean) {
+async function summariseAndClose(db: Db, rec: { id: string; kind: string; protocolKey: string; protocolVersion: number; dose: unknown; side: string | null; frameAspect: number | null; rollDeg: number | null; endedAt: Date | null }, incomplete: boolean) {
   const samples = await storedSamples(db, rec.id);
   const out = summariseRecording({ kind: rec.kind, specKey: rec.protocolKey, specVersion: rec.protocolVersion, dose: rec.dose, context: exerciseContextOf(rec) }, samples, { incomplete });
   const endedAt = rec.endedAt ?? new Date();
@@ -241,7 +241,7 @@ async function catchUp<T extends { id: string; kind: string; status: string }>(d
   for (const r of rows) {
     if (r.status !== "PENDING") out.push(r);
     else {
-      const full = await db.assessmentTrial.findUniqueOrThrow({ where: { id: r.id }, select: { id: true, kind: true, protocolKey: true, protocolVersion: true, dose: true, side: true, endedAt: true, qualityFlags: true } });
+      const full = await db.assessmentTrial.findUniqueOrThrow({ where: { id: r.id }, select: { id: true, kind: true, protocolKey: true, protocolVersion: true, dose: true, side: true, frameAspect: true, rollDeg: true, endedAt: true, qualityFlags: true } });
       const flags = Array.isArray(full.qualityFlags) ? (full.qualityFlags as string[]) : [];
       const done = await summariseAndClose(db, full, flags.includes("INCOMPLETE"));
       out.push({ ...r, ...done });

@@ -52,7 +52,7 @@ for (const kind of databaseKinds()) {
       return { visitId: r.data.visit.id as string, token: (r.data.joinPath as string).split("/").pop()! };
     };
     const startSet = async (visitId: string, extra: object = {}, t = th) => {
-      const r = await t.call("mutation", "exerciseSets.start", { visitId, exerciseKey: "standing-forward-bend", exerciseVersion: 1, cameraView: "SAGITTAL", dose, ...extra });
+      const r = await t.call("mutation", "exerciseSets.start", { visitId, exerciseKey: "hip-hinge", exerciseVersion: 1, cameraView: "SAGITTAL", dose, ...extra });
       assert.equal(r.ok, true, JSON.stringify(r));
       // the set has been recording for 10 minutes, so that its samples lie in the past
       await s.db.assessmentTrial.update({ where: { id: r.data.id }, data: { startedAt: new Date(Date.now() - 600_000) } });

@@ -109,7 +109,7 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 const MAX_CREDIT_MS = 500;
 const MEDIAN_WINDOW_MS = 400;
 /** relative machines: the rest is where the primary stays within STILL_DEG for STILL_MS */
-const STILL_MS = 600;
+const STILL_MS = 800;
 const STILL_DEG = 3;
 
 /** 3-frame causal median per measure, over values no older than MEDIAN_WINDOW_MS. */
@@ -368,7 +368,7 @@ export class ExerciseTracker {
   private updateRest(r: RepRunner, t: number, v: number): void {
     r.still.push({ t, v });
     while (r.still.length && t - r.still[0]!.t > STILL_MS) r.still.shift();
-    if (r.still.length < 4 || t - r.still[0]!.t < STILL_MS * 0.8) return;
+    if (r.still.length < 3 || t - r.still[0]!.t < STILL_MS * 0.6) return;
     const vs = r.still.map((x) => x.v).sort((a, b) => a - b);
     if (vs[vs.length - 1]! - vs[0]! > STILL_DEG) return;
     const med = vs[Math.floor(vs.length / 2)]!;

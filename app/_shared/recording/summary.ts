@@ -45,15 +45,11 @@ export interface RecordingSpec {
 
 const finiteOrNull = (v: unknown, min: number, max: number) => (typeof v === "number" && Number.isFinite(v) && v >= min && v <= max ? v : null);
 
-/**
- * The context of a stored set, from its row. The frame aspect and roll are stored in the set's own columns
- * (`frameAspect`, `rollDeg`); rows written before those columns kept them in the dose JSON under `frame`.
- */
-export function exerciseContextOf(row: { dose?: unknown; side?: string | null; frameAspect?: number | null; rollDeg?: number | null }): ExerciseSetContext {
-  const legacy = row.dose && typeof row.dose === "object" ? ((row.dose as Record<string, unknown>).frame as Record<string, unknown> | undefined) : undefined;
+/** The context of a stored set, from its row (its frameAspect, rollDeg and side columns). */
+export function exerciseContextOf(row: { side?: string | null; frameAspect?: number | null; rollDeg?: number | null }): ExerciseSetContext {
   return {
-    frameAspect: finiteOrNull(row.frameAspect ?? legacy?.aspect, 0.2, 5),
-    rollDeg: finiteOrNull(row.rollDeg ?? legacy?.rollDeg, -45, 45),
+    frameAspect: finiteOrNull(row.frameAspect, 0.2, 5),
+    rollDeg: finiteOrNull(row.rollDeg, -45, 45),
     side: row.side === "LEFT" || row.side === "RIGHT" ? row.side : null,
   };
 }
@@ -77,7 +73,7 @@ export function summariseRecording(spec: RecordingSpec, samples: PoseSample[], o
     let r: z.output<typeof exerciseSetResultSchema>;
     try {
       const dose = exerciseDoseSchema.parse(spec.dose);
-      r = exerciseSetResultSchema.parse(exerciseSummariser(spec.specKey, spec.specVersion, dose, samples, spec.context ?? exerciseContextOf({ dose: spec.dose })));
+      r = exerciseSetResultSchema.parse(exerciseSummariser(spec.specKey, spec.specVersion, dose, samples, spec.context ?? exerciseContextOf({})));
     } catch (e) {
       return { status: "PENDING", reason: `The exercise-set summariser failed: ${(e as Error).message.slice(0, 300)}` };
     }

@@ -10,7 +10,7 @@ import { decodeIndex } from "../pose/frame-code";
 
 export interface ExFrame {
   idx: number;
-  /** capture time, epoch ms (performance.timeOrigin + the worker's capture clock) */
+  /** capture time, page-clock ms (performance.now()) */
   t: number;
   latencyMs: number;
   /** null when the pipeline saw no body (no sample: nothing is recorded or counted) */
@@ -23,9 +23,9 @@ export interface CountChange {
   t: number;
   total: number;
   side: string | null;
-  /** epoch ms at which the new count was painted */
+  /** page-clock ms (as t) at which the new count was painted */
   paintedAt: number;
-  /** epoch ms at which the engine produced it (the result reached the page) */
+  /** page-clock ms at which the engine produced it (the result reached the page) */
   countedAt: number;
 }
 export interface ExRun {
@@ -45,7 +45,8 @@ declare global {
 let video: HTMLVideoElement;
 const countEl = document.createElement("div");
 countEl.style.font = "bold 96px sans-serif";
-const now = () => performance.timeOrigin + performance.now();
+/** the page's clock, the one result.t (capture time) is on */
+const now = () => performance.now();
 
 async function setup() {
   document.body.append(countEl);
