@@ -46,6 +46,8 @@ export type Opened = {
   expiresAt: number;
   /** Set when the server closes the socket because its credentials ended: its seat is freed at once. */
   closedBy?: ErrorCode;
+  /** Privileged events of this socket still being answered: a close waits for their acknowledgement (index.ts). */
+  acking?: number;
 };
 export type SocketData = ParticipantData | StaffData | { kind: "pending" };
 

@@ -142,13 +142,26 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps, opts:
         const issue = parsed.error.issues[0];
         return reply(protocolError("BAD_REQUEST", issue ? `${issue.path.join(".") || "payload"}: ${issue.message}` : undefined));
       }
-      const run = PRIVILEGED.has(e)
-        ? sessions.authorise(socket, d).then((refused) => (refused ? protocolError(refused) : rooms.handle(socket, d, e, parsed.data as never)))
-        : rooms.handle(socket, d, e, parsed.data as never);
-      run.then(reply, (err: unknown) => {
-        log(`[realtime] ${e} failed: ${err instanceof Error ? err.stack : String(err)}`);
-        reply(protocolError("INTERNAL"));
-      });
+      if (!PRIVILEGED.has(e)) {
+        rooms.handle(socket, d, e, parsed.data as never).then(reply, (err: unknown) => {
+          log(`[realtime] ${e} failed: ${err instanceof Error ? err.stack : String(err)}`);
+          reply(protocolError("INTERNAL"));
+        });
+        return;
+      }
+      // Ending the visit closes this very socket (sessions.ts): its acknowledgement goes first, then the close.
+      d.acking = (d.acking ?? 0) + 1;
+      const answered = (res: Ack) => {
+        reply(res);
+        if (--d.acking! === 0 && d.closedBy !== undefined) socket.disconnect(true);
+      };
+      sessions
+        .authorise(socket, d)
+        .then((refused) => (refused ? protocolError(refused) : rooms.handle(socket, d, e, parsed.data as never)))
+        .then(answered, (err: unknown) => {
+          log(`[realtime] ${e} failed: ${err instanceof Error ? err.stack : String(err)}`);
+          answered(protocolError("INTERNAL"));
+        });
     });
 
     if (d.kind === "pending") return void socket.disconnect(true);
