@@ -169,6 +169,8 @@ const MAX_BATCH = 32;
  */
 const BUSY_PER_S = 20;
 const BATCH_WINDOW_MS = 25;
+/** A batch waits for the database longer than Prisma's defaults (2 s to start, 5 s to run) before it fails. */
+const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 };
 
 class ChunkWriter {
   private queue: { job: ChunkJob; resolve: (r: ChunkResult) => void; reject: (e: unknown) => void }[] = [];
@@ -211,14 +213,16 @@ class ChunkWriter {
               }
             }
             return out;
-          });
+          }, TX_OPTIONS);
         } catch (e) {
-          if (batch.length === 1) outcomes = [{ ok: false, e }];
-          else {
-            // The batch failed as a whole (e.g. a concurrent writer of another process won a seq): each on its own.
+          if (batch.length > 1 && isUniqueViolation(e)) {
+            // A writer of another process stored one of these seqs meanwhile: each chunk on its own.
             for (const b of batch) await this.one(b);
             continue;
           }
+          // Anything else (a timeout under overload): nothing was stored, every upload of the batch fails and is
+          // retried by its browser, rather than doing the work again here one by one.
+          outcomes = batch.map(() => ({ ok: false as const, e }));
         }
         batch.forEach((b, i) => {
           const o = outcomes[i]!;
@@ -233,7 +237,7 @@ class ChunkWriter {
 
   private async one(b: ChunkWriter["queue"][number]) {
     try {
-      b.resolve(await this.db.$transaction((tx) => writeChunk(tx, b.job)));
+      b.resolve(await this.db.$transaction((tx) => writeChunk(tx, b.job), TX_OPTIONS));
     } catch (e) {
       if (isUniqueViolation(e)) {
         // a concurrent retry won: the same samples are a duplicate, others a conflict
