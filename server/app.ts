@@ -73,7 +73,7 @@ export async function startServer(env: Env, opts: { dev?: boolean; next?: boolea
   server.requestTimeout = 60_000;
   // The services publish on the process's bus; with Redis every process hears every event.
   if (scale) eventBus.set(scale.events);
-  const realtime = attachRealtime(server, { db, env }, { ...opts.realtime, ...(scale ? { store: scale.store, adapter: scale.adapter } : {}) });
+  const realtime = attachRealtime(server, { db, env }, { ...opts.realtime, ...(scale ? { store: scale.store, adapter: scale.adapter, limiterBackend: redisBackend(scale.redis) } : {}) });
   server.on("upgrade", (req, socket, head) => {
     if (req.url?.startsWith("/socket.io/")) return; // Socket.IO's own listener takes it
     if (nextUpgrade) void nextUpgrade(req, socket, head).catch(() => socket.destroy());

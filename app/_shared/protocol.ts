@@ -52,6 +52,7 @@ export const ERROR_CODES = [
   "JOIN_CANCELLED",
   "JOIN_ENDED",
   "NOT_ASSIGNED", // handshake: the visit is assigned to another therapist (take it over first)
+  "SERVER_BUSY", // handshake: the server is overloaded and admits no new joins for now (retry after retryAfterMs)
   "INTERNAL",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -83,7 +84,7 @@ export const handshakeAuth = z.discriminatedUnion("role", [patientAuth, therapis
 export type HandshakeAuth = z.input<typeof handshakeAuth>;
 
 /** `connect_error` carries `err.data` of this shape when the server refuses the handshake. */
-export type HandshakeErrorData = { code: ErrorCode; message: string };
+export type HandshakeErrorData = { code: ErrorCode; message: string; /** SERVER_BUSY, RATE_LIMITED: when to try again. */ retryAfterMs?: number };
 
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
@@ -283,6 +284,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   JOIN_CANCELLED: "This visit was cancelled. Please contact your clinic.",
   JOIN_ENDED: "This visit has ended. Thank you!",
   NOT_ASSIGNED: "This visit is assigned to another therapist. Take it over to join.",
+  SERVER_BUSY: "The server is busy. Retrying shortly.",
   INTERNAL: "Something went wrong on our side.",
 };
 

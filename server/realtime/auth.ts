@@ -46,15 +46,17 @@ export type Opened = {
   expiresAt: number;
   /** Set when the server closes the socket because its credentials ended: its seat is freed at once. */
   closedBy?: ErrorCode;
+  /** Privileged events of this socket still being answered: a close waits for their acknowledgement (index.ts). */
+  acking?: number;
 };
 export type SocketData = ParticipantData | StaffData | { kind: "pending" };
 
 export class HandshakeError extends Error implements ExtendedError {
   data: HandshakeErrorData;
-  constructor(code: ErrorCode, message?: string) {
+  constructor(code: ErrorCode, message?: string, retryAfterMs?: number) {
     const e = protocolError(code, message);
     super(e.message);
-    this.data = { code, message: e.message };
+    this.data = retryAfterMs === undefined ? { code, message: e.message } : { code, message: e.message, retryAfterMs };
   }
 }
 
@@ -81,7 +83,7 @@ export async function authenticate(socket: Pick<Socket, "handshake" | "request">
 const REFUSALS = new Set<ErrorCode>(["UNAUTHORIZED", "BAD_REQUEST", "JOIN_UNKNOWN", "JOIN_EXPIRED", "JOIN_REVOKED", "JOIN_CANCELLED", "JOIN_ENDED", "NOT_FOUND"]);
 
 function limited(r: Extract<LimitResult, { ok: false }>): HandshakeError {
-  return new HandshakeError("RATE_LIMITED", `Too many connection attempts. Try again in ${Math.max(1, Math.ceil(r.retryMs / 1000))} s.`);
+  return new HandshakeError("RATE_LIMITED", `Too many connection attempts. Try again in ${Math.max(1, Math.ceil(r.retryMs / 1000))} s.`, Math.max(1, r.retryMs));
 }
 
 async function check(socket: Pick<Socket, "handshake" | "request">, deps: AuthDeps, ip: string, authAt: number): Promise<ParticipantData | StaffData> {

@@ -20,6 +20,8 @@ import {
 import type { Db } from "../db/client";
 import type { Env } from "../env";
 import { eventBus, type EventBus } from "../services/events";
+import type { LimiterBackend } from "../services/rate-limit";
+import { Admission, type AdmissionOptions } from "./admission";
 import { authenticate, HandshakeError, type SocketData } from "./auth";
 import { HandshakeLimits, type HandshakeLimitOptions } from "./limits";
 import { clinicRoom, RoomManager, type IO, type RoomManagerOptions, type Sock } from "./rooms";
@@ -35,10 +37,14 @@ export type RealtimeOptions = RoomManagerOptions & {
   /** The service events to follow (default: the process's bus). */
   events?: EventBus;
   handshakeLimits?: HandshakeLimitOptions;
+  /** Where the handshake counters live (rate-limit.ts): memory (default, one process) or Redis (REDIS_URL). */
+  limiterBackend?: LimiterBackend;
   /** How often every live socket's session or link is re-checked against the database. */
   sessionCheckEveryMs?: number;
+  /** Refusing new joins while the event loop lags (admission.ts); false turns it off. */
+  admission?: AdmissionOptions | false;
 };
-export type Realtime = { io: IO; rooms: RoomManager; sessions: LiveSessions; close(): Promise<void> };
+export type Realtime = { io: IO; rooms: RoomManager; sessions: LiveSessions; admission: Admission | null; close(): Promise<void> };
 
 /** Events that change the visit: the session and the assignment are re-checked first. */
 const PRIVILEGED = new Set<C2SEvent>(["visit:admit", "visit:decline", "visit:end"]);
@@ -84,10 +90,18 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps, opts:
   const sessions = new LiveSessions(rooms, deps.db, log);
   rooms.onClosed = (e) => sessions.onEvent(e);
   const unsubscribe = (opts.events ?? eventBus.get()).subscribe((e) => sessions.onEvent(e));
-  const limits = new HandshakeLimits(opts.handshakeLimits);
+  const limits = new HandshakeLimits(opts.handshakeLimits, opts.limiterBackend);
+  const admission = opts.admission === false ? null : new Admission(opts.admission, log);
 
   io.use((socket, next) => {
     socket.data = { kind: "pending" };
+    // Overloaded: new joins are refused before any lookup; a running visit's participants still get back in.
+    const auth = socket.handshake.auth as Record<string, unknown> | undefined;
+    const busy = admission?.check(auth && typeof auth === "object" ? auth.instanceId : undefined);
+    if (busy) {
+      const s = Math.max(1, Math.ceil(busy.retryAfterMs / 1000));
+      return next(new HandshakeError("SERVER_BUSY", `The server is busy. Retrying in ${s} s.`, busy.retryAfterMs));
+    }
     authenticate(socket, { ...deps, limits }).then(
       (d) => {
         socket.data = d;
@@ -128,13 +142,26 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps, opts:
         const issue = parsed.error.issues[0];
         return reply(protocolError("BAD_REQUEST", issue ? `${issue.path.join(".") || "payload"}: ${issue.message}` : undefined));
       }
-      const run = PRIVILEGED.has(e)
-        ? sessions.authorise(socket, d).then((refused) => (refused ? protocolError(refused) : rooms.handle(socket, d, e, parsed.data as never)))
-        : rooms.handle(socket, d, e, parsed.data as never);
-      run.then(reply, (err: unknown) => {
-        log(`[realtime] ${e} failed: ${err instanceof Error ? err.stack : String(err)}`);
-        reply(protocolError("INTERNAL"));
-      });
+      if (!PRIVILEGED.has(e)) {
+        rooms.handle(socket, d, e, parsed.data as never).then(reply, (err: unknown) => {
+          log(`[realtime] ${e} failed: ${err instanceof Error ? err.stack : String(err)}`);
+          reply(protocolError("INTERNAL"));
+        });
+        return;
+      }
+      // Ending the visit closes this very socket (sessions.ts): its acknowledgement goes first, then the close.
+      d.acking = (d.acking ?? 0) + 1;
+      const answered = (res: Ack) => {
+        reply(res);
+        if (--d.acking! === 0 && d.closedBy !== undefined) socket.disconnect(true);
+      };
+      sessions
+        .authorise(socket, d)
+        .then((refused) => (refused ? protocolError(refused) : rooms.handle(socket, d, e, parsed.data as never)))
+        .then(answered, (err: unknown) => {
+          log(`[realtime] ${e} failed: ${err instanceof Error ? err.stack : String(err)}`);
+          answered(protocolError("INTERNAL"));
+        });
     });
 
     if (d.kind === "pending") return void socket.disconnect(true);
@@ -144,9 +171,12 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps, opts:
       return;
     }
     socket.on("disconnect", (reason) => {
+      admission?.unseat(d.instanceId);
       rooms.leave(socket, d, reason).catch((err: unknown) => log(`[realtime] leave failed: ${err instanceof Error ? err.stack : String(err)}`));
     });
-    rooms.join(socket, d).catch((err: unknown) => {
+    rooms.join(socket, d).then(() => {
+      if (socket.connected) admission?.seat(d.instanceId);
+    }, (err: unknown) => {
       log(`[realtime] join failed: ${err instanceof Error ? err.stack : String(err)}`);
       socket.emit("server:error", { event: "join", code: "INTERNAL", message: protocolError("INTERNAL").message });
       socket.disconnect(true);
@@ -166,7 +196,9 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps, opts:
     io,
     rooms,
     sessions,
+    admission,
     close: async () => {
+      admission?.close();
       clearInterval(sweeper);
       clearInterval(recheck);
       unsubscribe();

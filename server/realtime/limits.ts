@@ -1,10 +1,11 @@
-// Handshake rate limits (rate-limiter-flexible). Memory stores serve one process; a
-// RateLimiterRedis with the same options replaces each of them when several processes share the load.
+// Handshake rate limits (rate-limiter-flexible). Memory stores serve one process; with REDIS_URL the same limits live
+// in Redis (RateLimiterRedis through rate-limit.ts's backend, as sign-in does), so every process spends one budget.
 //  - patient handshakes per patient link (keyed by the link's HMAC, never the token itself);
 //  - patient handshakes per client address;
 //  - refused handshakes per address (unknown/expired/revoked link, no valid session), checked first.
 // A refused or limited handshake never reaches the room, so it cannot take the connected patient's seat.
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { memoryBackend, type LimiterBackend } from "../services/rate-limit";
 
 export type Limit = { points: number; durationSec: number };
 export type HandshakeLimitOptions = { perLink?: Limit; perAddress?: Limit; failuresPerAddress?: Limit };
@@ -26,11 +27,12 @@ export class HandshakeLimits {
   readonly failures: RateLimiterAbstract;
   private readonly failurePoints: number;
 
-  constructor(opts: HandshakeLimitOptions = {}) {
+  /** `backend`: where the counters live (memory: this process; redisBackend: shared by every process). */
+  constructor(opts: HandshakeLimitOptions = {}, backend: LimiterBackend = memoryBackend) {
     const o = { ...DEFAULT_HANDSHAKE_LIMITS, ...opts };
-    this.perLink = new RateLimiterMemory({ keyPrefix: "hs-link", points: o.perLink.points, duration: o.perLink.durationSec });
-    this.perAddress = new RateLimiterMemory({ keyPrefix: "hs-addr", points: o.perAddress.points, duration: o.perAddress.durationSec });
-    this.failures = new RateLimiterMemory({ keyPrefix: "hs-fail", points: o.failuresPerAddress.points, duration: o.failuresPerAddress.durationSec });
+    this.perLink = backend({ keyPrefix: "pv:hs-link", points: o.perLink.points, duration: o.perLink.durationSec });
+    this.perAddress = backend({ keyPrefix: "pv:hs-addr", points: o.perAddress.points, duration: o.perAddress.durationSec });
+    this.failures = backend({ keyPrefix: "pv:hs-fail", points: o.failuresPerAddress.points, duration: o.failuresPerAddress.durationSec });
     this.failurePoints = o.failuresPerAddress.points;
   }
 

@@ -11,6 +11,7 @@ import {
   type C2SResult,
   type ClinicVisitUpdate,
   type ParticipantRole,
+  type ProtocolError,
   type S2CEvents,
   type VisitLiveStatus,
 } from "../../app/_shared/protocol";
@@ -249,22 +250,28 @@ export class RoomManager {
     return protocolError("UNKNOWN_EVENT") as R;
   }
 
-  /** Hot path: signals and feature messages go straight to the other participant's socket. */
+  /**
+   * Hot path: signals and feature messages go straight to the other participant's socket. The room is peeked (no copy;
+   * with a shared store, this process's cached copy): a refusal is decided only on a fresh read.
+   */
   private async forward(socket: Sock, d: ParticipantData, event: "signal" | "relay" | "relay:ack", payload: Record<string, unknown>): Promise<Ack> {
-    const room = await this.store.get(d.visitId);
-    if (!room || room[d.role]?.socketId !== socket.id) return protocolError("FORBIDDEN", "This connection no longer speaks for you; reconnect.");
-    if (room.status !== "IN_PROGRESS") return protocolError("INVALID_STATE", "The visit has not started yet.");
-    const peer = room[other(d.role)];
-    if (!peer || peer.presence !== "online") return protocolError("PEER_ABSENT");
-    if (event === "signal") {
-      if (payload.to !== peer.instanceId) return protocolError("PEER_ABSENT", "That connection of the other participant is gone.");
-      this.io.to(peer.socketId).emit("signal", { ...(payload as C2SPayload<"signal">), from: d.instanceId } as never);
-    } else if (event === "relay") {
-      this.io.to(peer.socketId).emit("relay", { ...(payload as C2SPayload<"relay">), from: d.instanceId, fromRole: d.role });
-    } else {
-      if (payload.sender !== peer.instanceId) return protocolError("PEER_ABSENT", "That connection of the other participant is gone.");
-      this.io.to(peer.socketId).emit("relay:ack", payload as C2SPayload<"relay:ack">);
-    }
+    const peeked = await this.store.peek(d.visitId);
+    const route = (room: Readonly<StoredRoom> | null): ProtocolError | Readonly<StoredParticipant> => {
+      if (!room || room[d.role]?.socketId !== socket.id) return protocolError("FORBIDDEN", "This connection no longer speaks for you; reconnect.");
+      if (room.status !== "IN_PROGRESS") return protocolError("INVALID_STATE", "The visit has not started yet.");
+      const peer = room[other(d.role)];
+      if (!peer || peer.presence !== "online") return protocolError("PEER_ABSENT");
+      const to = event === "signal" ? payload.to : event === "relay:ack" ? payload.sender : peer.instanceId;
+      if (to !== peer.instanceId) return protocolError("PEER_ABSENT", "That connection of the other participant is gone.");
+      return peer;
+    };
+    let peer = route(peeked);
+    if ("ok" in peer) peer = route(await this.store.get(d.visitId));
+    if ("ok" in peer) return peer;
+    const to = this.io.to(peer.socketId);
+    if (event === "signal") to.emit("signal", { ...(payload as C2SPayload<"signal">), from: d.instanceId } as never);
+    else if (event === "relay") to.emit("relay", { ...(payload as C2SPayload<"relay">), from: d.instanceId, fromRole: d.role });
+    else to.emit("relay:ack", payload as C2SPayload<"relay:ack">);
     return ok();
   }
 

@@ -62,7 +62,7 @@ export async function connectScaleOut(url: string, opts: { prefix?: string; log?
   await Promise.all([pub.connect(), sub.connect(), store.connect(), general.connect(), eventsSub.connect()]);
   const prefix = opts.prefix ?? "pv:";
   return {
-    store: new RedisRoomStore(store, prefix),
+    store: new RedisRoomStore(store, prefix, { sub: eventsSub }),
     adapter: createAdapter(pub, sub, { key: `${prefix}socket.io` }),
     redis: general,
     events: new RedisEventBus(general, eventsSub, `${prefix}events`, log),

@@ -156,8 +156,13 @@ export class LiveSessions {
           if (e.status === "CANCELLED" && s.data.role === "patient") s.emit("session:closed", { code: "JOIN_CANCELLED", message: ERROR_MESSAGES.JOIN_CANCELLED });
           else s.emit("visit:ended", { endedAt: e.endedAt });
         }
-        // Close the sockets once the acknowledgement of whoever ended the visit is on its way.
-        if (sockets.length) setTimeout(() => sockets.forEach((s) => s.disconnect(true)), 100).unref();
+        // Close the sockets; one still answering a privileged event (whoever ended the visit) is closed right after
+        // its acknowledgement (index.ts), or at the latest after 10 s.
+        if (sockets.length) {
+          const answering = (s: Sock) => s.data.kind === "participant" && (s.data.acking ?? 0) > 0;
+          setTimeout(() => sockets.forEach((s) => !answering(s) && s.disconnect(true)), 100).unref();
+          setTimeout(() => sockets.forEach((s) => s.disconnect(true)), 10_000).unref();
+        }
         await this.rooms.closed(e);
         return;
       }

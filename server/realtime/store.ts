@@ -32,6 +32,12 @@ export type StoredRoom = {
 export interface RoomStore {
   get(visitId: string): Promise<StoredRoom | null>;
   /**
+   * The room for the relay's hot path: read-only, not copied, and in a shared store a per-process cached copy that
+   * another process's write invalidates (it may lag that write by the invalidation's delivery). Callers that find it
+   * refusing a message re-read it with get() before refusing.
+   */
+  peek(visitId: string): Promise<Readonly<StoredRoom> | null>;
+  /**
    * Atomic read-modify-write of one room. `fn` gets a copy and returns the new room (null deletes
    * it) and a result. A shared store retries `fn` on a concurrent write, so `fn` must be pure.
    */
@@ -47,6 +53,11 @@ export class MemoryRoomStore implements RoomStore {
   async get(visitId: string): Promise<StoredRoom | null> {
     const r = this.rooms.get(visitId);
     return r ? structuredClone(r) : null;
+  }
+
+  /** The stored object itself: update() replaces it and never changes it in place, so it is a consistent snapshot. */
+  async peek(visitId: string): Promise<Readonly<StoredRoom> | null> {
+    return this.rooms.get(visitId) ?? null;
   }
 
   async update<T>(visitId: string, fn: (room: StoredRoom | null) => { room: StoredRoom | null; result: T }): Promise<T> {

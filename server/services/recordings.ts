@@ -122,42 +122,165 @@ async function endOf(ch: { endMs: number | null; samples: Uint8Array; format: nu
   return s[s.length - 1]!.t;
 }
 
+/**
+ * Stores one chunk exactly once. Chunks of every recording are written through one group-committing writer per
+ * database (ChunkWriter): the chunks that arrive while a commit runs go into the next transaction together, so a busy
+ * server pays one transaction (and one fsync) for many uploads instead of one each, and an idle one writes at once.
+ * Inside the transaction each chunk is checked as before (its recording still open and locked, no chunk stored under
+ * its seq, time running forward across its stored neighbours), so a chunk's answer is the same as if written alone.
+ */
 export async function uploadChunk(db: Db, secret: string, input: z.output<typeof uploadChunkInput>) {
   const { rec } = await patientRecording(db, secret, input.token, input.trialId);
   const samples = decode(base64ToBytes(input.samples), input.format);
   // The server stores its own encoding of what it validated, in the current format (never the client's bytes).
   const canonical = encodeChunk(samples, CHUNK_FORMAT);
-  const existing = await db.angleSampleChunk.findUnique({ where: { trialId_seq: { trialId: rec.id, seq: input.seq } }, select: { samples: true, format: true } });
-  if (existing) return duplicateOf(existing, canonical, input.seq);
-  if (rec.status !== "RECORDING") throw badRequest(`This ${label(rec.kind).toLowerCase()} is ${rec.status.toLowerCase()} and takes no more samples`);
-  checkSamples(samples, input.startMs, rec);
-  const first = samples[0]!.t, last = samples[samples.length - 1]!.t;
   try {
-    return await db.$transaction(async (tx) => {
-      // Lock the recording row (PostgreSQL: row lock; SQLite: the write lock) so that concurrent uploads of one
-      // recording check their neighbours one after the other, and a recording closed meanwhile takes nothing.
-      const locked = await tx.assessmentTrial.updateMany({ where: { id: rec.id, status: "RECORDING" }, data: { status: "RECORDING" } });
-      if (locked.count === 0) throw badRequest(`This ${label(rec.kind).toLowerCase()} was closed and takes no more samples`);
-      // Time must run forward across the nearest stored chunks on either side, whatever seq arrived first.
-      const [prev, next] = await Promise.all([
-        tx.angleSampleChunk.findFirst({ where: { trialId: rec.id, seq: { lt: input.seq } }, orderBy: { seq: "desc" }, select: { seq: true, endMs: true, samples: true, format: true } }),
-        tx.angleSampleChunk.findFirst({ where: { trialId: rec.id, seq: { gt: input.seq } }, orderBy: { seq: "asc" }, select: { seq: true, startMs: true } }),
-      ]);
-      if (prev && (await endOf(prev)) >= first) throw badRequest(`Chunk is out of order: its samples start before chunk ${prev.seq} ends`);
-      if (next && next.startMs <= last) throw badRequest(`Chunk is out of order: its samples end after chunk ${next.seq} starts`);
-      await tx.angleSampleChunk.create({
-        data: { trialId: rec.id, seq: input.seq, format: CHUNK_FORMAT, startMs: first, endMs: last, rateHz: input.rateHz, sampleCount: samples.length, samples: Buffer.from(canonical) },
-      });
-      return { stored: true, duplicate: false, seq: input.seq };
-    });
+    if (rec.status !== "RECORDING") throw badRequest(`This ${label(rec.kind).toLowerCase()} is ${rec.status.toLowerCase()} and takes no more samples`);
+    checkSamples(samples, input.startMs, rec);
+    return await chunkWriter(db).write({ rec, seq: input.seq, rateHz: input.rateHz, samples, canonical });
   } catch (e) {
-    if (isUniqueViolation(e)) {
-      // a concurrent retry won: the same samples are a duplicate, others a conflict
-      const won = await db.angleSampleChunk.findUnique({ where: { trialId_seq: { trialId: rec.id, seq: input.seq } }, select: { samples: true, format: true } });
-      if (won) return duplicateOf(won, canonical, input.seq);
+    // A retried upload of a stored chunk is a duplicate whatever changed since (the recording closed, its stop time set).
+    if (e instanceof TRPCError && e.code === "BAD_REQUEST") {
+      const existing = await db.angleSampleChunk.findUnique({ where: { trialId_seq: { trialId: rec.id, seq: input.seq } }, select: { samples: true, format: true } });
+      if (existing) return duplicateOf(existing, canonical, input.seq);
     }
     throw e;
   }
+}
+
+type ChunkJob = {
+  rec: { id: string; kind: string };
+  seq: number;
+  rateHz: number;
+  samples: PoseSample[];
+  canonical: Uint8Array;
+};
+type ChunkResult = { stored: boolean; duplicate: boolean; seq: number };
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/** Largest number of chunks committed in one transaction. */
+const MAX_BATCH = 32;
+/**
+ * While chunks arrive faster than BUSY_PER_S a second, the writer collects them for BATCH_WINDOW_MS before a commit.
+ * A new transaction costs more than its statements (on SQLite the driver opens a fresh connection after every
+ * transaction, which then reads the schema again; each commit syncs the log): a busy server commits at most ~40 times
+ * a second however many uploads arrive, and an upload waits at most one window more. Below that rate each chunk is
+ * committed as soon as it arrives.
+ */
+const BUSY_PER_S = 20;
+const BATCH_WINDOW_MS = 25;
+/** A batch waits for the database longer than Prisma's defaults (2 s to start, 5 s to run) before it fails. */
+const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 };
+
+class ChunkWriter {
+  private queue: { job: ChunkJob; resolve: (r: ChunkResult) => void; reject: (e: unknown) => void }[] = [];
+  private running = false;
+  /** When the chunks of the last second were committed. */
+  private recent: number[] = [];
+  constructor(private db: Db) {}
+
+  private busy(now: number) {
+    while (this.recent.length && now - this.recent[0]! > 1_000) this.recent.shift();
+    return this.recent.length >= BUSY_PER_S;
+  }
+
+  write(job: ChunkJob): Promise<ChunkResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain() {
+    this.running = true;
+    try {
+      while (this.queue.length) {
+        if (this.busy(Date.now())) await new Promise((r) => setTimeout(r, BATCH_WINDOW_MS));
+        const batch = this.queue.splice(0, MAX_BATCH);
+        const now = Date.now();
+        for (let i = 0; i < batch.length; i++) this.recent.push(now);
+        let outcomes: ({ ok: true; r: ChunkResult } | { ok: false; e: unknown })[];
+        try {
+          outcomes = await this.db.$transaction(async (tx) => {
+            const out: ({ ok: true; r: ChunkResult } | { ok: false; e: unknown })[] = [];
+            for (const { job } of batch) {
+              // A refusal of one chunk is its own answer; anything else (a database error) fails the batch.
+              try {
+                out.push({ ok: true, r: await writeChunk(tx, job) });
+              } catch (e) {
+                if (!(e instanceof TRPCError)) throw e;
+                out.push({ ok: false, e });
+              }
+            }
+            return out;
+          }, TX_OPTIONS);
+        } catch (e) {
+          if (batch.length > 1 && isUniqueViolation(e)) {
+            // A writer of another process stored one of these seqs meanwhile: each chunk on its own.
+            for (const b of batch) await this.one(b);
+            continue;
+          }
+          // Anything else (a timeout under overload): nothing was stored, every upload of the batch fails and is
+          // retried by its browser, rather than doing the work again here one by one.
+          outcomes = batch.map(() => ({ ok: false as const, e }));
+        }
+        batch.forEach((b, i) => {
+          const o = outcomes[i]!;
+          if (o.ok) b.resolve(o.r);
+          else b.reject(o.e);
+        });
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async one(b: ChunkWriter["queue"][number]) {
+    try {
+      b.resolve(await this.db.$transaction((tx) => writeChunk(tx, b.job), TX_OPTIONS));
+    } catch (e) {
+      if (isUniqueViolation(e)) {
+        // a concurrent retry won: the same samples are a duplicate, others a conflict
+        const won = await this.db.angleSampleChunk.findUnique({ where: { trialId_seq: { trialId: b.job.rec.id, seq: b.job.seq } }, select: { samples: true, format: true } });
+        if (won) {
+          try {
+            return b.resolve(duplicateOf(won, b.job.canonical, b.job.seq));
+          } catch (c) {
+            return b.reject(c);
+          }
+        }
+      }
+      b.reject(e);
+    }
+  }
+}
+
+const writers = new WeakMap<Db, ChunkWriter>();
+function chunkWriter(db: Db): ChunkWriter {
+  let w = writers.get(db);
+  if (!w) writers.set(db, (w = new ChunkWriter(db)));
+  return w;
+}
+
+/** One chunk inside the (batch's) transaction. Throws a TRPCError for a refusal of this chunk. */
+async function writeChunk(tx: Tx, job: ChunkJob): Promise<ChunkResult> {
+  const { rec, seq, samples, canonical } = job;
+  const first = samples[0]!.t, last = samples[samples.length - 1]!.t;
+  // Lock the recording row (PostgreSQL: row lock; SQLite: the write lock) so that concurrent uploads of one
+  // recording check their neighbours one after the other, and a recording closed meanwhile takes nothing.
+  const locked = await tx.assessmentTrial.updateMany({ where: { id: rec.id, status: "RECORDING" }, data: { status: "RECORDING" } });
+  const existing = await tx.angleSampleChunk.findUnique({ where: { trialId_seq: { trialId: rec.id, seq } }, select: { samples: true, format: true } });
+  if (existing) return duplicateOf(existing, canonical, seq);
+  if (locked.count === 0) throw badRequest(`This ${label(rec.kind).toLowerCase()} was closed and takes no more samples`);
+  // Time must run forward across the nearest stored chunks on either side, whatever seq arrived first.
+  const prev = await tx.angleSampleChunk.findFirst({ where: { trialId: rec.id, seq: { lt: seq } }, orderBy: { seq: "desc" }, select: { seq: true, endMs: true, samples: true, format: true } });
+  if (prev && (await endOf(prev)) >= first) throw badRequest(`Chunk is out of order: its samples start before chunk ${prev.seq} ends`);
+  const next = await tx.angleSampleChunk.findFirst({ where: { trialId: rec.id, seq: { gt: seq } }, orderBy: { seq: "asc" }, select: { seq: true, startMs: true } });
+  if (next && next.startMs <= last) throw badRequest(`Chunk is out of order: its samples end after chunk ${next.seq} starts`);
+  await tx.angleSampleChunk.create({
+    data: { trialId: rec.id, seq, format: CHUNK_FORMAT, startMs: first, endMs: last, rateHz: job.rateHz, sampleCount: samples.length, samples: Buffer.from(canonical) },
+  });
+  return { stored: true, duplicate: false, seq };
 }
 
 /** A retried upload is accepted once: the same samples (whatever format either was sent in), never others. */

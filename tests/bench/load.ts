@@ -6,6 +6,8 @@
 //   npm run bench:load -- --cluster         all on PostgreSQL, plus two server processes with Redis (patients on one,
 //                                           therapists on the other): CPU per visit against one process
 //   BENCH_JSON=1 for JSON; BENCH_MAX_VISITS (default 400), BENCH_STEP (25), BENCH_STEP_S (10), BENCH_SOAK_S (600)
+//   BENCH_CPU_PROF=<dir>: V8 CPU profiles of the server processes (tests/bench/cpu-profile.ts reads them); BENCH_ONLY=app;
+//   BENCH_ADMISSION=1: the app's admission control on (server/realtime/admission.ts)
 // Each visit: a patient sends the app's real live pose message (one packed sample, as PatientAssessment sends it) at
 // 20 Hz with the app's acknowledged relay, and uploads a trial chunk (15 samples) once a second; the therapist receives
 // and acknowledges. Both participants of a visit live in the same generator process (one clock), and the visits are
@@ -21,11 +23,11 @@ const self = fileURLToPath(import.meta.url);
 const P99_LIMIT_MS = 50;
 const RATE_HZ = 20;
 type Cpu = { user: number; system: number };
-type ServerStat = { cpuMs: number; rss: number; heap: number; at: number };
+type ServerStat = { cpuMs: number; rss: number; heap: number; at: number; redisCpuMs?: number };
 type Visit = { visitId: string; token: string; trialId: string | null };
 /** `therapistUrl`: in cluster mode therapists connect to the second process (patients to the first). */
 type Boot = { url: string; therapistUrl?: string; cookie: string; visits: Visit[] };
-type GenReport = { sent: number; received: number; lat: number[]; uploads: number; uploadFails: number; joinMs: number[]; joinFails: number; resends: number; cpuMs: number };
+type GenReport = { sent: number; received: number; lat: number[]; uploads: number; uploadFails: number; joinMs: number[]; joinFails: number; busyRefusals: number; resends: number; cpuMs: number };
 
 const arg = (k: string) => process.argv.includes(k);
 const cpuMs = (c: Cpu) => (c.user + c.system) / 1000;
@@ -85,7 +87,11 @@ if (arg("--server")) {
     if (process.env.BENCH_REDIS_URL) shared.REDIS_URL = process.env.BENCH_REDIS_URL;
     if (process.env.BENCH_SECRET) shared.SESSION_SECRET = process.env.BENCH_SECRET;
     // Every generated client comes from loopback: lift the per-address handshake limit (the per-link one stays).
-    const s = await startTestServer({ env: testEnv(shared), realtime: { handshakeLimits: { perAddress: { points: 1_000_000, durationSec: 60 } } } });
+    // Admission control off (as in the runs before it existed), so that the ramp measures the relay's own capacity;
+    // BENCH_ADMISSION=1 turns it on with its defaults, as in production (joins past saturation refused, and retried
+    // by the generators after the retry time as the app's client does).
+    const admission = process.env.BENCH_ADMISSION === "1" ? {} : false;
+    const s = await startTestServer({ env: testEnv(shared), realtime: { handshakeLimits: { perAddress: { points: 1_000_000, durationSec: 60 } }, admission } });
     if (process.env.BENCH_SEED === "0") {
       // A second process of a cluster: same database, same Redis; the first one seeded.
       serve({ url: s.url, cookie: "", visits: [] }, s.close);
@@ -146,9 +152,22 @@ if (arg("--server")) {
   const live: Live[] = [];
   const totals = { sent: 0, received: 0 };
   let lastCpu = 0;
-  let rep: GenReport = { sent: 0, received: 0, lat: [], uploads: 0, uploadFails: 0, joinMs: [], joinFails: 0, resends: 0, cpuMs: 0 };
+  let rep: GenReport = { sent: 0, received: 0, lat: [], uploads: 0, uploadFails: 0, joinMs: [], joinFails: 0, busyRefusals: 0, resends: 0, cpuMs: 0 };
   const rid = () => Math.random().toString(36).slice(2, 14).padEnd(12, "x");
-  const connect = (auth: Record<string, unknown>, cookie?: string) =>
+  /** Like the app's client (app/_lib/realtime/call.ts): a SERVER_BUSY refusal is retried after its retry time. */
+  const connect = async (auth: Record<string, unknown>, cookie?: string): Promise<ReturnType<typeof ioc>> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await connectOnce(auth, cookie);
+      } catch (e) {
+        const d = (e as { data?: { code?: string; retryAfterMs?: number } }).data;
+        if (d?.code !== "SERVER_BUSY" || attempt >= 4) throw e;
+        rep.busyRefusals++;
+        await new Promise((r) => setTimeout(r, d.retryAfterMs ?? 2_000));
+      }
+    }
+  };
+  const connectOnce = (auth: Record<string, unknown>, cookie?: string) =>
     new Promise<ReturnType<typeof ioc>>((resolve, reject) => {
       const base = auth.role === "therapist" && boot.therapistUrl ? boot.therapistUrl : boot.url;
       const s = ioc(base, { path: "/socket.io", transports: ["websocket"], auth: { v: PROTOCOL_VERSION, ...auth }, extraHeaders: cookie ? { cookie, origin: base } : { origin: base }, reconnection: false, forceNew: true });
@@ -224,13 +243,14 @@ if (arg("--server")) {
     } else if (m.start) {
       rep.joinMs = [];
       rep.joinFails = 0;
+      rep.busyRefusals = 0;
       await Promise.all(m.start.map(startVisit));
-      process.send!({ started: { live: live.length, joinMs: rep.joinMs, joinFails: rep.joinFails } });
+      process.send!({ started: { live: live.length, joinMs: rep.joinMs, joinFails: rep.joinFails, busyRefusals: rep.busyRefusals } });
     } else if (m.report) {
       const now = cpuMs(process.cpuUsage());
       const out = { ...rep, cpuMs: now - lastCpu };
       lastCpu = now;
-      rep = { sent: 0, received: 0, lat: [], uploads: 0, uploadFails: 0, joinMs: [], joinFails: 0, resends: 0, cpuMs: 0 };
+      rep = { sent: 0, received: 0, lat: [], uploads: 0, uploadFails: 0, joinMs: [], joinFails: 0, busyRefusals: 0, resends: 0, cpuMs: 0 };
       process.send!({ report: out });
     } else if (m.stop) {
       for (const l of live) l.stop();
@@ -267,14 +287,18 @@ if (arg("--server")) {
     shared.stop = () => pg.stop();
   }
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  type Step = { visits: number; msgsPerS: number; deliveredPct: number; p50: number; p95: number; p99: number; serverCpuMsPerVisitS: number; serverCores: number; memPerVisitKiB: number; genCores: number; uploadsPerS: number; uploadFails: number; joinP99Ms: number; joinFails: number; resends: number };
+  // BENCH_CPU_PROF=<dir>: every server process writes a V8 CPU profile there when it stops (read it with
+  // `npx tsx tests/bench/cpu-profile.ts <file>`).
+  const profArgs = (name: string) =>
+    process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${name}`] : []; // one file per thread
+  type Step = { visits: number; live: number; redisCores: number; msgsPerS: number; deliveredPct: number; p50: number; p95: number; p99: number; serverCpuMsPerVisitS: number; serverCores: number; memPerVisitKiB: number; genCores: number; uploadsPerS: number; uploadFails: number; joinP99Ms: number; joinFails: number; busyRefusals: number; resends: number };
 
   async function ramp(kind: "app" | "bare" | "cluster", fixedVisits?: number, holdS?: number) {
     const dbEnv: Record<string, string> = shared.db ? { BENCH_DATABASE_URL: await shared.db() } : {};
     const redis = kind === "cluster" ? await (await import("../support/redis")).startRedis() : null;
     const secret = (await import("node:crypto")).randomBytes(32).toString("base64url");
     const spawnServer = (k: string, extra: Record<string, string>) =>
-      fork(self, ["--server", k], { execArgv: ["--import", "tsx", "--expose-gc"], stdio: ["ignore", "inherit", "inherit", "ipc"], env: { ...process.env, BENCH_MAX_VISITS: String(fixedVisits ?? maxVisits), BENCH_SECRET: secret, ...dbEnv, ...extra } });
+      fork(self, ["--server", k], { execArgv: ["--import", "tsx", "--expose-gc", ...profArgs(`${kind}-${k}`)], stdio: ["ignore", "inherit", "inherit", "ipc"], env: { ...process.env, BENCH_MAX_VISITS: String(fixedVisits ?? maxVisits), BENCH_SECRET: secret, ...dbEnv, ...extra } });
     const serverKind = kind === "bare" ? "bare" : "app";
     const server = spawnServer(serverKind, redis ? { BENCH_REDIS_URL: redis.url } : {});
     const boot = await ipc<Boot>(server, null, "boot");
@@ -286,10 +310,18 @@ if (arg("--server")) {
     }
     const gens = [0, 1].map(() => fork(self, ["--gen"], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] }));
     await Promise.all(gens.map((g) => ipc(g, { boot, kind }, "ready")));
-    // In cluster mode the figures are the sum over both processes.
+    // In cluster mode the figures are the sum over both processes and redis-server (its CPU from /proc/<pid>/stat:
+    // utime + stime in clock ticks, 100 a second on Linux).
+    const redisCpuMs = () => {
+      if (!redis) return 0;
+      const f = fs.readFileSync(`/proc/${redis.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+    };
     const stat = async (): Promise<ServerStat> => {
       const all = await Promise.all(servers.map((x) => ipc<ServerStat>(x, "stat", "stat")));
-      return all.reduce((a, x) => ({ cpuMs: a.cpuMs + x.cpuMs, rss: a.rss + x.rss, heap: a.heap + x.heap, at: Math.max(a.at, x.at) }), { cpuMs: 0, rss: 0, heap: 0, at: 0 });
+      const r = redisCpuMs();
+      const sum = all.reduce((a, x) => ({ cpuMs: a.cpuMs + x.cpuMs, rss: a.rss + x.rss, heap: a.heap + x.heap, at: Math.max(a.at, x.at) }), { cpuMs: 0, rss: 0, heap: 0, at: 0 });
+      return { ...sum, cpuMs: sum.cpuMs + r, redisCpuMs: r };
     };
     const gc = () => Promise.all(servers.map((x) => ipc(x, "gc", "gced")));
     const steps: Step[] = [];
@@ -299,7 +331,9 @@ if (arg("--server")) {
     for (;;) {
       const target = fixedVisits ?? Math.min(maxVisits, running + stepVisits);
       const add = boot.visits.slice(running, target);
-      const joins = await Promise.all(gens.map((g, gi) => ipc<{ joinMs: number[]; joinFails: number }>(g, { start: add.filter((_, i) => i % 2 === gi) }, "started")));
+      const joins = await Promise.all(gens.map((g, gi) => ipc<{ live: number; joinMs: number[]; joinFails: number; busyRefusals: number }>(g, { start: add.filter((_, i) => i % 2 === gi) }, "started")));
+      // Visits actually running (joins refused by admission control or timed out are not): CPU and heap are per live visit.
+      const liveVisits = Math.max(1, joins.reduce((a, r) => a + r.live, 0));
       running = target;
       await sleep(1_500); // settle, then measure
       await Promise.all(gens.map((g) => ipc<GenReport>(g, { report: true }, "report")));
@@ -330,19 +364,22 @@ if (arg("--server")) {
         p50: +pct(lat, 50).toFixed(1),
         p95: +pct(lat, 95).toFixed(1),
         p99: +pct(lat, 99).toFixed(1),
-        serverCpuMsPerVisitS: +((s1.cpuMs - s0.cpuMs) / secs / running).toFixed(2),
+        live: liveVisits,
+        serverCpuMsPerVisitS: +((s1.cpuMs - s0.cpuMs) / secs / liveVisits).toFixed(2),
         serverCores: +((s1.cpuMs - s0.cpuMs) / secs / 1000).toFixed(2),
-        memPerVisitKiB: +((sm.heap - mem0.heap) / running / 1024).toFixed(1),
+        redisCores: +(((s1.redisCpuMs ?? 0) - (s0.redisCpuMs ?? 0)) / secs / 1000).toFixed(2),
+        memPerVisitKiB: +((sm.heap - mem0.heap) / liveVisits / 1024).toFixed(1),
         genCores: +(reps.reduce((a, r) => a + r.cpuMs, 0) / 1000 / secs).toFixed(2),
         uploadsPerS: +(reps.reduce((a, r) => a + r.uploads, 0) / secs).toFixed(1),
         uploadFails: reps.reduce((a, r) => a + r.uploadFails, 0),
         joinP99Ms: +pct(joins.flatMap((r) => r.joinMs), 99).toFixed(0),
         joinFails: joins.reduce((a, r) => a + r.joinFails, 0),
+        busyRefusals: joins.reduce((a, r) => a + r.busyRefusals, 0),
         resends: reps.reduce((a, r) => a + r.resends, 0),
       };
       steps.push(step);
       if (!process.env.BENCH_JSON)
-        console.log(`  ${kind.padEnd(4)} ${String(step.visits).padStart(4)} visits  ${String(step.msgsPerS).padStart(5)} msg/s  delivered ${step.deliveredPct}%  relay p50/p95/p99 ${step.p50}/${step.p95}/${step.p99} ms  server ${step.serverCores} cores = ${step.serverCpuMsPerVisitS} core-ms/s per visit  heap ${step.memPerVisitKiB} KiB/visit  generators ${step.genCores} cores  uploads ${step.uploadsPerS}/s (${step.uploadFails} failed)  joins p99 ${step.joinP99Ms} ms (${step.joinFails} failed)  resends ${step.resends}`);
+        console.log(`  ${kind.padEnd(4)} ${String(step.visits).padStart(4)} visits (${step.live} live)  ${String(step.msgsPerS).padStart(5)} msg/s  delivered ${step.deliveredPct}%  relay p50/p95/p99 ${step.p50}/${step.p95}/${step.p99} ms  server ${step.serverCores} cores${redis ? ` (redis-server ${step.redisCores})` : ""} = ${step.serverCpuMsPerVisitS} core-ms/s per visit  heap ${step.memPerVisitKiB} KiB/visit  generators ${step.genCores} cores  uploads ${step.uploadsPerS}/s (${step.uploadFails} failed)  joins p99 ${step.joinP99Ms} ms (${step.joinFails} failed, ${step.busyRefusals} SERVER_BUSY refusals retried)  resends ${step.resends}`);
       // Past the limit for two steps in a row, or at the cap: stop (bounded in count and time).
       const over = (x: Step | undefined) => !!x && (x.p99 > P99_LIMIT_MS || x.deliveredPct < 99);
       if (fixedVisits || running >= maxVisits || (over(step) && over(steps.at(-2)))) break;
@@ -365,8 +402,10 @@ if (arg("--server")) {
   }
 
   console.log(`Streaming load — one server process, ${RATE_HZ} Hz live pose messages + 1 chunk upload/s per visit, steps of ${stepVisits} visits × ${stepS} s, p99 limit ${P99_LIMIT_MS} ms; ${os.cpus().length} cores`);
+  // BENCH_ONLY=app (e.g. for a profile) skips the reference; the ratios then read 0.
+  const only = process.env.BENCH_ONLY;
   const app = await ramp("app");
-  const bare = await ramp("bare");
+  const bare = only === "app" ? { ...app, kind: "bare", steps: [], capacity: 0, cpuPerVisitAtCapacity: NaN } : await ramp("bare");
   const cluster = clusterMode ? await ramp("cluster") : null;
   let soak: Awaited<ReturnType<typeof ramp>> | null = null;
   if (arg("--soak") && app.capacity > 0) {
@@ -408,7 +447,7 @@ if (arg("--server")) {
     console.log(`capacity at p99 ≤ ${P99_LIMIT_MS} ms: app ${app.capacity} visits, bare relay ${bare.capacity} visits → app / bare ${result.ratios.capacity}× (target ≥ 0.9×)`);
     if (result.ratios.cpuPerVisit) console.log(`server CPU per visit at ${result.ratios.cpuPerVisit.visits} visits: app / bare ${result.ratios.cpuPerVisit.ratio}× (target ≤ 1.15×)`);
     if (result.cluster?.cpuPerVisitVsOneProcess)
-      console.log(`two processes + Redis: capacity ${result.cluster.capacity} visits; server CPU per visit vs one process at ${result.cluster.cpuPerVisitVsOneProcess.visits} visits: ${result.cluster.cpuPerVisitVsOneProcess.ratio}× (target ≤ 1.3×; Redis's own CPU not counted)`);
+      console.log(`two processes + Redis: capacity ${result.cluster.capacity} visits; server CPU per visit vs one process at ${result.cluster.cpuPerVisitVsOneProcess.visits} visits: ${result.cluster.cpuPerVisitVsOneProcess.ratio}× (target ≤ 1.3×; redis-server's CPU counted)`);
     if (result.soak) console.log(`soak: ${result.soak.visits} visits for ${soakS} s, heap slope ${result.soak.heapSlopeBytesPerMin} bytes/min`);
     console.log(`machine speed index (ms for a fixed loop, lower is faster): ${speedBefore} before, ${speedAfter} after; load average ${result.loadAverage}`);
   }

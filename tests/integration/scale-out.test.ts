@@ -2,7 +2,7 @@
 // the database, the session secret and a real redis-server on loopback. The patient is on process A and the therapist
 // on process B; a whole visit runs across them, dashboards on either process see status changes, and when A is
 // killed mid-trial (SIGKILL: no clean shutdown) the patient reconnects to B and every live sample and every stored
-// chunk arrives exactly once.
+// chunk arrives exactly once. Sign-in and patient handshake limits are one budget for both processes.
 import assert from "node:assert/strict";
 import { fork, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
@@ -128,6 +128,31 @@ describe("several server processes with Redis", () => {
     // The right password is refused too while the account is locked, on either process.
     const right = await new HttpClient(A.url).call("mutation", "auth.signIn", { email, password: PASSWORD });
     assert.equal(right.ok ? "OK" : right.error.data.code, "TOO_MANY_REQUESTS");
+  });
+
+  test("patient handshakes with one link spend one budget on both processes: 10 across A and B get in, the 11th is refused (per process they would all pass)", async () => {
+    const v = await schedule();
+    // The therapist watches the room, so that each patient's leave is written before the next one joins (two
+    // processes on one SQLite file otherwise race for its write lock).
+    const therapist = await connect(B.as, therapistAuth(v.visitId), { cookie: th.cookie });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      const node = i % 2 === 0 ? A : B;
+      try {
+        const inst = newInstance();
+        const c = await connect(node.as, patientAuth(v.token, inst));
+        outcomes.push("ok");
+        await stateWhere(therapist, (st) => st.patient?.instanceId === inst, 15_000);
+        c.socket.close();
+        await stateWhere(therapist, (st) => st.patient === null, 15_000);
+      } catch (e) {
+        outcomes.push((e as { data?: { code: string } }).data?.code ?? String(e));
+      }
+    }
+    assert.deepEqual(outcomes, [...Array(10).fill("ok"), "RATE_LIMITED"]);
+    // one audit row for the link's refusals, whichever process refused
+    assert.equal(await db.auditEvent.count({ where: { recordId: v.visitId, action: "visit.join.limited" } }), 1);
+    therapist.socket.close();
   });
 
   test("process A is killed mid-trial: the patient reconnects to B; every live sample and every stored chunk arrives exactly once", async () => {

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { freePort } from "./ports";
 
-export type TestRedis = { url: string; port: number; stop: () => Promise<void> };
+export type TestRedis = { url: string; port: number; /** the redis-server process (its CPU: /proc/<pid>/stat) */ pid: number; stop: () => Promise<void> };
 
 export async function startRedis(): Promise<TestRedis> {
   const bin = ["/usr/bin/redis-server", "/usr/sbin/redis-server"].find((p) => fs.existsSync(p));
@@ -33,6 +33,7 @@ export async function startRedis(): Promise<TestRedis> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

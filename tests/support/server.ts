@@ -6,7 +6,9 @@ import { testEnv } from "./env";
 
 export async function startTestServer(opts: { env?: Env; next?: boolean; overrides?: Record<string, string>; realtime?: RealtimeOptions } = {}): Promise<Started & { env: Env }> {
   const env = opts.env ?? testEnv(opts.overrides);
-  const s = await startServer(env, { next: opts.next ?? false, log: () => {}, realtime: opts.realtime });
+  // Admission control (server/realtime/admission.ts) is off unless a test asks for it: on a machine shared with other
+  // suites the event loop can lag for reasons of its own, and a refused join would fail an unrelated test.
+  const s = await startServer(env, { next: opts.next ?? false, log: () => {}, realtime: { admission: false, ...opts.realtime } });
   return { ...s, env, url: `http://127.0.0.1:${s.port}` };
 }
 

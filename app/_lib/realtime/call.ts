@@ -79,8 +79,10 @@ export class VisitCall {
         this.set({ phase: "failed", error: h });
         this.stop(false);
       } else if (h) {
-        // A transient refusal (server busy, INTERNAL): Socket.IO does not retry those by itself.
-        setTimeout(() => !this.stopped && s.connect(), 2_000);
+        // A transient refusal (SERVER_BUSY, RATE_LIMITED, INTERNAL): Socket.IO does not retry those by itself. The page
+        // shows a busy server's message ("The server is busy. Retrying in N s.") until the retry gets in.
+        if (h.code === "SERVER_BUSY") this.set({ error: h });
+        setTimeout(() => !this.stopped && s.connect(), Math.min(60_000, Math.max(1_000, h.retryAfterMs ?? 2_000)));
       }
       this.set({ socketConnected: false });
     });
@@ -93,7 +95,7 @@ export class VisitCall {
     });
     s.on("session:welcome", (w) => {
       const rejoin = this.snap.welcome !== null;
-      this.set({ welcome: w });
+      this.set({ welcome: w, error: null });
       this.ice.set({ iceServers: w.iceServers, expiresAt: w.iceExpiresAt }, Date.now());
       this.link?.setIceServers(w.iceServers);
       this.scheduleIceRenewal();

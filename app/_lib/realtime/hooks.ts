@@ -4,7 +4,7 @@ import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { ClinicVisitUpdate } from "../../_shared/protocol";
 import { VisitCall, type CallAuth, type CallSnapshot } from "./call";
 import { classifyMediaError, getLocalStream, listDevices, stopStream, supportProblem, videoOnly, watchAudioLevel, type DeviceChoice, type MediaProblem } from "./media";
-import { openSocket } from "./socket";
+import { handshakeError, openSocket } from "./socket";
 
 const idle = () => () => {};
 
@@ -40,13 +40,22 @@ export function useClinicLive(onUpdate?: (u: ClinicVisitUpdate) => void): { conn
   cb.current = onUpdate;
   useEffect(() => {
     const s = openSocket({ role: "staff" });
+    let alive = true;
+    // A refused handshake (server busy, rate limited) is not retried by Socket.IO itself.
+    s.on("connect_error", (e) => {
+      const h = handshakeError(e);
+      if (h && (h.code === "SERVER_BUSY" || h.code === "RATE_LIMITED" || h.code === "INTERNAL")) setTimeout(() => alive && s.connect(), Math.min(60_000, Math.max(1_000, h.retryAfterMs ?? 2_000)));
+    });
     s.on("connect", () => setConnected(true));
     s.on("disconnect", () => setConnected(false));
     s.on("clinic:visit", (u) => {
       setVisits((v) => ({ ...v, [u.visitId]: u }));
       cb.current?.(u);
     });
-    return () => void s.disconnect();
+    return () => {
+      alive = false;
+      s.disconnect();
+    };
   }, []);
   return { connected, visits };
 }

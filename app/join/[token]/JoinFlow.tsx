@@ -92,7 +92,7 @@ function Visit({ token, visit, resume }: { token: string; visit: VisitInfo; resu
   const therapist = snap.room?.therapist;
   const status =
     snap.phase === "reconnecting" || snap.phase === "connecting"
-      ? "Reconnecting…"
+      ? (snap.error?.code === "SERVER_BUSY" ? snap.error.message : "Reconnecting…")
       : snap.phase === "waiting"
         ? `You are in the waiting room. ${visit.therapistName} will admit you soon.`
         : therapist?.presence === "reconnecting" || (snap.everConnected && snap.linkState !== "connected")

@@ -96,7 +96,9 @@ export function VisitRoom({ visitId }: { visitId: string }) {
   };
 
   const liveLine =
-    !snap || snap.phase === "connecting"
+    snap?.error?.code === "SERVER_BUSY" && (snap.phase === "connecting" || snap.phase === "reconnecting")
+      ? snap.error.message
+      : !snap || snap.phase === "connecting"
       ? "Connecting to the visit room…"
       : snap.phase === "reconnecting"
         ? "Connection to the server lost. Reconnecting…"
