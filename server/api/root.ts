@@ -4,6 +4,7 @@ import { exerciseSetsRouter, recordingsRouter } from "./routers/recordings";
 import { trialsRouter } from "./routers/trials";
 import { recordsRouter } from "./routers/records";
 import { auditRouter, clinicRouter, patientsRouter, usersRouter, visitsRouter } from "./routers/clinic";
+import { alertsRouter, episodesRouter, outboxRouter } from "./routers/episodes";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -18,6 +19,7 @@ export const appRouter = router({
   recordings: recordingsRouter,
   exerciseSets: exerciseSetsRouter,
   records: recordsRouter,
+  episodes: episodesRouter, alerts: alertsRouter, outbox: outboxRouter,
 });
 
 export type AppRouter = typeof appRouter;
