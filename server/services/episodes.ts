@@ -202,3 +202,12 @@ export async function activeEpisodeId(db: Db, patientId: string): Promise<string
   const e = await db.episode.findFirst({ where: { patientId, status: "ACTIVE" }, orderBy: { createdAt: "asc" }, select: { id: true } });
   return e?.id ?? null;
 }
+
+/** The gate of a visit's episode, for the visit room's banner (clinic-scoped). */
+export async function gateForVisit(c: Caller, visitId: string) {
+  const v = await c.db.visit.findFirst({ where: { id: visitId, clinicId: c.user.clinicId }, select: { episodeId: true, patientId: true } });
+  if (!v) throw notFound("Visit");
+  if (!v.episodeId) return { episodeId: null, patientId: v.patientId, blocked: false, reason: null };
+  const g = await gateOf(c.db, v.episodeId);
+  return { episodeId: v.episodeId, patientId: v.patientId, blocked: g.blocked, reason: g.reason };
+}

@@ -6,6 +6,7 @@ import {
   alertIdInput, createEpisodeInput, dischargeEpisodeInput, episodeIdInput, linkIdInput, listAlertsInput, listEpisodesInput,
   listOutboxInput, recordEpisodeDecisionInput, resolveAlertInput, sendIntakeLinkInput, submitIntakeInput, updateEpisodeInput,
 } from "../../../app/_shared/care/episodes";
+import { visitIdInput } from "../../../app/_shared/domain";
 import * as inbox from "../../services/alert-inbox";
 import * as episodes from "../../services/episodes";
 import * as intake from "../../services/intake";
@@ -33,6 +34,7 @@ export const episodesRouter = router({
   get: authedProcedure.input(episodeIdInput).query(({ ctx, input }) => episodes.getEpisode(ctx.caller, input.episodeId)),
   update: writerProcedure.input(updateEpisodeInput).mutation(({ ctx, input }) => episodes.updateEpisode(ctx.caller, input)),
   discharge: writerProcedure.input(dischargeEpisodeInput).mutation(({ ctx, input }) => episodes.dischargeEpisode(ctx.caller, input)),
+  gateForVisit: authedProcedure.input(visitIdInput).query(({ ctx, input }) => episodes.gateForVisit(ctx.caller, input.visitId)),
   decide: writerProcedure.input(recordEpisodeDecisionInput).mutation(({ ctx, input }) => episodes.recordDecision(ctx.caller, input)),
   intake: intakeRouter,
 });
