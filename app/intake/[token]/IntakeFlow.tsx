@@ -55,13 +55,12 @@ export function IntakeFlow({ token }: { token: string }) {
   const i = info.data;
   return (
     <Shell>
-      <p className="text-sm text-slate-700"><span className="font-medium">{S.hello(i.firstName)}</span> {S.intro(i.therapistName, i.clinicName)} {S.validUntil(formatLongDay(i.expiresAt, Intl.DateTimeFormat().resolvedOptions().timeZone))}</p>
-      <Form token={token} onDone={setDone} />
+      <Form token={token} onDone={setDone} intro={<p className="mb-4 text-sm text-slate-700"><span className="font-medium">{S.hello(i.firstName)}</span> {S.intro(i.therapistName, i.clinicName)} {S.validUntil(formatLongDay(i.expiresAt, Intl.DateTimeFormat().resolvedOptions().timeZone))}</p>} />
     </Shell>
   );
 }
 
-function Form({ token, onDone }: { token: string; onDone: (r: { tier: Tier; message: { title: string; body: string[] } }) => void }) {
+function Form({ token, onDone, intro }: { token: string; onDone: (r: { tier: Tier; message: { title: string; body: string[] } }) => void; intro: ReactNode }) {
   const trpc = useTRPC();
   const [d, setD] = useState<Draft>(empty);
   const [step, setStep] = useState(0);
@@ -111,15 +110,16 @@ function Form({ token, onDone }: { token: string; onDone: (r: { tier: Tier; mess
   const toggle = (list: string[], v: string) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
 
   return (
-    <form noValidate className="mt-4" onSubmit={(ev) => { ev.preventDefault(); next(); }}>
-      <ol className="mb-4 flex gap-1 text-xs" aria-label={S.stepOf(step + 1, 4)}>
+    <form noValidate className="mt-2" onSubmit={(ev) => { ev.preventDefault(); next(); }}>
+      {step === 0 && intro}
+      <ol className="mb-3 flex gap-1 text-xs" aria-label={S.stepOf(step + 1, 4)}>
         {S.steps.map((s, i) => (
           <li key={s} aria-current={i === step ? "step" : undefined} className={`flex-1 rounded px-2 py-1.5 text-center font-medium ${i === step ? "bg-brand-600 text-white" : i < step ? "bg-brand-50 text-brand-700" : "bg-slate-100 text-slate-500"}`}>
             <span className="sm:hidden">{i + 1}</span><span className="hidden sm:inline">{i + 1}. {s}</span>
           </li>
         ))}
       </ol>
-      <h2 className="mb-3 text-lg font-semibold">{S.steps[step]}</h2>
+      <h2 className="mb-2 text-lg font-semibold">{S.steps[step]}</h2>
       {formError && <div className="mb-3"><Alert>{formError}</Alert></div>}
       {step === 0 && (
         <div className="grid gap-4 md:grid-cols-2">
@@ -192,15 +192,15 @@ function Form({ token, onDone }: { token: string; onDone: (r: { tier: Tier; mess
       )}
       {step === 3 && (
         <div>
-          <p className="mb-3 text-sm text-slate-700">{S.safetyIntro}</p>
+          <p className="mb-2 text-sm text-slate-700">{S.safetyIntro}</p>
           <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
             {RED_FLAG_QUESTIONS.map((q) => (
-              <li key={q.key} className="flex flex-col gap-2 px-3 py-2 sm:flex-row sm:items-center sm:justify-between">
+              <li key={q.key} className="flex flex-col gap-1.5 px-3 py-1 sm:flex-row sm:items-center sm:justify-between">
                 <fieldset className="contents">
-                  <legend className="text-sm text-slate-800 sm:max-w-[70%]" id={`rf-${q.key}`}>{q.text}</legend>
+                  <legend className="text-sm leading-snug text-slate-800 sm:max-w-[75%]" id={`rf-${q.key}`}>{q.text}</legend>
                   <div className="flex shrink-0 gap-1" role="radiogroup" aria-labelledby={`rf-${q.key}`}>
                     {RED_FLAG_ANSWERS.map((a) => (
-                      <label key={a} className={`cursor-pointer rounded-md px-3 py-1.5 text-sm ring-1 ${d.redFlags[q.key] === a ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-slate-700 ring-slate-300 hover:bg-slate-50"}`}>
+                      <label key={a} className={`cursor-pointer rounded-md px-3 py-1 text-sm ring-1 ${d.redFlags[q.key] === a ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-slate-700 ring-slate-300 hover:bg-slate-50"}`}>
                         <input type="radio" className="sr-only" name={`rf-${q.key}`} value={a} checked={d.redFlags[q.key] === a} onChange={() => up((x) => ((x.redFlags[q.key] = a), x))} />
                         {S.answers[a]}
                       </label>
@@ -213,7 +213,7 @@ function Form({ token, onDone }: { token: string; onDone: (r: { tier: Tier; mess
           </ul>
         </div>
       )}
-      <div className="mt-5 flex justify-between gap-3">
+      <div className="mt-3 flex justify-between gap-3">
         <Button variant="secondary" disabled={step === 0} onClick={() => { setErrors({}); setFormError(null); setStep(step - 1); }}>{S.back}</Button>
         <Button type="submit" busy={submit.isPending}>{step < 3 ? S.next : submit.isPending ? S.sending : S.send}</Button>
       </div>
