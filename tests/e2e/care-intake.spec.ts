@@ -172,11 +172,16 @@ test("intake: episode → emailed link → emergency red flag → live alert →
   await t.screenshot({ path: `${SHOTS}/inbox-1440.png` });
   await t.setViewportSize({ width: 1366, height: 768 });
   await t.screenshot({ path: `${SHOTS}/inbox-1366.png` });
-  await t.getByRole("button", { name: "Acknowledge" }).first().click();
+  await t.getByRole("button", { name: "Acknowledge", exact: true }).first().click();
+  await expect(t.getByRole("button", { name: "Acknowledge", exact: true })).toHaveCount(0);
+  await t.getByRole("button", { name: "Acknowledged", exact: true }).click();
   await t.getByRole("button", { name: "Resolve…" }).first().click();
   await t.getByLabel("How was it dealt with?").fill("Phoned the patient; seen in the emergency department");
   await t.getByRole("button", { name: "Resolve", exact: true }).click();
-  await expect(t.getByText("No open alerts.")).toBeVisible();
+  await expect(t.getByText("No acknowledged alerts.")).toBeVisible();
+  await t.getByRole("button", { name: "Resolved", exact: true }).click();
+  await expect(t.getByTestId("alerts-inbox")).toContainText("Phoned the patient");
+  await expect(t.getByTestId("alert-count")).toHaveCount(0);
 
   await pctx.close();
   await tctx.close();
