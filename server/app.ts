@@ -12,6 +12,7 @@ import { applySecurityHeaders } from "./http/security";
 import { attachRealtime, type Realtime, type RealtimeOptions } from "./realtime/index";
 import { connectScaleOut } from "./realtime/scale";
 import { createSignInLimits, memoryBackend, redisBackend } from "./services/rate-limit";
+import { subscribeAlertMail } from "./services/alert-inbox";
 import { eventBus } from "./services/events";
 import { registerExerciseEngine } from "./services/exercise-sets";
 import { DEMO, demoLinkHint, seedDemo } from "./services/seed";
@@ -73,6 +74,7 @@ export async function startServer(env: Env, opts: { dev?: boolean; next?: boolea
   server.requestTimeout = 60_000;
   // The services publish on the process's bus; with Redis every process hears every event.
   if (scale) eventBus.set(scale.events);
+  const offAlertMail = subscribeAlertMail(db, env); // EMERGENCY/URGENT alerts emailed to the responsible therapist
   const realtime = attachRealtime(server, { db, env }, { ...opts.realtime, ...(scale ? { store: scale.store, adapter: scale.adapter, limiterBackend: redisBackend(scale.redis) } : {}) });
   server.on("upgrade", (req, socket, head) => {
     if (req.url?.startsWith("/socket.io/")) return; // Socket.IO's own listener takes it
@@ -107,6 +109,7 @@ export async function startServer(env: Env, opts: { dev?: boolean; next?: boolea
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      offAlertMail();
       const realtimeClosed = realtime.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

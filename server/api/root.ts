@@ -5,6 +5,7 @@ import { trialsRouter } from "./routers/trials";
 import { recordsRouter } from "./routers/records";
 import { auditRouter, clinicRouter, patientsRouter, usersRouter, visitsRouter } from "./routers/clinic";
 import { questionnairesRouter } from "./routers/questionnaires";
+import { alertsRouter, episodesRouter, outboxRouter } from "./routers/episodes";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -20,6 +21,7 @@ export const appRouter = router({
   exerciseSets: exerciseSetsRouter,
   records: recordsRouter,
   questionnaires: questionnairesRouter,
+  episodes: episodesRouter, alerts: alertsRouter, outbox: outboxRouter,
 });
 
 export type AppRouter = typeof appRouter;
