@@ -4,6 +4,7 @@ import { exerciseSetsRouter, recordingsRouter } from "./routers/recordings";
 import { trialsRouter } from "./routers/trials";
 import { recordsRouter } from "./routers/records";
 import { auditRouter, clinicRouter, patientsRouter, usersRouter, visitsRouter } from "./routers/clinic";
+import { programsRouter } from "./routers/programs";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -18,6 +19,7 @@ export const appRouter = router({
   recordings: recordingsRouter,
   exerciseSets: exerciseSetsRouter,
   records: recordsRouter,
+  programs: programsRouter,
 });
 
 export type AppRouter = typeof appRouter;
