@@ -142,7 +142,7 @@ export function ProgramBuilder({ episodeId, timeZone, startDate, weeks, base, on
           <button type="button" className="text-brand-700 underline" onClick={() => { const from = (m.phases.at(-1)?.toWeek ?? 0) + 1; setModel({ phases: [...m.phases, { key: `phase-${m.phases.length + 1}`, title: "New phase", fromWeek: Math.min(from, m.weeks), toWeek: m.weeks }] }); }}>+ phase</button>
         </div>
       </div>
-      <ol className="flex min-h-0 flex-1 flex-col gap-1.5 overflow-y-auto pr-1" aria-label="Exercises">
+      <ol className="flex max-h-[calc(100vh-24rem)] min-h-40 flex-col gap-1.5 overflow-y-auto pr-1" aria-label="Exercises">
         {m.items.map((it, i) => (
           <ItemRow key={`${it.exerciseKey}-${i}`} item={it} index={i} count={m.items.length} weeks={m.weeks}
             onChange={(next) => setItems(m.items.map((x, j) => (j === i ? next : x)))}
