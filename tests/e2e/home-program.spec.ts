@@ -27,7 +27,7 @@ test("program from a template, adapted, versioned; adherence and the home link o
   await page.getByRole("button", { name: "Add", exact: true }).click();
   await expect(page.getByTestId("program-item")).toHaveCount(9);
   await page.getByTestId("save-program").click();
-  await expect(page.getByText("version 1")).toBeVisible();
+  await expect(page.getByText("version 1", { exact: true })).toBeVisible();
   const v1 = await db.homeProgram.findFirstOrThrow({ where: { episodeId: episode.id, status: "ACTIVE" } });
   const model = v1.model as { items: { exerciseKey: string; dose: { sets: number } }[] };
   expect(model.items.map((i) => i.exerciseKey)).not.toContain("walking");
@@ -37,7 +37,7 @@ test("program from a template, adapted, versioned; adherence and the home link o
   // a change is a new version; the old one stays listed
   await page.getByRole("button", { name: "Move Cat-camel up" }).click();
   await page.getByTestId("save-program").click();
-  await expect(page.getByText("version 2")).toBeVisible();
+  await expect(page.getByText("version 2", { exact: true })).toBeVisible();
   await expect(page.getByTestId("program-versions").locator("li")).toHaveCount(2);
 
   // home sessions as the patient's page saves them: shown in the adherence view

@@ -14,7 +14,7 @@ import { Alert, Button, Select } from "../../ui";
 export type Draft = { model: ProgramModel; education: string[]; templateKey: string | null };
 
 const num = (s: string, fallback: number | null) => (s.trim() === "" ? fallback : Number.isFinite(Number(s)) ? Math.round(Number(s)) : fallback);
-const small = "w-14 rounded border border-slate-300 px-1.5 py-1 text-sm";
+const small = "w-14 rounded border border-slate-300 px-1.5 py-0.5 text-sm";
 
 function NumberBox({ label, value, onChange, allowEmpty = false, testId }: { label: string; value: number | null; onChange: (v: number | null) => void; allowEmpty?: boolean; testId?: string }) {
   return (
@@ -62,9 +62,9 @@ function ItemRow({ item, index, count, weeks, onChange, onMove, onRemove }: { it
         </div>
         <NumberBox label="From wk" value={item.fromWeek} onChange={(v) => set({ fromWeek: Math.min(Math.max(v ?? 1, 1), weeks) })} />
         <NumberBox label="To wk" value={item.toWeek ?? null} allowEmpty onChange={(v) => set({ toWeek: v ?? undefined })} />
-        <input className="min-w-32 flex-1 rounded border border-slate-300 px-2 py-1 text-sm" aria-label={`Notes for ${ex?.title}`} placeholder="Notes for the patient" value={item.notes} maxLength={1000} onChange={(e) => set({ notes: e.target.value })} />
       </div>
       <div className="mt-1 flex flex-wrap items-center gap-2 pl-7 text-xs text-slate-600">
+        <input className="min-w-40 flex-1 rounded border border-slate-300 px-2 py-0.5 text-sm" aria-label={`Notes for ${ex?.title}`} placeholder="Notes for the patient" value={item.notes} maxLength={1000} onChange={(e) => set({ notes: e.target.value })} />
         {item.progression.map((p, i) => (
           <span key={i} className="inline-flex items-center gap-1 rounded bg-amber-50 px-1.5 py-0.5 ring-1 ring-amber-200">
             from week
@@ -125,7 +125,7 @@ export function ProgramBuilder({ episodeId, timeZone, startDate, weeks, base, on
   const setModel = (patch: Partial<ProgramModel>) => setDraft({ ...draft, model: { ...m, ...patch } });
   const setItems = (items: ProgramItem[]) => setModel({ items });
   return (
-    <div className="flex min-h-0 flex-col gap-2" data-testid="program-builder">
+    <div className="flex min-h-0 flex-1 flex-col gap-2" data-testid="program-builder">
       <div className="flex flex-wrap items-end gap-3">
         <label className="flex flex-col text-[11px] text-slate-500">Start<input type="date" className="rounded border border-slate-300 px-1.5 py-1 text-sm" value={m.startDate} onChange={(e) => setModel({ startDate: e.target.value })} /></label>
         <NumberBox label="Weeks" value={m.weeks} onChange={(v) => setModel({ weeks: v ?? m.weeks })} />
@@ -142,7 +142,7 @@ export function ProgramBuilder({ episodeId, timeZone, startDate, weeks, base, on
           <button type="button" className="text-brand-700 underline" onClick={() => { const from = (m.phases.at(-1)?.toWeek ?? 0) + 1; setModel({ phases: [...m.phases, { key: `phase-${m.phases.length + 1}`, title: "New phase", fromWeek: Math.min(from, m.weeks), toWeek: m.weeks }] }); }}>+ phase</button>
         </div>
       </div>
-      <ol className="flex max-h-[calc(100vh-24rem)] min-h-40 flex-col gap-1.5 overflow-y-auto pr-1" aria-label="Exercises">
+      <ol className="flex min-h-24 flex-1 flex-col gap-1.5 overflow-y-auto pr-1" aria-label="Exercises">
         {m.items.map((it, i) => (
           <ItemRow key={`${it.exerciseKey}-${i}`} item={it} index={i} count={m.items.length} weeks={m.weeks}
             onChange={(next) => setItems(m.items.map((x, j) => (j === i ? next : x)))}

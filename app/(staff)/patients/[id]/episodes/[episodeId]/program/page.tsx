@@ -25,26 +25,31 @@ export default function ProgramPage() {
   const { episode, active, versions } = q.data!;
   const canWrite = me?.role !== "CLINICIAN" && episode.status === "ACTIVE";
   return (
-    <div className="flex h-[calc(100vh-7.5rem)] min-h-[560px] flex-col gap-3">
+    <div className="flex h-[calc(100vh-7.5rem)] min-h-[560px] flex-col [&>div:first-child]:mb-3">
       <PageHeader
         title={`Home program · ${episode.patientName}`}
         subtitle={<span data-testid="patient-banner">{formatBirth(episode.patient.dateOfBirth)}{episode.patient.recordNumber ? ` · Record ${episode.patient.recordNumber}` : ""} · episode from {f.calendarDate(episode.startDate)}{episode.status !== "ACTIVE" ? " (ended)" : ""}</span>}
         actions={<ButtonLink variant="secondary" href={`/patients/${id}`}>Back to patient</ButtonLink>}
       />
       <div className="grid min-h-0 flex-1 gap-3 lg:grid-cols-5">
-        <Card title={active ? <span>Program <Badge tone="green">version {active.version}</Badge></span> : "Build the program"} className="flex min-h-0 flex-col lg:col-span-3"
-          actions={canWrite && active ? <Button variant="ghost" className="!py-1 text-red-700" busy={end.isPending} onClick={() => { if (confirm("End this program? Reminders stop and the home page shows no exercises.")) end.mutate({ programId: active.id }); }}>End program</Button> : null}>
-          {canWrite ? (
-            <ProgramBuilder key={active?.id ?? "new"} episodeId={episode.id} timeZone={episode.timeZone} startDate={episode.startDate} weeks={episode.plannedWeeks}
-              base={active ? { id: active.id, draft: { model: active.model, education: active.education, templateKey: active.templateKey } } : null}
-              onSaved={() => {}} />
-          ) : (
-            <>
-              <ReadOnlyNotice what="the home program" />
-              {active ? <ProgramSummary model={active.model} education={active.education} /> : <p className="text-sm text-slate-600">No program yet.</p>}
-            </>
-          )}
-        </Card>
+        <section className="flex min-h-0 flex-col rounded-lg border border-slate-200 bg-white shadow-sm lg:col-span-3" aria-label="Program">
+          <header className="flex items-center justify-between gap-3 border-b border-slate-100 px-4 py-2">
+            <h2 className="text-base font-semibold text-slate-800">{active ? <span>Program <Badge tone="green">version {active.version}</Badge></span> : "Build the program"}</h2>
+            {canWrite && active ? <Button variant="ghost" className="!py-1 text-red-700" busy={end.isPending} onClick={() => { if (confirm("End this program? Reminders stop and the home page shows no exercises.")) end.mutate({ programId: active.id }); }}>End program</Button> : null}
+          </header>
+          <div className="flex min-h-0 flex-1 flex-col p-3">
+            {canWrite ? (
+              <ProgramBuilder key={active?.id ?? "new"} episodeId={episode.id} timeZone={episode.timeZone} startDate={episode.startDate} weeks={episode.plannedWeeks}
+                base={active ? { id: active.id, draft: { model: active.model, education: active.education, templateKey: active.templateKey } } : null}
+                onSaved={() => {}} />
+            ) : (
+              <>
+                <ReadOnlyNotice what="the home program" />
+                {active ? <ProgramSummary model={active.model} education={active.education} /> : <p className="text-sm text-slate-600">No program yet.</p>}
+              </>
+            )}
+          </div>
+        </section>
         <div className="flex min-h-0 flex-col gap-3 overflow-y-auto lg:col-span-2">
           {active && (
             <Card title="Adherence">
