@@ -12,6 +12,7 @@ import { applySecurityHeaders } from "./http/security";
 import { attachRealtime, type Realtime, type RealtimeOptions } from "./realtime/index";
 import { connectScaleOut } from "./realtime/scale";
 import { createSignInLimits, memoryBackend, redisBackend } from "./services/rate-limit";
+import { subscribeAlertMail } from "./services/alert-inbox";
 import { eventBus } from "./services/events";
 import { DEMO, demoLinkHint, seedDemo } from "./services/seed";
 import { startScheduler, type Scheduler } from "./services/scheduler";
@@ -69,6 +70,7 @@ export async function startServer(env: Env, opts: { dev?: boolean; next?: boolea
   server.requestTimeout = 60_000;
   // The services publish on the process's bus; with Redis every process hears every event.
   if (scale) eventBus.set(scale.events);
+  const offAlertMail = subscribeAlertMail(db, env); // EMERGENCY/URGENT alerts emailed to the responsible therapist
   const realtime = attachRealtime(server, { db, env }, { ...opts.realtime, ...(scale ? { store: scale.store, adapter: scale.adapter } : {}) });
   server.on("upgrade", (req, socket, head) => {
     if (req.url?.startsWith("/socket.io/")) return; // Socket.IO's own listener takes it
@@ -106,6 +108,7 @@ export async function startServer(env: Env, opts: { dev?: boolean; next?: boolea
   const close = () =>
     (closing ??= (async () => {
       await scheduler.stop();
+      offAlertMail();
       const realtimeClosed = realtime.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -5,14 +5,17 @@ import { usePathname, useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { ROLE_LABEL } from "../_shared/domain";
 import { Spinner } from "../_components/ui";
+import { AlertCountBadge } from "../_components/care/care-bits";
 import { useMe, useTRPC } from "../_lib/trpc";
 
 const NAV = [
   { href: "/dashboard", label: "Dashboard", roles: ["ADMIN", "THERAPIST", "CLINICIAN"] },
   { href: "/patients", label: "Patients", roles: ["ADMIN", "THERAPIST", "CLINICIAN"] },
+  { href: "/alerts", label: "Alerts", roles: ["ADMIN", "THERAPIST", "CLINICIAN"] },
   { href: "/lab", label: "Pose lab", roles: ["THERAPIST"] },
   { href: "/users", label: "Users", roles: ["ADMIN"] },
   { href: "/audit", label: "Audit trail", roles: ["ADMIN"] },
+  { href: "/outbox", label: "Outbox", roles: ["ADMIN"] },
 ] as const;
 
 export default function StaffLayout({ children }: { children: React.ReactNode }) {
@@ -52,6 +55,7 @@ export default function StaffLayout({ children }: { children: React.ReactNode })
                 <Link key={n.href} href={n.href} aria-current={active ? "page" : undefined}
                   className={`rounded-md px-3 py-1.5 text-sm font-medium ${active ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100"}`}>
                   {n.label}
+                  {n.href === "/alerts" && <AlertCountBadge />}
                 </Link>
               );
             })}

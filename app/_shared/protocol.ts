@@ -235,6 +235,15 @@ export type ClinicVisitUpdate = {
   at: number;
 };
 
+/** Dashboard update for the clinic room: alerts of an episode opened, reopened, changed or superseded (issue 17). */
+export type ClinicAlertUpdate = {
+  episodeId: string;
+  patientId: string;
+  therapistId: string;
+  alerts: { id: string; severity: "EMERGENCY" | "URGENT" | "REVIEW"; title: string; status: string; change: "opened" | "reopened" | "updated" | "superseded" }[];
+  at: number;
+};
+
 export type S2CEvents = {
   /** First message after a successful participant handshake. */
   "session:welcome": (w: Welcome) => void;
@@ -260,6 +269,8 @@ export type S2CEvents = {
   "server:error": (e: { event: string; code: ErrorCode; message: string }) => void;
   /** Staff sockets: a visit of the clinic changed. */
   "clinic:visit": (u: ClinicVisitUpdate) => void;
+  /** Staff sockets: alerts of the clinic changed (the dashboard's toast and list, the inbox). */
+  "clinic:alert": (u: ClinicAlertUpdate) => void;
 };
 
 type AckFn<E extends C2SEvent> = (res: Ack<C2SResult[E]>) => void;

@@ -35,8 +35,10 @@ export function applySecurityHeaders(req: IncomingMessage, res: ServerResponse, 
   res.setHeader("Permissions-Policy", "camera=(self), microphone=(self), geolocation=(), payment=(), usb=()");
   // Join links carry the patient's token in the path: never leak it in a Referer.
   const path = req.url ?? "/";
-  res.setHeader("Referrer-Policy", path.startsWith("/join/") ? "no-referrer" : "same-origin");
-  if (path.startsWith("/join/") || path.startsWith("/api/")) res.setHeader("Cache-Control", "no-store");
+  // pages opened with a patient link (the token is in the path): never sent on, never cached
+  const linkPage = /^\/(join|intake|q|home)\//.test(path);
+  res.setHeader("Referrer-Policy", linkPage ? "no-referrer" : "same-origin");
+  if (linkPage || path.startsWith("/api/")) res.setHeader("Cache-Control", "no-store");
   if (opts.https) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   return nonce;
 }

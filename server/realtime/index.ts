@@ -22,6 +22,7 @@ import type { Env } from "../env";
 import { eventBus, type EventBus } from "../services/events";
 import { authenticate, HandshakeError, type SocketData } from "./auth";
 import { HandshakeLimits, type HandshakeLimitOptions } from "./limits";
+import { relayAlerts } from "./alerts";
 import { clinicRoom, RoomManager, type IO, type RoomManagerOptions, type Sock } from "./rooms";
 import { LiveSessions } from "./sessions";
 import { MemoryRoomStore, type RoomStore } from "./store";
@@ -84,6 +85,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps, opts:
   const sessions = new LiveSessions(rooms, deps.db, log);
   rooms.onClosed = (e) => sessions.onEvent(e);
   const unsubscribe = (opts.events ?? eventBus.get()).subscribe((e) => sessions.onEvent(e));
+  const unrelayAlerts = relayAlerts(io, opts.events ?? eventBus.get());
   const limits = new HandshakeLimits(opts.handshakeLimits);
 
   io.use((socket, next) => {
@@ -170,6 +172,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps, opts:
       clearInterval(sweeper);
       clearInterval(recheck);
       unsubscribe();
+      unrelayAlerts();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       await rooms.idle(); // the leaves that closing the sockets started
     },

@@ -15,6 +15,7 @@ import { audit } from "./audit";
 import { actorOf, type Caller } from "./context";
 import { tokenHash } from "./crypto";
 import { badRequest, conflict, notFound } from "./errors";
+import { assertExerciseAllowed } from "./episodes";
 
 /** After a visit ends, the patient's browser may still flush buffered samples for this long. */
 const LATE_UPLOAD_MS = 15 * 60_000;
@@ -53,6 +54,7 @@ export async function visitForNewRecording(c: Caller, visitId: string) {
   if (visit.status !== "IN_PROGRESS") throw badRequest("Recordings run during a visit that is in progress");
   const open = await c.db.assessmentTrial.findFirst({ where: { visitId: visit.id, status: "RECORDING", endedAt: null }, select: { kind: true } });
   if (open) throw conflict(`Stop or discard the current ${open.kind === "exercise" ? "exercise set" : "recording"} first`);
+  await assertExerciseAllowed(c.db, visit); // an emergency red flag blocks exercise and assessment (episodes.ts)
   return visit;
 }
 

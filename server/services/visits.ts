@@ -6,12 +6,13 @@ import { actorOf, type Caller } from "./context";
 import { tokenHash } from "./crypto";
 import { linkPath, newLinkToken } from "./patient-links";
 import { badRequest, conflict, notFound } from "./errors";
+import { activeEpisodeId } from "./episodes";
 import { publish } from "./events";
 
 const visitSelect = {
   id: true, clinicId: true, patientId: true, therapistId: true, scheduledAt: true, durationMin: true, reason: true,
   status: true, joinExpiresAt: true, joinRevokedAt: true, patientName: true, consentAt: true, startedAt: true,
-  endedAt: true, cancelledAt: true, notes: true, createdAt: true,
+  endedAt: true, cancelledAt: true, notes: true, createdAt: true, episodeId: true,
   patient: { select: { id: true, firstName: true, lastName: true, recordNumber: true, dateOfBirth: true, email: true } },
   therapist: { select: { id: true, name: true } },
 } as const;
@@ -38,9 +39,10 @@ export async function scheduleVisit(c: Caller, input: z.output<typeof scheduleVi
   const therapist = await c.db.user.findFirst({ where: { id: therapistId, clinicId: c.user.clinicId, role: "THERAPIST", disabled: false } });
   if (!therapist) throw notFound("Therapist");
   const link = newJoinLink(c, input);
+  const episodeId = await activeEpisodeId(c.db, patient.id); // the visit belongs to the patient's active episode of care
   const v = await c.db.visit.create({
     data: {
-      clinicId: c.user.clinicId, patientId: patient.id, therapistId, scheduledAt: input.scheduledAt,
+      clinicId: c.user.clinicId, patientId: patient.id, therapistId, scheduledAt: input.scheduledAt, episodeId,
       durationMin: input.durationMin, reason: input.reason, joinTokenHash: link.joinTokenHash, joinExpiresAt: link.joinExpiresAt,
     },
     select: visitSelect,

@@ -18,7 +18,7 @@ const env = loadEnv({
   SEED_DEMO: "never",
   // A spec that starts its own server (e.g. the TURN relay test) passes its ICE configuration through.
   ...Object.fromEntries(
-    ["STUN_URLS", "TURN_URLS", "TURN_SECRET", "TURN_TTL_SECONDS", "ICE_TRANSPORT_POLICY"].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
+    ["STUN_URLS", "TURN_URLS", "TURN_SECRET", "TURN_TTL_SECONDS", "ICE_TRANSPORT_POLICY", "SMTP_URL", "MAIL_FROM"].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
   ),
 });
 const s = await startServer(env, { dev: false });

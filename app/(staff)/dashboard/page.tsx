@@ -8,6 +8,7 @@ import { useFormat } from "../../_lib/clinic";
 import { VisitList } from "../../_components/visits";
 import { useMe, useTRPC } from "../../_lib/trpc";
 import { useClinicLive } from "../../_lib/realtime/hooks";
+import { LiveAlerts } from "../../_components/care/live-alerts";
 
 export default function DashboardPage() {
   const trpc = useTRPC();
@@ -52,6 +53,8 @@ export default function DashboardPage() {
             {visitsNext.isLoading ? <Spinner /> : <VisitList visits={visitsNext.data ?? []} empty="Nothing scheduled this week." />}
           </Card>
         </div>
+        <div className="flex flex-col gap-6">
+        <LiveAlerts />
         <Card title="Recent patients" actions={<Link href="/patients" className="text-sm text-brand-700 hover:underline">All patients</Link>}>
           {patients.isLoading ? (
             <Spinner />
@@ -68,6 +71,7 @@ export default function DashboardPage() {
             </ul>
           )}
         </Card>
+        </div>
       </div>
     </>
   );

@@ -9,6 +9,7 @@ import { VideoTile } from "../../_components/visit/VideoTile";
 import { PatientAssessment } from "../../_components/assessment/PatientAssessment";
 import { DevicePickers, MediaToggles, MicMeter } from "../../_components/visit/MediaControls";
 import { useTRPC } from "../../_lib/trpc";
+import { JoinIntakeCard } from "../../_components/care/join-intake-card";
 import { useAudioLevel, useDevices, useLocalMedia, useVisitCall } from "../../_lib/realtime/hooks";
 import { MEDIA_HELP, type DeviceChoice } from "../../_lib/realtime/media";
 import type { CallAuth } from "../../_lib/realtime/call";
@@ -66,7 +67,7 @@ function Visit({ token, visit, resume }: { token: string; visit: VisitInfo; resu
     if (joined) sessionStorage.setItem(storeKey(token), JSON.stringify({ ...joined, ...c }));
   };
 
-  if (!joined || (!media.stream && !resume)) return <PreCall visit={visit} media={media} onDevices={setDevices} onJoin={join} />;
+  if (!joined || (!media.stream && !resume)) return <PreCall token={token} visit={visit} media={media} onDevices={setDevices} onJoin={join} />;
   if (!media.stream) return <Shell><MediaProblemAlert media={media} /></Shell>;
   if (!snap) return <Shell><Spinner label="Connecting…" /></Shell>;
 
@@ -157,7 +158,7 @@ function MediaProblemAlert({ media }: { media: Media }) {
   );
 }
 
-function PreCall({ visit, media, onDevices, onJoin }: { visit: VisitInfo; media: Media; onDevices: (c: DeviceChoice) => void; onJoin: (name: string) => void }) {
+function PreCall({ token, visit, media, onDevices, onJoin }: { token: string; visit: VisitInfo; media: Media; onDevices: (c: DeviceChoice) => void; onJoin: (name: string) => void }) {
   const devices = useDevices(media.stream);
   const level = useAudioLevel(media.stream);
   const [name, setName] = useState(visit.suggestedName);
@@ -176,6 +177,7 @@ function PreCall({ visit, media, onDevices, onJoin }: { visit: VisitInfo; media:
       <p className="mt-1 text-sm text-slate-600">
         With {visit.therapistName} · {visit.clinicName} · {formatDateTime(visit.scheduledAt, visit.clinicTimeZone)} {zoneName(visit.clinicTimeZone, visit.scheduledAt)} ({visit.durationMin} min)
       </p>
+      <JoinIntakeCard token={token} />
       <div className="mt-5 grid gap-5 md:grid-cols-2">
         <Card title="1. Check your camera and microphone">
           {media.stream ? (

@@ -8,6 +8,7 @@ import { VisitList } from "../../../_components/visits";
 import { AssessmentProgress } from "../../../_components/review/progress";
 import { PatientExports } from "../../../_components/records/patient-exports";
 import { describeError, useMe, useTRPC } from "../../../_lib/trpc";
+import { EpisodeSection } from "../../../_components/care/episode-section";
 
 export default function PatientPage() {
   const { id } = useParams<{ id: string }>();
@@ -29,6 +30,7 @@ export default function PatientPage() {
       />
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="flex flex-col gap-6 lg:col-span-2">
+          <Card title="Episode of care"><EpisodeSection patientId={p.id} /></Card>
           <Card title="Visits">
             {visits.isLoading ? <Spinner /> : <VisitList visits={visits.data ?? []} showPatient={false} empty="No visits yet." />}
           </Card>

@@ -16,6 +16,7 @@ import { useDevices, useLocalMedia, useVisitCall } from "../../../../_lib/realti
 import { MEDIA_HELP } from "../../../../_lib/realtime/media";
 import type { CallAuth } from "../../../../_lib/realtime/call";
 import { describeError, useMe, useTRPC } from "../../../../_lib/trpc";
+import { VisitGateBanner } from "../../../../_components/care/care-bits";
 
 /** Intrinsic size of a stream's video track (the skeleton overlay letterboxes like the <video>). */
 function videoSize(stream: MediaStream) {
@@ -133,6 +134,7 @@ export function VisitRoom({ visitId }: { visitId: string }) {
           <p role="status" aria-live="polite" className="text-sm font-medium text-slate-700" data-testid="room-live">{liveLine}</p>
         </div>
       </header>
+      <VisitGateBanner visitId={visitId} />
 
       {patient && status === "WAITING" && (
         <Card className="border-amber-300 bg-amber-50">
