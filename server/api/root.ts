@@ -5,6 +5,7 @@ import { trialsRouter } from "./routers/trials";
 import { recordsRouter } from "./routers/records";
 import { auditRouter, clinicRouter, patientsRouter, usersRouter, visitsRouter } from "./routers/clinic";
 import { questionnairesRouter } from "./routers/questionnaires";
+import { programsRouter } from "./routers/programs";
 import { alertsRouter, episodesRouter, outboxRouter } from "./routers/episodes";
 import { createCallerFactory, router } from "./trpc";
 
@@ -21,6 +22,7 @@ export const appRouter = router({
   exerciseSets: exerciseSetsRouter,
   records: recordsRouter,
   questionnaires: questionnairesRouter,
+  programs: programsRouter,
   episodes: episodesRouter, alerts: alertsRouter, outbox: outboxRouter,
 });
 

@@ -78,6 +78,9 @@ export default function EpisodePage() {
             )}
           </Card>
           <IntakeLinkCard e={e} canWrite={canWrite} />
+          <Card title="Home exercise program" actions={<Link href={`/patients/${id}/episodes/${e.id}/program`} className="text-sm text-brand-700 hover:underline" data-testid="open-home-program">Open</Link>}>
+            <p className="text-sm text-slate-600">Build the program from a template, send the home link, print the handout and follow adherence.</p>
+          </Card>
           <Card title="Plan">
             <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
               <dt className="text-slate-500">Referral</dt><dd>{e.referralReason || "—"}</dd>
