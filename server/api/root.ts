@@ -2,6 +2,7 @@ import { authRouter } from "./routers/auth";
 import { liveRouter } from "./routers/live";
 import { exerciseSetsRouter, recordingsRouter } from "./routers/recordings";
 import { trialsRouter } from "./routers/trials";
+import { homeRouter } from "./routers/home";
 import { recordsRouter } from "./routers/records";
 import { auditRouter, clinicRouter, patientsRouter, usersRouter, visitsRouter } from "./routers/clinic";
 import { createCallerFactory, router } from "./trpc";
@@ -18,6 +19,7 @@ export const appRouter = router({
   recordings: recordingsRouter,
   exerciseSets: exerciseSetsRouter,
   records: recordsRouter,
+  home: homeRouter,
 });
 
 export type AppRouter = typeof appRouter;
