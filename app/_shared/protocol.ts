@@ -302,3 +302,69 @@ export function jsonSize(v: unknown): number {
     return Infinity;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Exercise sets in the visit, carried by the relay (the server only relays them; each receiver validates them here
+// and drops what does not parse). The patient's analysed frames go on the assessment's `pose.live` namespace with the
+// set's id as trialId, so the therapist's skeleton and chart read one stream for both.
+// ---------------------------------------------------------------------------------------------
+const setId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Invalid set id");
+export const EXERCISE_NS = { control: "exercise.ctl", state: "exercise.state" } as const;
+
+/** The dose a set is done at, as the patient's counter needs it (the engine's dose, app/_shared/exercises/spec.ts). */
+export const exerciseLiveDose = z.strictObject({
+  sets: z.number().int().min(1).max(10),
+  reps: z.number().int().min(1).max(100).nullable(),
+  holdS: z.number().min(1).max(600).nullable(),
+  restS: z.number().min(0).max(600),
+  perDay: z.number().int().min(1).max(12),
+  perSide: z.boolean(),
+  minutes: z.number().min(1).max(120).nullable(),
+  side: z.enum(["left", "right"]).nullable(),
+});
+
+/** Therapist → patient. */
+export const exerciseControlMsg = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("start"), setId, exercise: z.string().regex(/^[a-z][a-z0-9-]{1,39}@\d{1,5}$/, "Invalid exercise"),
+    setNumber: z.number().int().min(1).max(20), dose: exerciseLiveDose,
+    /** frame width / height the set's samples are measured with (stored with the set: the server recounts with it) */
+    frameAspect: z.number().finite().min(0.2).max(5),
+  }),
+  z.strictObject({ type: z.literal("stop"), setId }),
+  z.strictObject({ type: z.literal("discard"), setId }),
+]);
+export type ExerciseControlMsg = z.infer<typeof exerciseControlMsg>;
+
+export const EXERCISE_PHASES = ["instructions", "framing", "countdown", "active", "saving", "saved", "failed", "discarded"] as const;
+export type ExercisePhase = (typeof EXERCISE_PHASES)[number];
+const sideOrNone = z.enum(["left", "right"]).nullable();
+const count = z.number().int().min(0).max(10_000);
+const ms = z.number().finite().min(0).max(60 * 60_000);
+
+/** Patient → therapist, on every change the patient's counter sees (and at most a few times a second otherwise). */
+export const exerciseStateMsg = z.strictObject({
+  setId,
+  phase: z.enum(EXERCISE_PHASES),
+  countdown: z.number().int().min(0).max(10).optional(),
+  counts: z.strictObject({ left: count, right: count, none: count, total: count }),
+  target: z.number().int().min(0).max(1000).nullable(),
+  heldS: z.number().finite().min(0).max(3600).nullable(),
+  holdTargetS: z.number().finite().min(0).max(3600).nullable(),
+  /** why counting waits / the hold is paused, in plain words */
+  reason: z.string().max(300).nullable(),
+  /** the form cue on the patient's screen now */
+  cue: z.string().max(200).nullable(),
+  /** primary measure now (degrees), as the patient's counter reads it */
+  current: z.number().finite().min(-360).max(360).nullable(),
+  /** the counted repetitions so far (ms since the set's start) */
+  reps: z.array(z.strictObject({ index: z.number().int().min(1).max(10_000), side: sideOrNone, startMs: ms, peakMs: ms, endMs: ms, peakDeg: z.number().finite().min(-360).max(360), faults: z.array(z.string().max(60)).max(20) })).max(300),
+  /** faults flagged so far: when, and which (the chart marks them) */
+  faults: z.array(z.strictObject({ t: ms, rule: z.string().max(60), label: z.string().max(120) })).max(300),
+  framing: z.array(z.string().max(300)).max(10).optional(),
+  complete: z.boolean(),
+  samples: z.number().int().min(0).max(1_000_000).optional(),
+  pendingChunks: z.number().int().min(0).max(100_000).optional(),
+  error: z.string().max(500).optional(),
+});
+export type ExerciseStateMsg = z.infer<typeof exerciseStateMsg>;

@@ -23,17 +23,32 @@ export async function startSet(c: Caller, input: z.output<typeof startExerciseSe
   return set;
 }
 
-/** After the set: pain, effort, a note, and the therapist's count beside the automatic one. */
+/**
+ * After the set: pain, effort, a note, and the therapist's count beside the automatic one. The count is kept as the
+ * therapist's corrections (a repetition not counted, one added) and the count they give. Once the server has counted
+ * the set, corrections without a count are applied to the server's automatic count (its number is the record).
+ */
 export async function annotateSet(c: Caller, input: z.output<typeof annotateExerciseSetInput>) {
   const s = await recordings.ownRecording(c, input.trialId, "exercise");
   if (s.status === "DISCARDED") throw badRequest("This exercise set was discarded");
+  let correctedCount = input.correctedCount;
+  if (input.corrections !== undefined) {
+    const removed = input.corrections.flatMap((x) => (x.action === "remove" ? [x.rep] : []));
+    if (new Set(removed).size !== removed.length) throw badRequest("Each repetition can be marked as not counted only once");
+    const counted = s.automaticCount;
+    if (s.status === "COMPLETED" && counted !== null) {
+      const beyond = removed.find((r) => r > counted);
+      if (beyond !== undefined) throw badRequest(`Repetition ${beyond} was not counted: the set has ${counted}`);
+      if (correctedCount === undefined) correctedCount = input.corrections.length ? counted - removed.length + (input.corrections.length - removed.length) : null;
+    }
+  }
   const updated = await c.db.assessmentTrial.update({
     where: { id: s.id },
     data: {
       ...(input.painDuring !== undefined ? { painDuring: input.painDuring } : {}),
       ...(input.effort !== undefined ? { effort: input.effort } : {}),
       ...(input.note !== undefined ? { note: input.note } : {}),
-      ...(input.correctedCount !== undefined ? { correctedCount: input.correctedCount } : {}),
+      ...(correctedCount !== undefined ? { correctedCount } : {}),
       ...(input.corrections !== undefined ? { corrections: input.corrections } : {}),
     },
     select: recordings.recordingSelect,

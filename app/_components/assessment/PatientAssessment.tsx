@@ -2,28 +2,18 @@
 // The patient's side of a guided assessment: instructions (spoken if sound is on), a live framing
 // check until the body is well seen, a countdown, then recording. Every analysed frame streams to
 // the therapist; the recorded samples are saved loss-free through tRPC (Recorder, app/_lib/recording/recorder.ts).
-import { useMutation } from "@tanstack/react-query";
-import { useEffect, useMemo, useRef, useState } from "react";
-import { TRPCClientError } from "@trpc/client";
+import { useEffect, useRef, useState } from "react";
 import { protocolByKey, type Protocol } from "../../_shared/assessments/catalogue";
 import { COUNTDOWN_S, controlMsg, NS, type Phase, type StateMsg } from "../../_shared/assessments/live";
 import { bytesToBase64, packSamples } from "../../_shared/pose/sample";
-import { browserKV, flushLeftovers, Recorder, type SendResult, type Transport } from "../../_lib/recording/recorder";
+import { activeRecordings, browserKV, flushLeftovers, Recorder } from "../../_lib/recording/recorder";
+import { useRecordingTransport } from "../../_lib/recording/transport";
 import { usePoseTracker } from "../../_lib/pose/usePoseTracker";
 import type { VisitCall } from "../../_lib/realtime/call";
 import { useVideoSource } from "../../_lib/realtime/hooks";
 import { lowRatePreview, useTrialPriority } from "../../_lib/realtime/priority";
-import { useTRPC } from "../../_lib/trpc";
 import { GuidancePanel } from "../pose/GuidancePanel";
 import { SkeletonOverlay } from "../pose/SkeletonOverlay";
-
-function toResult(e: unknown): SendResult {
-  if (e instanceof TRPCClientError) {
-    const status = (e.data as { httpStatus?: number } | undefined)?.httpStatus;
-    if (status && status >= 400 && status < 500 && status !== 408 && status !== 429) return { fatal: e.message };
-  }
-  return "retry"; // network down, server restarting, 5xx
-}
 
 export function PatientAssessment({ call, stream, token, onSelfView }: {
   call: VisitCall;
@@ -32,20 +22,13 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
   /** told whether this panel is showing the patient's own camera (the page then hides its corner picture) */
   onSelfView?: (shown: boolean) => void;
 }) {
-  const trpc = useTRPC();
   // The pose tracker reads frames from a self-view <video> shown during the assessment (the patient
   // needs to see their framing anyway; browsers throttle frames of hidden videos).
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   // while recording, a low-rate copy of the camera (priority.ts); the pose worker reads the camera itself
   const [preview, setPreview] = useState<MediaStream | null>(null);
   useVideoSource(video, preview ?? stream, true);
-  const upload = useMutation(trpc.recordings.uploadChunk.mutationOptions());
-  const finish = useMutation(trpc.recordings.finish.mutationOptions());
-  const transport = useMemo<Transport>(() => ({
-    send: (t, c) => upload.mutateAsync({ token: t, ...c }).then(() => "ok" as const, toResult),
-    finish: (t, trialId, chunkCount) => finish.mutateAsync({ token: t, trialId, chunkCount }).then(() => "ok" as const, toResult),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }), []);
+  const transport = useRecordingTransport();
   const [trial, setTrial] = useState<{ id: string; protocol: Protocol } | null>(null);
   const [phase, setPhase] = useState<Phase | null>(null);
   const [count, setCount] = useState(COUNTDOWN_S);
@@ -66,10 +49,10 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
   useEffect(() => {
     const kv = browserKV();
     const startedWith = new Set(kv.keys());
-    void flushLeftovers(kv, transport, token, recorder.current?.trialId ?? null);
+    void flushLeftovers(kv, transport, token, activeRecordings());
     const retry = setInterval(() => {
       void recorder.current?.flush();
-      if ([...startedWith].some((k) => kv.getItem(k) !== null)) void flushLeftovers(kv, transport, token, recorder.current?.trialId ?? null);
+      if ([...startedWith].some((k) => kv.getItem(k) !== null)) void flushLeftovers(kv, transport, token, activeRecordings());
     }, 3000);
     const online = () => void recorder.current?.flush();
     window.addEventListener("online", online);

@@ -14,6 +14,8 @@ interface ChartInput {
   direction?: 1 | -1;
   /** show only the last windowMs (live); otherwise the whole series */
   windowMs?: number;
+  /** flagged moments (exercise form faults): a red mark at the top of the plot */
+  marks?: { t: number; label: string }[];
 }
 
 const PAD = { l: 40, r: 10, t: 10, b: 24 };
@@ -31,7 +33,7 @@ function latestOf(points: ChartPoint[], t0: number): ChartPoint | undefined {
 }
 
 /** Scales, grid and marks of a chart `W` x `H` (the same for the SVG and the canvas). */
-export function chartLayout({ points, reps = [], normal, direction = 1, windowMs }: ChartInput, W: number, H: number) {
+export function chartLayout({ points, reps = [], normal, direction = 1, windowMs, marks = [] }: ChartInput, W: number, H: number) {
   const { t0, t1 } = span(points, windowMs);
   const vis = points.filter((p) => p.t >= t0);
   const vals = vis.map((p) => p.v).filter((v): v is number => v !== null);
@@ -63,26 +65,28 @@ export function chartLayout({ points, reps = [], normal, direction = 1, windowMs
   const repBoxes = reps.filter((r) => r.endMs >= t0).map((r) => ({ key: r.index, x: x(Math.max(r.startMs, t0)), w: Math.max(1, x(r.endMs) - x(Math.max(r.startMs, t0))), y: PAD.t, h: H - PAD.t - PAD.b }));
   const peaks = reps.filter((r) => r.peakMs >= t0).map((r) => ({ key: r.index, x: x(r.peakMs), y: y(direction * r.peakDeg), label: `${r.peakDeg.toFixed(0)}°` }));
   const latest = latestOf(points, t0);
-  return { x, y, runs, ticks, secs, band, repBoxes, peaks, latest, plot: { l: PAD.l, r: W - PAD.r, t: PAD.t, b: H - PAD.b } };
+  const flags = marks.filter((m) => m.t >= t0 && m.t <= t1).map((m, i) => ({ key: `${i}-${m.t}`, x: x(m.t), label: m.label }));
+  return { x, y, runs, ticks, secs, band, repBoxes, peaks, flags, latest, plot: { l: PAD.l, r: W - PAD.r, t: PAD.t, b: H - PAD.b } };
 }
 
 const ariaLabel = (label: string, latest: ChartPoint | undefined) => `${label}${latest ? `, latest ${latest.v!.toFixed(0)} degrees` : ""}`;
 
-function Legend({ label, normal, reps }: { label: string; normal: boolean; reps: boolean }) {
+function Legend({ label, normal, reps, marks = false }: { label: string; normal: boolean; reps: boolean; marks?: boolean }) {
   return (
     <figcaption className="mt-1 flex flex-wrap gap-4 text-xs text-slate-500">
       <span><span className="mr-1 inline-block h-2 w-4 bg-brand-600 align-middle" />{label}</span>
       {normal && <span><span className="mr-1 inline-block h-2 w-4 bg-emerald-100 align-middle" />normal range</span>}
       {reps && <span><span className="mr-1 inline-block h-2 w-4 bg-sky-100 align-middle" />repetitions</span>}
+      {marks && <span><span className="mr-1 inline-block h-2 w-1 bg-red-600 align-middle" />form fault</span>}
     </figcaption>
   );
 }
 
 export function AngleChart({
-  points, reps = [], normal, direction = 1, windowMs, height = 220, label, cursorMs,
+  points, reps = [], normal, direction = 1, windowMs, height = 220, label, cursorMs, marks = [],
 }: ChartInput & { height?: number; label: string; cursorMs?: number }) {
   const W = 800, H = height;
-  const c = useMemo(() => chartLayout({ points, reps, normal, direction, windowMs }, W, H), [points, reps, normal, direction, windowMs, H]);
+  const c = useMemo(() => chartLayout({ points, reps, normal, direction, windowMs, marks }, W, H), [points, reps, normal, direction, windowMs, H, marks]);
   const path = c.runs.map((r) => r.map(([px, py], i) => `${i ? "L" : "M"}${px.toFixed(1)},${py.toFixed(1)}`).join("")).join("");
   return (
     <figure className="w-full">
@@ -105,9 +109,16 @@ export function AngleChart({
             <text x={p.x} y={p.y - 9} textAnchor="middle" className="fill-amber-700 text-[12px] font-semibold">{p.label}</text>
           </g>
         ))}
+        {c.flags.map((m) => (
+          <g key={m.key} data-testid="chart-fault">
+            <title>{m.label}</title>
+            <line x1={m.x} x2={m.x} y1={c.plot.t} y2={c.plot.b} className="stroke-red-500" strokeWidth={1} strokeDasharray="3 3" />
+            <path d={`M${m.x - 5},${c.plot.t} L${m.x + 5},${c.plot.t} L${m.x},${c.plot.t + 8} Z`} className="fill-red-600" />
+          </g>
+        ))}
         {cursorMs !== undefined && <line x1={c.x(cursorMs)} x2={c.x(cursorMs)} y1={c.plot.t} y2={c.plot.b} className="stroke-red-500" strokeWidth={1.5} />}
       </svg>
-      <Legend label={label} normal={!!normal} reps={reps.length > 0} />
+      <Legend label={label} normal={!!normal} reps={reps.length > 0} marks={marks.length > 0} />
     </figure>
   );
 }
@@ -125,7 +136,7 @@ const COLOR = {
 };
 
 /** The same chart drawn on a canvas, for the live view: no DOM to restyle per frame, only the pixels that changed. */
-export function LiveAngleChart({ points, reps = [], normal, direction = 1, windowMs, height = 180, label }: ChartInput & { height?: number; label: string }) {
+export function LiveAngleChart({ points, reps = [], normal, direction = 1, windowMs, height = 180, label, marks = [] }: ChartInput & { height?: number; label: string }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const width = useRef(0);
   const draw = useRef<() => void>(() => {});
@@ -140,7 +151,7 @@ export function LiveAngleChart({ points, reps = [], normal, direction = 1, windo
     }
     const g = cv.getContext("2d");
     if (!g) return;
-    const c = chartLayout({ points, reps, normal, direction, windowMs }, W, height);
+    const c = chartLayout({ points, reps, normal, direction, windowMs, marks }, W, height);
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.clearRect(0, 0, W, height);
     if (c.band) {
@@ -184,6 +195,14 @@ export function LiveAngleChart({ points, reps = [], normal, direction = 1, windo
       g.fillStyle = COLOR.peakText;
       g.fillText(p.label, p.x, p.y - 9);
     }
+    g.fillStyle = "#dc2626"; // red-600
+    for (const m of c.flags) {
+      g.beginPath();
+      g.moveTo(m.x - 5, c.plot.t);
+      g.lineTo(m.x + 5, c.plot.t);
+      g.lineTo(m.x, c.plot.t + 8);
+      g.fill();
+    }
   };
   // before the browser paints, so the chart shows the same frame as the angle read-out
   useLayoutEffect(() => draw.current());
@@ -201,8 +220,8 @@ export function LiveAngleChart({ points, reps = [], normal, direction = 1, windo
   const latest = latestOf(points, span(points, windowMs).t0);
   return (
     <figure className="w-full">
-      <canvas ref={ref} role="img" aria-label={ariaLabel(label, latest)} className="block w-full" style={{ height }} />
-      <Legend label={label} normal={!!normal} reps={reps.length > 0} />
+      <canvas ref={ref} role="img" aria-label={ariaLabel(label, latest)} className="block w-full" style={{ height }} data-faults={marks.length} />
+      <Legend label={label} normal={!!normal} reps={reps.length > 0} marks={marks.length > 0} />
     </figure>
   );
 }

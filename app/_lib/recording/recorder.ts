@@ -33,6 +33,12 @@ export type Transport = {
 
 type Meta = { token: string; trialId: string; nextSeq: number; stopped: boolean; finished: boolean };
 const PREFIX = "pv.trial.";
+/**
+ * Recordings a Recorder of this page is recording now (an assessment trial and an exercise set may each have one), for
+ * the page's leftover flush to leave alone: flushLeftovers(kv, transport, token, activeRecordings()).
+ */
+const ACTIVE = new Set<string>();
+export const activeRecordings = (): string[] => [...ACTIVE];
 const metaKey = (trialId: string) => `${PREFIX}${trialId}`;
 const chunkKey = (trialId: string, seq: number) => `${PREFIX}${trialId}.c${String(seq).padStart(5, "0")}`;
 
@@ -48,6 +54,7 @@ export class Recorder {
     const existing = store.getItem(metaKey(trialId));
     if (!existing) this.saveMeta({ token, trialId, nextSeq: 0, stopped: false, finished: false });
     else this.count = (JSON.parse(existing) as Meta).nextSeq;
+    ACTIVE.add(trialId);
   }
 
   private count = 0;
@@ -122,12 +129,14 @@ export class Recorder {
     if (this.flushing) await this.flushing;
     await this.flush();
     this.done = this.finished();
+    if (this.done) ACTIVE.delete(this.trialId);
     return this.done;
   }
 
   /** Drops everything of this recording (it was discarded). */
   discard() {
     this.buf = [];
+    ACTIVE.delete(this.trialId);
     for (const k of this.store.keys()) if (k === metaKey(this.trialId) || k.startsWith(`${metaKey(this.trialId)}.`)) this.store.removeItem(k);
     this.changed();
   }
@@ -159,14 +168,15 @@ async function flushTrial(store: KV, transport: Transport, trialId: string, rec?
 
 /**
  * After a reload: uploads whatever an earlier page left behind for this visit's token. `active` is the
- * trial this page is recording itself (never touched here).
+ * recording (or recordings: activeRecordings()) this page is making itself, never touched here.
  */
-export async function flushLeftovers(store: KV, transport: Transport, token: string, active: string | null = null): Promise<number> {
+export async function flushLeftovers(store: KV, transport: Transport, token: string, active: string | null | readonly string[] = null): Promise<number> {
   let n = 0;
+  const mine = new Set(typeof active === "string" ? [active] : (active ?? []));
   for (const k of store.keys()) {
     if (!k.startsWith(PREFIX) || /\.c\d+$/.test(k)) continue;
     const meta = JSON.parse(store.getItem(k) ?? "null") as Meta | null;
-    if (!meta || meta.token !== token || meta.trialId === active) continue;
+    if (!meta || meta.token !== token || mine.has(meta.trialId)) continue;
     n += pendingChunkKeys(store, meta.trialId).length;
     if (!meta.stopped) store.setItem(k, JSON.stringify({ ...meta, stopped: true })); // the recording itself is gone with the old page
     await flushTrial(store, transport, meta.trialId);

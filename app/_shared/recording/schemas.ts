@@ -61,6 +61,10 @@ export const startExerciseSetInput = z.object({
   dose: exerciseDoseSchema,
   poseModel: z.enum(["pose_landmarker_lite", "pose_landmarker_full"]).default("pose_landmarker_lite"),
   poseModelVersion: z.string().trim().min(1).max(40).default("tasks-vision-1.1.0"),
+  /** the camera frame's width / height (the exercise angles need it to recompute the set on the server) */
+  frameAspect: z.number().finite().min(0.2, "Frame aspect must be width / height (0.2–5)").max(5, "Frame aspect must be width / height (0.2–5)").optional(),
+  /** the calibration's camera roll, degrees */
+  rollDeg: z.number().finite().min(-45, "Camera roll is at most 45°").max(45, "Camera roll is at most 45°").optional(),
 });
 
 export const countCorrection = z.discriminatedUnion("action", [

@@ -7,6 +7,7 @@ import { Alert, Button, Card, Field, Spinner } from "../../_components/ui";
 import { formatDateTime, zoneName } from "../../_shared/format";
 import { VideoTile } from "../../_components/visit/VideoTile";
 import { PatientAssessment } from "../../_components/assessment/PatientAssessment";
+import { VisitExercise } from "./VisitExercise";
 import { DevicePickers, MediaToggles, MicMeter } from "../../_components/visit/MediaControls";
 import { useTRPC } from "../../_lib/trpc";
 import { useAudioLevel, useDevices, useLocalMedia, useVisitCall } from "../../_lib/realtime/hooks";
@@ -43,7 +44,10 @@ type VisitInfo = { scheduledAt: Date; durationMin: number; status: string; thera
 function Visit({ token, visit, resume }: { token: string; visit: VisitInfo; resume: Saved | null }) {
   const [joined, setJoined] = useState<Saved | null>(resume);
   const [attempt, setAttempt] = useState(0);
-  const [assessing, setAssessing] = useState(false);
+  const [assessingTrial, setAssessing] = useState(false);
+  const [exercising, setExercising] = useState(false);
+  // an assessment or an exercise set fills the window with the patient's own view (they stand 2–3 m back)
+  const assessing = assessingTrial || exercising;
   const media = useLocalMedia(resume ? { cameraId: resume.cameraId, micId: resume.micId } : {});
   const auth = useMemo<CallAuth | null>(
     () => (joined && media.stream ? { role: "patient", token, name: joined.name, consent: true } : null),
@@ -101,7 +105,7 @@ function Visit({ token, visit, resume }: { token: string; visit: VisitInfo; resu
     // During an assessment the page is the patient's own framed view, the status and the instructions, filling the
     // window (they stand 2–3 m away: no scrolling); the therapist's video shrinks to a corner picture.
     <main className={`mx-auto flex flex-col gap-3 p-3 ${assessing ? "h-dvh max-w-[1600px]" : "min-h-screen max-w-6xl"}`}
-      data-testid="patient-call" data-phase={snap.phase} data-link-state={snap.linkState} data-assessing={assessing || undefined}>
+      data-testid="patient-call" data-phase={snap.phase} data-link-state={snap.linkState} data-assessing={assessing || undefined} data-exercising={exercising || undefined}>
       <header className="flex flex-wrap items-center justify-between gap-2">
         <div>
           <h1 className="text-lg font-semibold">Visit with {visit.therapistName}</h1>
@@ -130,6 +134,7 @@ function Visit({ token, visit, resume }: { token: string; visit: VisitInfo; resu
         </div>
       )}
       {call && snap.phase !== "waiting" && <PatientAssessment call={call} stream={media.stream} token={token} onSelfView={setAssessing} />}
+      {call && snap.phase !== "waiting" && <VisitExercise call={call} stream={media.stream} token={token} onActive={setExercising} />}
       {!assessing && <MediaToggles media={snap.media} onChange={(m) => call?.setMedia(m)} />}
     </main>
   );

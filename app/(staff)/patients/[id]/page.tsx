@@ -6,6 +6,7 @@ import { formatBirth, formatName } from "../../../_shared/format";
 import { ScheduleVisit } from "../../../_components/schedule-visit";
 import { VisitList } from "../../../_components/visits";
 import { AssessmentProgress } from "../../../_components/review/progress";
+import { ExerciseSetList } from "../../../_components/review/set-bits";
 import { PatientExports } from "../../../_components/records/patient-exports";
 import { describeError, useMe, useTRPC } from "../../../_lib/trpc";
 
@@ -16,6 +17,7 @@ export default function PatientPage() {
   const patient = useQuery(trpc.patients.get.queryOptions({ id }));
   const visits = useQuery(trpc.visits.list.queryOptions({ patientId: id }, { enabled: patient.isSuccess, refetchInterval: 10_000 }));
   const trials = useQuery(trpc.trials.forPatient.queryOptions({ patientId: id }, { enabled: patient.isSuccess }));
+  const sets = useQuery(trpc.exerciseSets.forPatient.queryOptions({ patientId: id }, { enabled: patient.isSuccess }));
   if (patient.isLoading) return <Spinner />;
   if (patient.error) return <Alert title="Cannot show this patient">{describeError(patient.error).message}</Alert>;
   const p = patient.data!;
@@ -34,6 +36,9 @@ export default function PatientPage() {
           </Card>
           <Card title="Movement assessments" actions={<PatientExports patientId={p.id} />}>
             {trials.isLoading ? <Spinner /> : <AssessmentProgress trials={trials.data ?? []} />}
+          </Card>
+          <Card title="Exercise sets">
+            {sets.isLoading ? <Spinner /> : <ExerciseSetList sets={[...(sets.data ?? [])].reverse()} empty="No exercise sets yet." />}
           </Card>
           <Card title="Details">
             <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-sm">

@@ -10,6 +10,7 @@ import { useFormat } from "../../../_lib/clinic";
 import { VisitStatusBadge } from "../../../_components/visits";
 import { VisitNoteCard, VisitPdfButton } from "../../../_components/records/visit-note";
 import { protocolTitle } from "../../../_components/review/trial-bits";
+import { ExerciseSetList } from "../../../_components/review/set-bits";
 import { describeError, useMe, useTRPC } from "../../../_lib/trpc";
 
 export default function VisitPage() {
@@ -20,6 +21,7 @@ export default function VisitPage() {
   const f = useFormat();
   const visit = useQuery(trpc.visits.get.queryOptions({ visitId: id }, { refetchInterval: 5000 }));
   const trials = useQuery(trpc.trials.forVisit.queryOptions({ visitId: id }, { refetchInterval: 10_000 }));
+  const sets = useQuery(trpc.exerciseSets.forVisit.queryOptions({ visitId: id }, { refetchInterval: 10_000 }));
   const [link, setLink] = useState<{ path: string; expiresAt: Date } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.visits.pathKey() });
@@ -68,6 +70,9 @@ export default function VisitPage() {
               ))}
             </ul>
           )}
+        </Card>
+        <Card title="Exercise sets">
+          <ExerciseSetList sets={sets.data ?? []} empty="None recorded." />
         </Card>
         <VisitNoteCard visitId={v.id} />
         {open && canWrite && (

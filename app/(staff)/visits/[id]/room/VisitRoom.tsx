@@ -10,6 +10,8 @@ import { formatName } from "../../../../_shared/format";
 import { useFormat } from "../../../../_lib/clinic";
 import { VideoTile } from "../../../../_components/visit/VideoTile";
 import { AssessmentPanel, LiveSkeleton, useLiveFeed } from "../../../../_components/assessment/TherapistAssessment";
+import { ExerciseOverlay, ExercisePanel, useExerciseFeed } from "../../../../_components/exercise/TherapistExercise";
+import type { Exercise } from "../../../../_shared/exercises/catalogue";
 import { DevicePickers, MediaToggles } from "../../../../_components/visit/MediaControls";
 import { QualityIndicator } from "../../../../_components/visit/QualityIndicator";
 import { useDevices, useLocalMedia, useVisitCall } from "../../../../_lib/realtime/hooks";
@@ -36,6 +38,9 @@ export function VisitRoom({ visitId }: { visitId: string }) {
   const auth = useMemo<CallAuth | null>(() => (info.data && info.data.status !== "ENDED" && info.data.status !== "CANCELLED" ? { role: "therapist", visitId } : null), [info.data, visitId]);
   const { call, snap } = useVisitCall(auth, generation);
   const feed = useLiveFeed(call);
+  const exFeed = useExerciseFeed(call);
+  const [tab, setTab] = useState<"assessment" | "exercise">("assessment");
+  const [exercise, setExercise] = useState<Exercise | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [confirmEnd, setConfirmEnd] = useState(false);
@@ -119,12 +124,29 @@ export function VisitRoom({ visitId }: { visitId: string }) {
             ? "The patient's camera is off"
             : null;
 
+  const quality = snap?.quality ?? null;
+  // the patient's camera's width / height, as received (exercise angles need it); 4:3 until the first frames are measured
+  const frameAspect = quality?.width && quality.height ? quality.width / quality.height : 4 / 3;
+  const live = !!call && status === "IN_PROGRESS";
+  const endVisit = !confirmEnd ? (
+    <Button variant="danger" onClick={() => setConfirmEnd(true)} disabled={!snap || snap.phase === "connecting"}>End visit</Button>
+  ) : (
+    <span className="flex items-center gap-2">
+      <span className="text-sm">End the visit for both of you?</span>
+      <Button variant="danger" busy={busy === "end"} onClick={() => call && act("end", () => call.end() as Promise<{ ok: boolean; message?: string }>)}>Yes, end visit</Button>
+      <Button variant="secondary" onClick={() => setConfirmEnd(false)}>Cancel</Button>
+    </span>
+  );
+
+  // One screen, no scrolling (a 1366×768 or 1440×900 laptop): the patient's video as large as the window allows, with the
+  // skeleton and the exercise count over it; beside it the live panel (assessment or exercise: angle, count, chart, cues)
+  // and the call controls; devices and connection details fold away.
   return (
-    <div className="flex flex-col gap-3" data-testid="visit-room" data-phase={snap?.phase ?? "loading"} data-link-state={snap?.linkState ?? "none"}>
-      <header className="flex flex-wrap items-center justify-between gap-3 px-1">
-        <div>
-          <h1 className="text-lg font-semibold">{patientLabel}</h1>
-          <p className="text-xs text-slate-500">
+    <div className="flex h-[calc(100dvh-4.75rem)] min-h-[34rem] flex-col gap-2" data-testid="visit-room" data-phase={snap?.phase ?? "loading"} data-link-state={snap?.linkState ?? "none"}>
+      <header className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 px-1">
+        <div className="min-w-0">
+          <h1 className="truncate text-lg font-semibold leading-tight">{patientLabel}</h1>
+          <p className="truncate text-xs text-slate-500">
             <PatientBanner patient={v.patient} className="inline text-xs" /> · {f.dateTime(v.scheduledAt)} · {v.durationMin} min{v.reason && <> · {v.reason}</>}
           </p>
         </div>
@@ -163,55 +185,55 @@ export function VisitRoom({ visitId }: { visitId: string }) {
         </Alert>
       )}
 
-      <div className="grid gap-3 lg:grid-cols-[1fr_18rem]">
-        <div className="relative">
-          <div className="relative">
-            <VideoTile stream={snap?.remoteStream ?? null} label={patient?.name ?? "Patient"} testId="remote-video" overlay={remoteOverlay} className="h-[72vh] w-full" />
-            {status === "IN_PROGRESS" && snap?.remoteStream && (
-              <LiveSkeleton feed={feed} {...videoSize(snap.remoteStream)} />
-            )}
-          </div>
+      <div className="grid min-h-0 flex-1 gap-2 md:grid-cols-[minmax(0,1fr)_24rem] xl:grid-cols-[minmax(0,1fr)_28rem]">
+        <div className="relative min-h-[16rem] overflow-hidden rounded-lg bg-slate-900">
+          <VideoTile stream={snap?.remoteStream ?? null} label={patient?.name ?? "Patient"} testId="remote-video" overlay={remoteOverlay} className="absolute inset-0 h-full w-full" />
+          {status === "IN_PROGRESS" && snap?.remoteStream && (
+            <LiveSkeleton feed={feed} {...videoSize(snap.remoteStream)} />
+          )}
+          {tab === "exercise" && <ExerciseOverlay feed={exFeed} exercise={exercise} />}
           {patient && status === "IN_PROGRESS" && !patient.media.audio && (
             <p className="absolute left-3 top-3 rounded bg-black/60 px-2 py-1 text-xs text-white" data-testid="patient-muted">Patient muted</p>
           )}
           {patient && status === "IN_PROGRESS" && !patient.media.video && (
             <p className="absolute left-3 top-10 rounded bg-black/60 px-2 py-1 text-xs text-white" data-testid="patient-camera-off">Patient camera off</p>
           )}
+          {/* the therapist's own picture: small, bottom right, clear of the patient's name label (bottom left) */}
           <VideoTile stream={media.stream} label="You" muted mirror testId="local-video" fit="cover"
             overlay={media.problem ? "No camera" : snap && !snap.media.video ? "Camera off" : null}
-            className="absolute bottom-3 right-3 aspect-video w-48 shadow-lg ring-2 ring-white" />
+            className="absolute bottom-2 right-2 aspect-video w-36 shadow-lg ring-2 ring-white xl:w-44" />
         </div>
-        {call && status === "IN_PROGRESS" && (
-          <div className="lg:col-span-2 lg:order-last">
-            <AssessmentPanel call={call} visitId={visitId} feed={feed} />
+        <aside className="flex min-h-0 flex-col gap-2">
+          {live && (
+            <div className="flex min-h-0 flex-1 flex-col gap-2 overflow-y-auto rounded-lg border border-slate-200 bg-white p-2 shadow-sm" data-testid="live-panel">
+              <div role="tablist" aria-label="What to run" className="flex gap-1 rounded-md bg-slate-100 p-0.5 text-sm">
+                {(["assessment", "exercise"] as const).map((t) => (
+                  <button key={t} type="button" role="tab" aria-selected={tab === t} onClick={() => setTab(t)} data-testid={`tab-${t}`}
+                    className={`flex-1 rounded px-2 py-1 font-medium ${tab === t ? "bg-white text-brand-700 shadow-sm" : "text-slate-600 hover:text-slate-900"}`}>
+                    {t === "assessment" ? "Assessment" : "Exercises"}
+                  </button>
+                ))}
+              </div>
+              <div className={tab === "assessment" ? "contents" : "hidden"}><AssessmentPanel call={call} visitId={visitId} feed={feed} /></div>
+              <div className={tab === "exercise" ? "contents" : "hidden"}><ExercisePanel call={call} visitId={visitId} feed={feed} exFeed={exFeed} frameAspect={frameAspect} onExercise={setExercise} /></div>
+            </div>
+          )}
+          <div className="flex flex-wrap items-center gap-2">
+            {snap && <MediaToggles media={snap.media} onChange={(m) => call?.setMedia(m)} />}
+            {endVisit}
           </div>
-        )}
-        <aside className="flex flex-col gap-3">
-          <QualityIndicator q={snap?.quality ?? null} linkState={snap?.linkState ?? "none"} />
-          <Card title="Your camera and microphone">
-            <div className="space-y-3">
-              {media.problem && <Alert tone="amber" title={MEDIA_HELP[media.problem].title}>{MEDIA_HELP[media.problem].help}</Alert>}
-              {snap && <MediaToggles media={snap.media} onChange={(m) => call?.setMedia(m)} />}
+          {media.problem && <Alert tone="amber" title={MEDIA_HELP[media.problem].title}>{MEDIA_HELP[media.problem].help}</Alert>}
+          <details className={`rounded-lg border border-slate-200 bg-white text-sm ${live ? "" : "flex-1"}`} open={!live}>
+            <summary className="cursor-pointer px-3 py-1.5 font-medium text-slate-700">Connection, camera and microphone</summary>
+            <div className="space-y-3 p-3 pt-1">
+              <QualityIndicator q={quality} linkState={snap?.linkState ?? "none"} />
               <DevicePickers cameras={devices.cameras} mics={devices.mics}
                 cameraId={media.stream?.getVideoTracks()[0]?.getSettings().deviceId ?? media.choice.cameraId}
                 micId={media.stream?.getAudioTracks()[0]?.getSettings().deviceId ?? media.choice.micId}
                 onChange={media.setChoice} disabled={media.busy} />
               {media.problem && <Button variant="secondary" onClick={media.retry}>Try the camera again</Button>}
             </div>
-          </Card>
-          <Card title="Visit">
-            {!confirmEnd ? (
-              <Button variant="danger" className="w-full" onClick={() => setConfirmEnd(true)} disabled={!snap || snap.phase === "connecting"}>End visit</Button>
-            ) : (
-              <div className="space-y-2">
-                <p className="text-sm">End the visit for both of you?</p>
-                <div className="flex gap-2">
-                  <Button variant="danger" busy={busy === "end"} onClick={() => call && act("end", () => call.end() as Promise<{ ok: boolean; message?: string }>)}>Yes, end visit</Button>
-                  <Button variant="secondary" onClick={() => setConfirmEnd(false)}>Cancel</Button>
-                </div>
-              </div>
-            )}
-          </Card>
+          </details>
         </aside>
       </div>
     </div>
