@@ -35,8 +35,9 @@ export function applySecurityHeaders(req: IncomingMessage, res: ServerResponse, 
   res.setHeader("Permissions-Policy", "camera=(self), microphone=(self), geolocation=(), payment=(), usb=()");
   // Join links carry the patient's token in the path: never leak it in a Referer.
   const path = req.url ?? "/";
-  res.setHeader("Referrer-Policy", path.startsWith("/join/") ? "no-referrer" : "same-origin");
-  if (path.startsWith("/join/") || path.startsWith("/api/")) res.setHeader("Cache-Control", "no-store");
+  const linkPage = path.startsWith("/join/") || path.startsWith("/home/");
+  res.setHeader("Referrer-Policy", linkPage ? "no-referrer" : "same-origin");
+  if (linkPage || path.startsWith("/api/")) res.setHeader("Cache-Control", "no-store");
   if (opts.https) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   return nonce;
 }
