@@ -41,7 +41,11 @@ const label = (kind: string) => (kind === "exercise" ? "Exercise set" : "Trial")
 export async function ownRecording(c: Caller, id: string, kind?: RecordingKind) {
   const t = await c.db.assessmentTrial.findFirst({
     where: { id, OR: [{ visit: { clinicId: c.user.clinicId } }, { homeSession: { episode: { clinicId: c.user.clinicId } } }], ...(kind ? { kind } : {}) },
-    select: { ...recordingSelect, visit: { select: { patientId: true, therapistId: true, status: true } } },
+    select: {
+      ...recordingSelect, visit: { select: { patientId: true, therapistId: true, status: true } },
+      // a set practised at home: its patient, for the review page's banner
+      homeSession: { select: { localDate: true, episode: { select: { patient: { select: { id: true, firstName: true, lastName: true, dateOfBirth: true, recordNumber: true } } } } } },
+    },
   });
   if (!t) throw notFound(kind ? label(kind) : "Recording");
   return t;
