@@ -18,7 +18,7 @@ export const HOME = {
 
   // adherence
   weekTitle: "This week",
-  weekDone: (done: number, planned: number) => (planned > 0 ? `${done} of ${planned} sessions done this week` : "No sessions planned so far this week"),
+  weekDone: (done: number, planned: number) => (planned > 0 ? `${done} of ${planned} session${planned === 1 ? "" : "s"} done this week` : "No sessions planned so far this week"),
   streak: (n: number) => (n > 1 ? `${n} planned days in a row — great consistency!` : n === 1 ? "You did your exercises on your last planned day — keep it up!" : ""),
   encourage: (done: number, planned: number) =>
     planned === 0 ? "Every session helps your back." : done >= planned ? "You are right on track. Well done!" : done > 0 ? "Good progress — every session counts." : "Today is a good day to start. Even a short session helps.",
@@ -31,6 +31,7 @@ export const HOME = {
   start: "Start today's session",
   startAnother: "Start another session",
   exercisesTitle: "Your exercises",
+  startFirst: "Start today's session first, then record each exercise here.",
   dose: (d: { sets: number; reps?: number; holdSeconds?: number; perSide: boolean }) =>
     `${d.sets} set${d.sets === 1 ? "" : "s"}${d.reps !== undefined ? ` × ${d.reps}` : ""}${d.holdSeconds !== undefined ? `${d.reps !== undefined ? ", hold" : " × hold"} ${d.holdSeconds} s` : ""}${d.perSide ? " each side" : ""}`,
   timesPerDay: (n: number) => (n > 1 ? `${n} times a day` : ""),

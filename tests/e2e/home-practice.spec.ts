@@ -122,7 +122,7 @@ test("home link by email → today's exercises → a camera-counted set across a
   await patient.getByTestId("home-finish").click();
   await expect(patient.getByTestId("home-finished")).toContainText("Session saved");
   await expect(patient.getByTestId("home-finished")).toContainText("Your therapist will see this");
-  await expect(patient.getByTestId("home-adherence")).toContainText("1 of 1 sessions done this week", { timeout: 20_000 });
+  await expect(patient.getByTestId("home-adherence")).toContainText("1 of 1 session done this week", { timeout: 20_000 });
   await patient.screenshot({ path: `${SHOTS}/patient-finished-1366x768.png` });
 
   // the record: the session, its set with every chunk, the self-report, the alert
@@ -149,7 +149,7 @@ test("home link by email → today's exercises → a camera-counted set across a
   await expect(row).toContainText("pain after 8");
   await expect(row).toContainText("Self-reported: Walking");
   await expect(row.getByTestId("set-row")).toContainText("Squat, set 1");
-  await expect(therapist.getByTestId("home-adherence-staff")).toContainText("1 of 1 sessions");
+  await expect(therapist.getByTestId("home-adherence-staff")).toContainText("1 of 1 session so far");
   await row.scrollIntoViewIfNeeded();
   await therapist.screenshot({ path: `${SHOTS}/therapist-1440x900.png`, fullPage: true });
   await row.getByRole("link", { name: "Squat, set 1" }).click();

@@ -27,9 +27,9 @@ export function HomeSessions({ patientId, episodeId }: { patientId?: string; epi
         const week = p.weeks.find((w) => w.from <= p.today && p.today <= w.to);
         return (
           <div key={p.programId} className="flex flex-wrap items-center gap-x-4 gap-y-1 rounded-md bg-slate-50 px-3 py-2 text-sm" data-testid="home-adherence-staff">
-            {week && <span>Week {week.week}: <b>{week.doneSessions}</b> of {week.plannedSessions} sessions so far{week.repsPercent !== null ? ` · ${week.repsPercent}% of repetitions` : ""}</span>}
+            {week && <span>Week {week.week}: <b>{week.doneSessions}</b> of {week.plannedSessions} session{week.plannedSessions === 1 ? "" : "s"} so far{week.repsPercent !== null ? ` · ${week.repsPercent}% of repetitions` : ""}</span>}
             <span>Overall {p.sessionsPercent === null ? "—" : `${p.sessionsPercent}%`} of sessions</span>
-            {p.currentStreak > 0 && <span>{p.currentStreak} planned days in a row</span>}
+            {p.currentStreak > 0 && <span>{p.currentStreak} planned day{p.currentStreak === 1 ? "" : "s"} in a row done</span>}
             {p.missedDays > 0 && <span className="text-slate-600">{p.missedDays} planned day{p.missedDays === 1 ? "" : "s"} without a session</span>}
           </div>
         );

@@ -143,7 +143,7 @@ function Practice({ token, data }: { token: string; data: Today }) {
       {!online && <Alert tone="amber" title={HOME.offline} />}
       {problem && <Alert title={problem} />}
       {data.exerciseBlocked ? <Alert tone="amber" title={HOME.blocked} /> : !p ? <Alert tone="blue" title={HOME.noProgram} /> : (
-        <div className="grid min-h-0 flex-1 gap-3 lg:grid-cols-[minmax(0,1fr)_22rem]">
+        <div className={`grid min-h-0 flex-1 gap-3 ${active && session?.started ? "" : "lg:grid-cols-[minmax(0,1fr)_22rem]"}`}>
           <div className="flex min-h-0 flex-col gap-3">
             {active && session?.started ? (
               <CameraSet key={active.n} token={token} item={active.item} session={session} online={online}
@@ -152,6 +152,7 @@ function Practice({ token, data }: { token: string; data: Today }) {
                 onDeclined={() => setActive(null)} />
             ) : (
               <Card title={HOME.exercisesTitle}>
+                {!session && exercises.length > 0 && <p className="mb-1 text-sm text-slate-600">{HOME.startFirst}</p>}
                 {exercises.length === 0 ? <p className="text-slate-700">{p.week ? HOME.restDay : HOME.notStarted}</p> : (
                   <ul className="divide-y divide-slate-100" data-testid="home-exercises">
                     {exercises.map((e) => (
@@ -164,7 +165,7 @@ function Practice({ token, data }: { token: string; data: Today }) {
               </Card>
             )}
           </div>
-          <aside className="flex flex-col gap-3">
+          <aside className={`order-first flex flex-col gap-3 lg:order-none ${active && session?.started ? "hidden" : ""}`}>
             {!session ? (
               <Card title={HOME.startTitle}>
                 {finishedNow && (
@@ -345,7 +346,7 @@ function CameraSet({ token, item, session, online, onSaved, onClose, onDeclined 
   if (!set) return <Card><p className="text-sm text-slate-600">{HOME.cameraAsk}</p><Spinner /></Card>;
   return (
     <div className="flex min-h-0 flex-1 flex-col gap-2" data-testid="home-camera-set">
-      <ExercisePlayer set={set} stream={stream} sink={recorder.current} stopped={stopped} save={save} onState={onState} className="min-h-[60vh] lg:min-h-[30rem]" />
+      <ExercisePlayer set={set} stream={stream} sink={recorder.current} stopped={stopped} save={save} onState={onState} className="h-[75vh] lg:h-[calc(100vh-11rem)]" />
       <div className="flex flex-wrap items-center gap-2">
         {!stopped ? <Button className="py-3 text-base" onClick={finish} data-testid="home-finish-set">{HOME.finishSet}</Button>
           : <Button className="py-3 text-base" onClick={onClose} data-testid="home-back">{HOME.backToList}</Button>}
@@ -383,11 +384,14 @@ function AdherenceCard({ data, weekday }: { data: Today; weekday: readonly strin
   const a = data.adherence;
   if (!a) return null;
   const w = a.thisWeek;
+  const todayRow = a.days.find((d) => d.date === data.today);
+  // the week so far, plus what today still holds (today is never "missed" before it is over)
+  const planned = (w?.plannedSessions ?? 0) + (todayRow ? Math.max(0, todayRow.plannedSessions - todayRow.doneSessions) : 0);
   const tone: Record<string, string> = { done: "bg-emerald-500 text-white", partial: "bg-emerald-200 text-emerald-900", missed: "bg-slate-200 text-slate-600", rest: "bg-white text-slate-400 ring-1 ring-slate-200", today: "bg-white text-brand-700 ring-2 ring-brand-500", upcoming: "bg-white text-slate-500 ring-1 ring-slate-200" };
   return (
     <Card title={HOME.weekTitle}>
       <div data-testid="home-adherence">
-        {w && <p className="font-medium text-slate-800">{HOME.weekDone(w.doneSessions, w.plannedSessions)}</p>}
+        {w && <p className="font-medium text-slate-800">{HOME.weekDone(w.doneSessions, planned)}</p>}
         <ol className="mt-2 grid grid-cols-7 gap-1 text-center text-xs">
           {a.days.map((d) => (
             <li key={d.date} title={HOME.dayStatus[d.status]} aria-label={`${weekday[(new Date(`${d.date}T12:00:00Z`).getUTCDay() + 6) % 7]}: ${HOME.dayStatus[d.status]}`}
@@ -396,7 +400,7 @@ function AdherenceCard({ data, weekday }: { data: Today; weekday: readonly strin
         </ol>
         {data.sessionsToday.some((s) => s.status === "COMPLETED") && <p className="mt-2 text-sm text-emerald-700">{HOME.sessionsToday(data.sessionsToday.filter((s) => s.status === "COMPLETED").length)}</p>}
         {a.currentStreak > 0 && <p className="mt-1 text-sm text-slate-700">{HOME.streak(a.currentStreak)}</p>}
-        <p className="mt-1 text-sm text-slate-700">{HOME.encourage(w?.doneSessions ?? 0, w?.plannedSessions ?? 0)}</p>
+        <p className="mt-1 text-sm text-slate-700">{HOME.encourage(w?.doneSessions ?? 0, planned)}</p>
       </div>
     </Card>
   );
