@@ -14,10 +14,11 @@ import { connectScaleOut } from "./realtime/scale";
 import { createSignInLimits, memoryBackend, redisBackend } from "./services/rate-limit";
 import { eventBus } from "./services/events";
 import { DEMO, demoLinkHint, seedDemo } from "./services/seed";
+import { startScheduler, type Scheduler } from "./services/scheduler";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-export type Started = { url: string; port: number; db: Db; realtime: Realtime; server: http.Server; close(): Promise<void> };
+export type Started = { url: string; port: number; db: Db; realtime: Realtime; server: http.Server; scheduler: Scheduler; close(): Promise<void> };
 
 export async function startServer(env: Env, opts: { dev?: boolean; next?: boolean; log?: (m: string) => void; realtime?: RealtimeOptions } = {}): Promise<Started> {
   const log = opts.log ?? ((m: string) => console.log(m));
@@ -99,9 +100,12 @@ export async function startServer(env: Env, opts: { dev?: boolean; next?: boolea
     if (hint) log(hint);
   }
 
+  // reminders, missed home sessions, mail retries (SCHEDULER_INTERVAL_S; off in tests unless set)
+  const scheduler = startScheduler(db, env, { log });
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      await scheduler.stop();
       const realtimeClosed = realtime.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -113,5 +117,5 @@ export async function startServer(env: Env, opts: { dev?: boolean; next?: boolea
       await scale?.close();
       await db.$disconnect();
     })());
-  return { url, port, db, realtime, server, close };
+  return { url, port, db, realtime, server, scheduler, close };
 }

@@ -40,6 +40,9 @@ const schema = z
     INTAKE_LINK_TTL_DAYS: z.coerce.number().positive().max(60).default(14),
     QUESTIONNAIRE_LINK_TTL_DAYS: z.coerce.number().positive().max(60).default(7),
     HOME_LINK_TTL_DAYS: z.coerce.number().positive().max(365).default(84),
+    // The scheduled job (server/services/scheduler.ts: reminders, missed home sessions, mail retries): seconds between
+    // runs; 0 = off. Default 60, and off when NODE_ENV=test unless set.
+    SCHEDULER_INTERVAL_S: z.coerce.number().int().min(0).max(3600).optional(),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .superRefine((env, ctx) => {

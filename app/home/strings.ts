@@ -67,9 +67,13 @@ export const HOME = {
   highPain: "You reported a lot of pain. Your therapist will see this. If the pain is severe or you have new numbness, weakness, or problems with bladder or bowel, seek medical help today.",
   finishQueued: "Your session is saved on this device and will be sent when you are back online.",
 
-  reminderTitle: "Reminders",
-  reminderOn: (days: string, time: string) => `We remind you on ${days} at ${time}.`,
-  reminderOff: "Reminders are off.",
+  reminderTitle: "Reminders and handout",
+  reminderEnable: "Email me a reminder",
+  reminderDays: "Days",
+  reminderTime: "Time",
+  reminderEmail: "Email",
+  reminderSave: "Save reminder",
+  reminderSaved: "Reminder saved.",
   weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
   handout: "Printable programme",
 } as const;

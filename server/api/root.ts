@@ -5,6 +5,7 @@ import { trialsRouter } from "./routers/trials";
 import { homeRouter } from "./routers/home";
 import { recordsRouter } from "./routers/records";
 import { auditRouter, clinicRouter, patientsRouter, usersRouter, visitsRouter } from "./routers/clinic";
+import { programsRouter } from "./routers/programs";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -20,6 +21,7 @@ export const appRouter = router({
   exerciseSets: exerciseSetsRouter,
   records: recordsRouter,
   home: homeRouter,
+  programs: programsRouter,
 });
 
 export type AppRouter = typeof appRouter;

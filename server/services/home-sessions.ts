@@ -6,9 +6,9 @@
 // Staff read the sessions clinic-scoped. The programme itself (building, templates, the link, reminders) is
 // services/programs.ts; this file only reads HomeProgram rows.
 import type { z } from "zod";
-import { adherence, doseInWeek, localDate, prescriptionOn, programModel, programWeekOf, type Adherence, type DoneSession, type ProgramModel } from "../../app/_shared/care/program";
+import { adherence, doseInWeek, localDate, prescriptionOn, programModel, programWeekOf, type Adherence, type ProgramModel } from "../../app/_shared/care/program";
 import { exerciseGate, type Decision, type Tier } from "../../app/_shared/care/red-flags";
-import { faultCount, type finishHomeSessionInput, type homeSessionsInput, type SelfReportedExercise, type startHomeSessionInput, type startHomeSetInput } from "../../app/_shared/care/home-session";
+import { faultCount, type finishHomeSessionInput, type homeSessionsInput, type startHomeSessionInput, type startHomeSetInput } from "../../app/_shared/care/home-session";
 import { latestExercise } from "../../app/_shared/exercises/catalogue";
 import type { ExerciseDose } from "../../app/_shared/recording/schemas";
 import { isUniqueViolation, type Db } from "../db/client";
@@ -18,6 +18,7 @@ import { audit, type Actor } from "./audit";
 import { actorOf, type Caller } from "./context";
 import { badRequest, conflict, forbidden, notFound } from "./errors";
 import { checkLink, LINK_PROBLEM_MESSAGES, requireLink, type CheckedLink, type LinkProblem } from "./patient-links";
+import { completedSessions } from "./programs";
 import { recordingSelect, summarisePending } from "./recordings";
 
 /** A session may be flushed this long after it was started offline. */
@@ -40,33 +41,10 @@ export async function activeProgram(db: Db, episodeId: string): Promise<ProgramR
   return { id: row.id, episodeId: row.episodeId, status: row.status, model: m.data, createdAt: row.createdAt };
 }
 
-/** Repetitions (holds count one each) a set contributed: the therapist's count, else the server's; a hold set counts one. */
-function setReps(r: { status: string; dose: unknown; automaticCount: number | null; correctedCount: number | null; holdTimes: unknown }): number {
-  if (r.status === "DISCARDED") return 0;
-  const d = (r.dose ?? {}) as { reps?: number };
-  if (d.reps === undefined) return Array.isArray(r.holdTimes) && r.holdTimes.length ? r.holdTimes.length : r.status === "COMPLETED" ? 1 : 0;
-  return r.correctedCount ?? r.automaticCount ?? 0;
-}
-const selfReps = (x: SelfReportedExercise) => x.sets * (x.reps ?? 1);
-
-type SessionWithSets = {
-  id: string; startedAt: Date; status: string; selfReport: unknown;
-  recordings: { protocolKey: string; status: string; dose: unknown; automaticCount: number | null; correctedCount: number | null; holdTimes: unknown }[];
-};
-/** A completed home session as the adherence maths reads it (app/_shared/care/program.ts `doneSession`). */
-export function doneSessionOf(s: SessionWithSets): DoneSession {
-  const reps = new Map<string, number>();
-  for (const r of s.recordings) reps.set(r.protocolKey, (reps.get(r.protocolKey) ?? 0) + setReps(r));
-  for (const x of (Array.isArray(s.selfReport) ? s.selfReport : []) as SelfReportedExercise[]) reps.set(x.exerciseKey, (reps.get(x.exerciseKey) ?? 0) + selfReps(x));
-  return { id: s.id, at: s.startedAt.toISOString(), exercises: [...reps].slice(0, 30).map(([exerciseKey, n]) => ({ exerciseKey, reps: Math.min(10_000, n) })) };
-}
-
-const setSelect = { protocolKey: true, status: true, dose: true, automaticCount: true, correctedCount: true, holdTimes: true } as const;
-
-/** Adherence of a programme's completed home sessions up to `now`, in the patient's time zone. */
+/** Adherence of a programme's completed home sessions up to `now`, in the patient's time zone (programs.ts reads the sessions). */
 export async function homeAdherence(db: Db, program: ProgramRow, now: Date): Promise<Adherence> {
-  const rows = await db.homeSession.findMany({ where: { programId: program.id, status: "COMPLETED" }, select: { id: true, startedAt: true, status: true, selfReport: true, recordings: { select: setSelect } }, orderBy: { startedAt: "asc" } });
-  return adherence(program.model, rows.map(doneSessionOf), now);
+  const done = await completedSessions(db, program.episodeId);
+  return adherence(program.model, done.map(({ id, at, exercises }) => ({ id, at, exercises })), now);
 }
 
 /** Exercise is blocked for the episode while an emergency screening waits for a therapist's decision (red-flags.ts). */
@@ -119,7 +97,6 @@ export type HomeToday =
         currentStreak: number;
         sessionsPercent: number | null;
       };
-      reminder: { weekdays: number[]; time: string; enabled: boolean } | null;
     };
 
 /** What the home page shows; a link that does not work is an answer (the page says why), not an error. */
@@ -134,7 +111,7 @@ export async function homeToday(db: Db, env: Secret, token: string, now = new Da
   const tz = program?.model.timeZone ?? episode.timeZone;
   const today = localDate(now, tz);
   const base = { ok: true as const, patientFirstName: episode.patient.firstName, clinicName: episode.clinic.name, timeZone: tz, today, exerciseBlocked: gate.blocked };
-  if (!program) return { ...base, program: null, sessionsToday: [], adherence: null, reminder: null };
+  if (!program) return { ...base, program: null, sessionsToday: [], adherence: null };
   const rx = prescriptionOn(program.model, today);
   const sessions = await db.homeSession.findMany({
     where: { programId: program.id, localDate: today },
@@ -142,7 +119,6 @@ export async function homeToday(db: Db, env: Secret, token: string, now = new Da
     select: { clientId: true, status: true, startedAt: true, painBefore: true, painAfter: true, selfReport: true, _count: { select: { recordings: true } } },
   });
   const a = await homeAdherence(db, program, now);
-  const reminder = await db.reminderSetting.findUnique({ where: { programId: program.id }, select: { weekdays: true, time: true, enabled: true } });
   const week = a.weeks.find((w) => w.from <= today && today <= w.to) ?? null;
   return {
     ...base,
@@ -165,7 +141,6 @@ export async function homeToday(db: Db, env: Secret, token: string, now = new Da
       currentStreak: a.currentStreak,
       sessionsPercent: a.sessionsPercent,
     },
-    reminder: reminder ? { weekdays: Array.isArray(reminder.weekdays) ? (reminder.weekdays as number[]) : [], time: reminder.time, enabled: reminder.enabled } : null,
   };
 }
 

@@ -1,6 +1,10 @@
 // Server-side PDF of the visit report (pdfkit; charts drawn as vector paths, not screenshots).
 import PDFDocument from "pdfkit";
 import { protocolByKey } from "../../app/_shared/assessments/catalogue";
+import { doseInWeek, programEndDate, programModel, weekdaysOf } from "../../app/_shared/care/program";
+import { doseText, scheduleText } from "../../app/_shared/care/program-api";
+import { educationCardByRef } from "../../app/_shared/care/program-templates";
+import { latestExercise } from "../../app/_shared/exercises/catalogue";
 import { compare, seriesOf, type TrialSummary } from "../../app/_shared/assessments/summary";
 import { isTrialSummary } from "../../app/_shared/records/objective";
 import type { PoseSample } from "../../app/_shared/pose/sample";
@@ -189,4 +193,83 @@ export async function renderVisitPdf(db: Db, clinicId: string, visitId: string):
   doc.end();
   const pdf = await done;
   return { filename: `visit-report-${day(v.startedAt ?? v.scheduledAt)}-${v.id}.pdf`, pdf };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The home-program handout (issue 19): for patients who prefer paper. Per phase, each exercise with its
+// instructions, dose, days and times (progressions inside the phase spelled out); then the education cards.
+// ---------------------------------------------------------------------------------------------
+
+/** Renders a program of the clinic as the patient's handout; null when it is not the clinic's. No audit (callers audit). */
+export async function renderProgramHandout(db: Db, clinicId: string, programId: string): Promise<{ filename: string; pdf: Buffer } | null> {
+  const row = await db.homeProgram.findFirst({
+    where: { id: programId, episode: { clinicId } },
+    include: { episode: { select: { therapist: { select: { name: true } }, patient: { select: { firstName: true, lastName: true } }, clinic: { select: { name: true, profile: { select: { address: true, phone: true } } } } } } },
+  });
+  if (!row) return null;
+  const model = programModel.parse(row.model);
+  const ep = row.episode;
+  const end = programEndDate(model);
+  const doc = new PDFDocument({ size: "A4", margin: 50, bufferPages: true, info: { Title: "Home exercise program", Author: ep.clinic.name, Creator: "PoseVisit" } });
+  const bufs: Buffer[] = [];
+  doc.on("data", (b: Buffer) => bufs.push(b));
+  const done = new Promise<Buffer>((resolve, reject) => { doc.on("end", () => resolve(Buffer.concat(bufs))); doc.on("error", reject); });
+  const L = 50, W = doc.page.width - 100;
+  const ensure = (h: number) => { if (doc.y + h > doc.page.height - 60) doc.addPage(); };
+
+  doc.font("Helvetica-Bold").fontSize(16).fillColor("#000000").text(safe(ep.clinic.name));
+  doc.font("Helvetica").fontSize(9).fillColor("#333333").text(safe([ep.clinic.profile?.address, ep.clinic.profile?.phone].filter(Boolean).join(" · ") || " "));
+  doc.moveDown(0.6);
+  doc.font("Helvetica-Bold").fontSize(14).fillColor("#000000").text("Your home exercise program");
+  doc.font("Helvetica").fontSize(10).text(safe(`For ${ep.patient.firstName} ${ep.patient.lastName} · from ${model.startDate} to ${end} (${model.weeks} weeks) · your therapist: ${ep.therapist.name}`));
+  doc.fontSize(9).fillColor("#333333").text("Do the exercises on the days shown. Some discomfort is normal; stop an exercise if it causes sharp pain or pain spreading into your leg, and tell your therapist.", { width: W });
+  doc.fillColor("#000000").moveDown(0.6);
+
+  const phases = model.phases.length ? [...model.phases].sort((a, b) => a.fromWeek - b.fromWeek) : [{ key: "all", title: "Your exercises", fromWeek: 1, toWeek: model.weeks }];
+  for (const ph of phases) {
+    const items = model.items.filter((it) => it.fromWeek <= ph.toWeek && (it.toWeek ?? model.weeks) >= ph.fromWeek);
+    if (!items.length) continue;
+    ensure(60);
+    doc.x = L;
+    doc.font("Helvetica-Bold").fontSize(12).fillColor("#1e3a8a").text(safe(`${ph.title} · week${ph.fromWeek === ph.toWeek ? ` ${ph.fromWeek}` : `s ${ph.fromWeek}–${ph.toWeek}`}`));
+    doc.fillColor("#000000").moveDown(0.2);
+    for (const it of items) {
+      const ex = latestExercise(it.exerciseKey);
+      const first = Math.max(ph.fromWeek, it.fromWeek);
+      const steps = it.progression.filter((s) => s.fromWeek > first && s.fromWeek <= Math.min(ph.toWeek, it.toWeek ?? model.weeks));
+      ensure(70 + (ex?.instructions.length ?? 0) * 12);
+      doc.x = L;
+      doc.font("Helvetica-Bold").fontSize(10.5).text(safe(ex?.title ?? it.exerciseKey));
+      doc.font("Helvetica").fontSize(9.5).text(safe(`${doseText(doseInWeek(it, first))} · ${scheduleText(weekdaysOf(it), it.timesPerDay)}${it.fromWeek > ph.fromWeek ? ` · starts week ${it.fromWeek}` : ""}${(it.toWeek ?? model.weeks) < ph.toWeek ? ` · until week ${it.toWeek}` : ""}`));
+      for (const s of steps) doc.text(safe(`From week ${s.fromWeek}: ${doseText(doseInWeek(it, s.fromWeek))}${s.note ? ` (${s.note})` : ""}`));
+      doc.fontSize(9).fillColor("#333333");
+      (ex?.instructions ?? []).forEach((line, i) => doc.text(safe(`${i + 1}. ${line}`), L + 10, doc.y, { width: W - 10 }));
+      if (it.notes) doc.font("Helvetica-Oblique").text(safe(`Note from your therapist: ${it.notes}`), L + 10, doc.y, { width: W - 10 }).font("Helvetica");
+      for (const w of ex?.contraindications ?? []) doc.text(safe(`Take care: ${w}`), L + 10, doc.y, { width: W - 10 });
+      doc.fillColor("#000000").moveDown(0.5);
+    }
+  }
+  const cards = (Array.isArray(row.education) ? row.education : []).flatMap((r) => (typeof r === "string" && educationCardByRef(r) ? [educationCardByRef(r)!] : []));
+  if (cards.length) {
+    ensure(80);
+    doc.x = L;
+    doc.font("Helvetica-Bold").fontSize(12).fillColor("#1e3a8a").text("Good to know");
+    doc.fillColor("#000000").moveDown(0.2);
+    for (const card of cards) {
+      ensure(40 + card.points.length * 14);
+      doc.x = L;
+      doc.font("Helvetica-Bold").fontSize(10.5).text(safe(card.title));
+      doc.font("Helvetica").fontSize(9.5).text(safe(card.summary), { width: W });
+      for (const pt of card.points) doc.text(safe(`\u2022 ${pt}`), L + 10, doc.y, { width: W - 10 });
+      doc.moveDown(0.5);
+    }
+  }
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    doc.page.margins.bottom = 0;
+    doc.font("Helvetica").fontSize(7).fillColor("#777777").text(safe(`${ep.patient.firstName} ${ep.patient.lastName} · home exercise program ${model.startDate} to ${end} · page ${i + 1} of ${range.count}`), L, doc.page.height - 40, { width: W, align: "center", lineBreak: false });
+  }
+  doc.end();
+  return { filename: `home-program-${model.startDate}.pdf`, pdf: await done };
 }

@@ -20,7 +20,7 @@ const shuffle = <T,>(xs: T[], seed: number) => {
 
 test("rules are versioned data with unique keys", () => {
   assert.equal(new Set(ALERT_RULES.map((r) => r.key)).size, ALERT_RULES.length);
-  assert.deepEqual(ALERT_RULES.map((r) => `${r.key}@${r.version}`), ["red-flag@1", "pain-high@1", "pain-rise@1", "questionnaire-worse@1"]);
+  assert.deepEqual(ALERT_RULES.map((r) => `${r.key}@${r.version}`), ["red-flag@1", "pain-high@1", "pain-rise@1", "questionnaire-worse@1", "home-pain-rise@1", "missed-sessions@1", "form-faults-rising@1"]);
 });
 
 test("red flag: emergency and urgent screenings alert; judge-level and none do not", () => {
@@ -135,5 +135,45 @@ test("room for home practice: the missed-sessions rule counts prescribed session
   const out = evaluateAlerts("ep1", ev, rules).filter((a) => a.ruleKey === "missed-sessions");
   assert.deepEqual(out.map((a) => [a.dedupeKey, a.evidence]), [["ep1:missed-sessions:m3", ["m3", "m4", "m5"]]]);
   assert.match(out[0]!.message, /4 prescribed home sessions missed in a row/);
-  assert.deepEqual(evaluateAlerts("ep1", ev), evaluateAlerts("ep1", ev.filter((e) => !e.type.startsWith("home."))), "not active until issue 19 adds it");
+  assert.deepEqual(evaluateAlerts("ep1", ev), evaluateAlerts("ep1", ev, rules), "issue 19 enabled it; a rule listed twice is evaluated once");
+  assert.equal(evaluateAlerts("ep1", ev).filter((a) => a.ruleKey === "missed-sessions").length, 1);
+});
+
+test("home pain rising 2+ over the first home-session report: a REVIEW run; visit and intake reports do not count for it", () => {
+  const home = (id: string, d: number, v: number) => pain(id, d, v, "HOME_SESSION");
+  const ev = [pain("i1", 0, 2, "INTAKE"), home("h1", 1, 3), home("h2", 2, 4), home("h3", 3, 5), home("h4", 4, 6), home("h5", 5, 4), home("h6", 6, 5), pain("v1", 6, 9, "VISIT")];
+  const out = evaluateAlerts("ep1", ev).filter((a) => a.ruleKey === "home-pain-rise");
+  assert.deepEqual(out.map((a) => [a.dedupeKey, a.severity, a.evidence]), [
+    ["ep1:home-pain-rise:h3", "REVIEW", ["h1", "h3", "h4"]],
+    ["ep1:home-pain-rise:h6", "REVIEW", ["h1", "h6"]],
+  ]);
+  assert.match(out[0]!.message, /up 3 points over the baseline \(3 → 6\/10; home session\)/);
+  // a rise of 1.5 does not; nothing without a home report
+  assert.equal(evaluateAlerts("ep1", [home("a", 1, 3), home("b", 2, 4.5)]).filter((a) => a.ruleKey === "home-pain-rise").length, 0);
+  assert.equal(evaluateAlerts("ep1", [pain("x", 1, 1, "VISIT"), pain("y", 2, 6, "VISIT")]).filter((a) => a.ruleKey === "home-pain-rise").length, 0);
+  // pain 8 in a home session is pain-high (URGENT)
+  assert.deepEqual(evaluateAlerts("ep1", [home("p8", 1, 8)]).map((a) => [a.ruleKey, a.severity]), [["pain-high", "URGENT"]]);
+});
+
+test("form faults rising over a week of home sessions", () => {
+  const s = (id: string, d: number, faults: number | undefined, completed = true): CareEvent => ({ id, at: day(d, 18), type: "home.session", sessionId: id, localDate: day(d).slice(0, 10), completed, ...(faults === undefined ? {} : { formFaults: faults }) });
+  const faults = (events: CareEvent[]) => evaluateAlerts("ep1", events).filter((a) => a.ruleKey === "form-faults-rising");
+  // steady faults: nothing
+  assert.equal(faults([s("a", 0, 3), s("b", 1, 3), s("c", 2, 4), s("d", 3, 3)]).length, 0);
+  // two sessions are too few, however steep
+  assert.equal(faults([s("a", 0, 0), s("b", 1, 9)]).length, 0);
+  // rising in a week: 1, 2 | 5, 6 → opens at the third session (window a,b,c: 1 → 5), grows while it holds
+  const rising = [s("a", 0, 1), s("b", 1, 2), s("c", 2, 5), s("d", 3, 6)];
+  const out = faults(rising);
+  assert.deepEqual(out.map((a) => [a.dedupeKey, a.severity, a.evidence]), [["ep1:form-faults-rising:c", "REVIEW", ["a", "b", "c", "d"]]]);
+  assert.match(out[0]!.message, /rising over 7 days \(mean 1\.5 → 5\.5 across 4 sessions\)/);
+  // sessions more than 7 days apart are not one week's trend
+  assert.equal(faults([s("a", 0, 0), s("b", 8, 3), s("c", 16, 6)]).length, 0);
+  // open (not completed) sessions and sessions without a count are ignored
+  assert.equal(faults([s("a", 0, 1), s("b", 1, 9, false), s("c", 2, undefined), s("d", 3, 1)]).length, 0);
+  // order of the input does not matter
+  assert.deepEqual(evaluateAlerts("ep1", shuffle(rising, 7)), evaluateAlerts("ep1", rising));
+  // it settles (window c,d,e,f: 5,6 | 2,1): the run ends; a new rise later is a new alert
+  const later = [...rising, s("e", 4, 2), s("f", 5, 1), s("g", 20, 1), s("h", 21, 1), s("i", 22, 4)];
+  assert.deepEqual(faults(later).map((a) => a.dedupeKey), ["ep1:form-faults-rising:c", "ep1:form-faults-rising:i"]);
 });

@@ -13,7 +13,8 @@ import { z } from "zod";
 import { change, questionnaireByKey, type QuestionnaireDefinition } from "./questionnaires";
 import { TIERS, type Tier } from "./red-flags";
 
-export const ALERT_RULES_VERSION = 1;
+/** 2: issue 19 adds home-pain-rise, missed-sessions (now enabled) and form-faults-rising. */
+export const ALERT_RULES_VERSION = 2;
 
 // ---------------------------------------------------------------------------------------------
 // Events
@@ -110,22 +111,39 @@ export type AlertRule =
   | { key: string; version: number; kind: "painAtLeast"; title: string; threshold: number; sources: PainSource[]; severity: Severity; source: string }
   | { key: string; version: number; kind: "painRise"; title: string; points: number; sources: PainSource[]; severity: Severity; source: string }
   | { key: string; version: number; kind: "questionnaireWorse"; title: string; severity: Severity; source: string }
-  | { key: string; version: number; kind: "missedInARow"; title: string; sessions: number; severity: Severity; source: string };
+  | { key: string; version: number; kind: "missedInARow"; title: string; sessions: number; severity: Severity; source: string }
+  /**
+   * Form faults rising over a week: at a completed home session with a fault count, look at the sessions with fault
+   * counts in the `windowDays` before it (itself included); with at least `minSessions` of them, the condition holds
+   * when the mean faults of the later half exceed those of the earlier half by at least `minRise` per session (odd
+   * counts: the middle session belongs to neither half).
+   */
+  | { key: string; version: number; kind: "faultsRising"; title: string; windowDays: number; minSessions: number; minRise: number; severity: Severity; source: string };
 
 const TIERS_NOTE = "Clinical reference: remote-monitoring tiers seen in practice (pain ≥ 7/10 or a red flag = urgent; pain rising 2+ points or missed sessions = review)";
+
+
+
+/**
+ * For the home-practice issue (19): "3 prescribed sessions missed in a row" over `home.missed` events
+ * (from program.ts's missed-session detection); in ALERT_RULES since issue 19's scheduler appends them.
+ */
+export const MISSED_SESSIONS_RULE: AlertRule = { key: "missed-sessions", version: 1, kind: "missedInARow", title: "Home sessions missed", sessions: 3, severity: "REVIEW", source: TIERS_NOTE };
+
+/** Issue 19: pain rising 2+ points across home sessions (baseline: the first home-session pain report). */
+export const HOME_PAIN_RISE_RULE: AlertRule = { key: "home-pain-rise", version: 1, kind: "painRise", title: "Pain rising across home sessions", points: 2, sources: ["HOME_SESSION"], severity: "REVIEW", source: `${TIERS_NOTE}; NPRS MCID 2 points (Ostelo 2008)` };
+/** Issue 19: form faults rising over a week of home sessions (the exercise engine's fault counts per session). */
+export const FORM_FAULTS_RULE: AlertRule = { key: "form-faults-rising", version: 1, kind: "faultsRising", title: "Form faults rising at home", windowDays: 7, minSessions: 3, minRise: 2, severity: "REVIEW", source: "Home practice form cues (exercises/form.ts fault rules); a rising fault count over a week suggests the dose or the technique needs review" };
 
 export const ALERT_RULES: readonly AlertRule[] = Object.freeze([
   { key: "red-flag", version: 1, kind: "redFlag", title: "Red flag at screening", severityByTier: { EMERGENCY: "EMERGENCY", URGENT: "URGENT" }, source: "Red-flag tiers (red-flags.ts; NICE NG59, IFOMPT framework)" },
   { key: "pain-high", version: 1, kind: "painAtLeast", title: "Pain 7/10 or more", threshold: 7, sources: [...PAIN_SOURCES], severity: "URGENT", source: TIERS_NOTE },
   { key: "pain-rise", version: 1, kind: "painRise", title: "Pain rising over the baseline", points: 2, sources: ["INTAKE", "VISIT", "QUESTIONNAIRE"], severity: "REVIEW", source: `${TIERS_NOTE}; NPRS MCID 2 points (Ostelo 2008)` },
   { key: "questionnaire-worse", version: 1, kind: "questionnaireWorse", title: "Questionnaire worse by its MCID", severity: "REVIEW", source: "MCIDs of the questionnaire definitions (questionnaires.ts)" },
+  HOME_PAIN_RISE_RULE,
+  MISSED_SESSIONS_RULE,
+  FORM_FAULTS_RULE,
 ] satisfies AlertRule[]);
-
-/**
- * For the home-practice issue (19): "3 prescribed sessions missed in a row" over `home.missed` events
- * (from program.ts's missed-session detection). Not in ALERT_RULES until that issue appends the events.
- */
-export const MISSED_SESSIONS_RULE: AlertRule = { key: "missed-sessions", version: 1, kind: "missedInARow", title: "Home sessions missed", sessions: 3, severity: "REVIEW", source: TIERS_NOTE };
 
 export type Alert = {
   /** `ruleKey@version` */
@@ -253,6 +271,25 @@ function evaluateRule(rule: AlertRule, c: Ctx): Alert[] {
       flush();
       return out;
     }
+    case "faultsRising": {
+      const sessions = ofType(c, "home.session").filter((e) => e.completed && e.formFaults !== undefined);
+      const windowMs = rule.windowDays * 86_400_000;
+      const windowOf = (e: EventOf<"home.session">) => sessions.filter((x) => time(x) <= time(e) && time(x) > time(e) - windowMs);
+      const rising = (e: EventOf<"home.session">) => {
+        const w = windowOf(e);
+        if (w.length < rule.minSessions) return null;
+        const half = Math.floor(w.length / 2);
+        const mean = (xs: EventOf<"home.session">[]) => xs.reduce((a, x) => a + x.formFaults!, 0) / xs.length;
+        const early = mean(w.slice(0, half)), late = mean(w.slice(w.length - half));
+        return late - early + 1e-9 >= rule.minRise ? { w, early, late } : null;
+      };
+      return runs(sessions, (e) => rising(e) !== null).map((run) => {
+        const first = rising(run[0]!)!, last = rising(run[run.length - 1]!)!;
+        const evidence = orderEvents([...new Map([...first.w, ...run].map((e) => [e.id, e])).values()]);
+        return alertOf(rule, rule.severity, run[0]!.id, evidence,
+          `Form faults per home session rising over ${rule.windowDays} days (mean ${fmt(last.early)} → ${fmt(last.late)} across ${last.w.length} sessions)`, c);
+      });
+    }
   }
 }
 
@@ -266,7 +303,9 @@ export function evaluateAlerts(episodeId: string, events: readonly unknown[], ru
   // the same event twice (a retried append) counts once
   const unique = [...new Map(orderEvents(valid).map((e) => [e.id, e])).values()];
   const c: Ctx = { episodeId, events: orderEvents(unique) };
-  return rules
+  // a rule listed twice (e.g. [...ALERT_RULES, MISSED_SESSIONS_RULE]) is evaluated once; the last entry wins
+  const byKey = [...new Map(rules.map((r) => [r.key, r])).values()];
+  return byKey
     .flatMap((r) => evaluateRule(r, c))
     .sort((a, b) => Date.parse(a.openedAt) - Date.parse(b.openedAt) || (a.dedupeKey < b.dedupeKey ? -1 : a.dedupeKey > b.dedupeKey ? 1 : 0));
 }

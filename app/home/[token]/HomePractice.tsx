@@ -14,7 +14,8 @@ import { loadSession, newClientId, saveSession, type LocalSession } from "../../
 import { engineDose } from "../../_lib/exercise/dose";
 import { browserKV, flushLeftovers, Recorder, activeRecordings } from "../../_lib/recording/recorder";
 import { sendResultOf, useRecordingTransport } from "../../_lib/recording/transport";
-import { useTRPC, type RouterOutputs } from "../../_lib/trpc";
+import { downloadBase64 } from "../../_lib/trial-export";
+import { describeError, useTRPC, useTRPCClient, type RouterOutputs } from "../../_lib/trpc";
 import { HOW_IT_WENT, type SelfReportedExercise } from "../../_shared/care/home-session";
 import { latestExercise } from "../../_shared/exercises/catalogue";
 import type { ExerciseDose } from "../../_shared/recording/schemas";
@@ -187,11 +188,7 @@ function Practice({ token, data }: { token: string; data: Today }) {
               }} />
             )}
             <AdherenceCard data={data} weekday={weekday} />
-            {data.reminder && (
-              <Card title={HOME.reminderTitle}>
-                <p className="text-sm text-slate-700">{data.reminder.enabled ? HOME.reminderOn(data.reminder.weekdays.map((d) => weekday[d - 1]).join(", "), data.reminder.time) : HOME.reminderOff}</p>
-              </Card>
-            )}
+            <ReminderCard token={token} />
           </aside>
         </div>
       )}
@@ -402,6 +399,60 @@ function AdherenceCard({ data, weekday }: { data: Today; weekday: readonly strin
         {a.currentStreak > 0 && <p className="mt-1 text-sm text-slate-700">{HOME.streak(a.currentStreak)}</p>}
         <p className="mt-1 text-sm text-slate-700">{HOME.encourage(w?.doneSessions ?? 0, planned)}</p>
       </div>
+    </Card>
+  );
+}
+
+/** The reminder choice (days, time, email) and the printable handout, through home-program's link procedures. */
+function ReminderCard({ token }: { token: string }) {
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const qc = useQueryClient();
+  const q = useQuery(trpc.programs.homeReminder.queryOptions({ token }, { refetchOnWindowFocus: false, retry: 1 }));
+  const save = useMutation(trpc.programs.setHomeReminder.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.programs.homeReminder.queryKey({ token }) }) }));
+  const [form, setForm] = useState<{ weekdays: number[]; time: string; email: string; enabled: boolean } | null>(null);
+  const [pdfBusy, setPdfBusy] = useState(false);
+  const [pdfError, setPdfError] = useState<string | null>(null);
+  useEffect(() => {
+    if (q.data && !form) setForm(q.data.setting ? { ...q.data.setting } : { weekdays: [1, 3, 5], time: "18:00", email: q.data.suggestedEmail ?? "", enabled: false });
+  }, [q.data, form]);
+  const handout = async () => {
+    setPdfBusy(true);
+    setPdfError(null);
+    try {
+      const r = await client.programs.homeHandout.query({ token });
+      downloadBase64(r.filename, r.base64, r.contentType);
+    } catch (e) {
+      setPdfError(describeError(e).message);
+    } finally {
+      setPdfBusy(false);
+    }
+  };
+  return (
+    <Card title={HOME.reminderTitle}>
+      {!form ? <Spinner /> : (
+        <form className="space-y-2 text-sm" data-testid="home-reminder" onSubmit={(e) => { e.preventDefault(); save.mutate({ token, ...form }); }}>
+          <label className="flex items-center gap-2"><input type="checkbox" className="size-4" checked={form.enabled} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} /> {HOME.reminderEnable}</label>
+          <div className="flex flex-wrap gap-1" role="group" aria-label={HOME.reminderDays}>
+            {HOME.weekdays.map((d, i) => {
+              const on = form.weekdays.includes(i + 1);
+              return <button key={d} type="button" aria-pressed={on} onClick={() => setForm({ ...form, weekdays: on ? form.weekdays.filter((x) => x !== i + 1) : [...form.weekdays, i + 1].sort() })}
+                className={`rounded-md border px-2 py-1 ${on ? "border-brand-700 bg-brand-600 text-white" : "border-slate-300 bg-white text-slate-700"}`}>{d}</button>;
+            })}
+          </div>
+          <div className="flex flex-wrap items-end gap-2">
+            <label>{HOME.reminderTime}<input type="time" value={form.time} onChange={(e) => setForm({ ...form, time: e.target.value })} className="mt-0.5 block rounded-md border border-slate-300 px-2 py-1" /></label>
+            <label className="min-w-0 flex-1">{HOME.reminderEmail}<input type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} className="mt-0.5 block w-full rounded-md border border-slate-300 px-2 py-1" /></label>
+          </div>
+          {save.error && <p role="alert" className="text-red-700">{describeError(save.error).message}</p>}
+          {save.isSuccess && <p className="text-emerald-700">{HOME.reminderSaved}</p>}
+          <div className="flex flex-wrap gap-2">
+            <Button type="submit" variant="secondary" busy={save.isPending}>{HOME.reminderSave}</Button>
+            <Button variant="ghost" onClick={handout} busy={pdfBusy} data-testid="home-handout">{HOME.handout}</Button>
+          </div>
+          {pdfError && <p role="alert" className="text-red-700">{pdfError}</p>}
+        </form>
+      )}
     </Card>
   );
 }

@@ -1,0 +1,65 @@
+// The therapist's home-program page in a real browser: a program assigned from a template and adapted (an exercise
+// removed, a dose changed), saved as version 1, changed again (version 2); home sessions (seeded as the patient's page
+// would save them) appear in the adherence view; a new home link is made (the development outbox holds the email).
+// Screenshots at 1366×768 and 1440×900 go to /tmp/home-program/.
+import fs from "node:fs";
+import { expect, test } from "./fixtures";
+
+const SHOTS = "/tmp/home-program";
+
+test("program from a template, adapted, versioned; adherence and the home link on the therapist's side", async ({ page, db, clinic, signIn }) => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const start = new Date(Date.now() - 9 * 86_400_000).toISOString().slice(0, 10);
+  const episode = await db.episode.create({ data: { clinicId: clinic.clinic.id, patientId: clinic.patient.id, therapistId: clinic.therapist.id, startDate: start, timeZone: "Europe/Berlin" } });
+  await db.patient.update({ where: { id: clinic.patient.id }, data: { email: "pat@example.org" } });
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await signIn(page, clinic.therapist.email);
+  await page.goto(`/patients/${clinic.patient.id}/episodes/${episode.id}/program`);
+  await expect(page.getByTestId("template-picker")).toBeVisible();
+  await page.getByRole("button", { name: /Subacute low back pain/ }).click();
+  await expect(page.getByTestId("program-builder")).toBeVisible();
+  await expect(page.getByTestId("program-item")).toHaveCount(9);
+  // adapt: remove the walk, raise the bridge to 3 sets, add a cat-camel
+  await page.getByRole("button", { name: "Remove Walking" }).click();
+  const bridge = page.getByTestId("program-item").filter({ hasText: "Glute bridge" });
+  await bridge.getByTestId("dose-sets").fill("3");
+  await page.getByTestId("add-exercise").selectOption("cat-camel");
+  await page.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(page.getByTestId("program-item")).toHaveCount(9);
+  await page.getByTestId("save-program").click();
+  await expect(page.getByText("version 1")).toBeVisible();
+  const v1 = await db.homeProgram.findFirstOrThrow({ where: { episodeId: episode.id, status: "ACTIVE" } });
+  const model = v1.model as { items: { exerciseKey: string; dose: { sets: number } }[] };
+  expect(model.items.map((i) => i.exerciseKey)).not.toContain("walking");
+  expect(model.items.find((i) => i.exerciseKey === "bridge")!.dose.sets).toBe(3);
+  expect(model.items.at(-1)!.exerciseKey).toBe("cat-camel");
+
+  // a change is a new version; the old one stays listed
+  await page.getByRole("button", { name: "Move Cat-camel up" }).click();
+  await page.getByTestId("save-program").click();
+  await expect(page.getByText("version 2")).toBeVisible();
+  await expect(page.getByTestId("program-versions").locator("li")).toHaveCount(2);
+
+  // home sessions as the patient's page saves them: shown in the adherence view
+  const v2 = await db.homeProgram.findFirstOrThrow({ where: { episodeId: episode.id, status: "ACTIVE" } });
+  for (let d = 1; d <= 6; d++) {
+    if (d === 3 || d === 4) continue;
+    const at = new Date(Date.now() - d * 86_400_000);
+    await db.homeSession.create({ data: { programId: v2.id, episodeId: episode.id, clientId: `e2e-${episode.id}-${d}`, localDate: at.toISOString().slice(0, 10), startedAt: at, endedAt: at, status: "COMPLETED", painBefore: 3, painAfter: 2, selfReport: [{ exerciseKey: "bridge", sets: 3, reps: 10 }, { exerciseKey: "hamstring-stretch", sets: 3, reps: null, perSide: true }] } });
+  }
+  await page.reload();
+  await expect(page.getByTestId("adherence-view")).toBeVisible();
+  await expect(page.getByTestId("adherence-sessions")).not.toHaveText("–");
+
+  // a new home link, emailed (development: the outbox) and shown once
+  await page.getByTestId("email-home-link").click();
+  await expect(page.getByTestId("home-link-url")).toContainText("/home/");
+  await expect(page.getByText("waits in the clinic's outbox")).toBeVisible();
+  expect(await db.outboxEmail.count({ where: { clinicId: clinic.clinic.id, purpose: "home-link" } })).toBe(1);
+
+  await page.screenshot({ path: `${SHOTS}/program-1366x768.png` });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.screenshot({ path: `${SHOTS}/program-1440x900.png` });
+  // the main job fits without scrolling the page
+  expect(await page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight + 1)).toBe(true);
+});
