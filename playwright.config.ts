@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
 
@@ -7,6 +8,8 @@ const PORT = Number(process.env.E2E_PORT ?? 3107);
 const tmp = path.resolve("tests/.tmp");
 export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL ?? `file:${tmp}/e2e-${PORT}.db`;
 process.env.E2E_DATABASE_URL = E2E_DATABASE_URL;
+// One link-signing secret for the server and the specs (workers inherit it), so a spec can issue a patient link.
+process.env.E2E_SESSION_SECRET ??= randomBytes(32).toString("base64url");
 const chromiumArgs = [
   "--no-sandbox",
   "--disable-gpu",

@@ -2,6 +2,7 @@ import { authRouter } from "./routers/auth";
 import { liveRouter } from "./routers/live";
 import { exerciseSetsRouter, recordingsRouter } from "./routers/recordings";
 import { trialsRouter } from "./routers/trials";
+import { homeRouter } from "./routers/home";
 import { recordsRouter } from "./routers/records";
 import { auditRouter, clinicRouter, patientsRouter, usersRouter, visitsRouter } from "./routers/clinic";
 import { questionnairesRouter } from "./routers/questionnaires";
@@ -22,6 +23,7 @@ export const appRouter = router({
   exerciseSets: exerciseSetsRouter,
   records: recordsRouter,
   questionnaires: questionnairesRouter,
+  home: homeRouter,
   programs: programsRouter,
   episodes: episodesRouter, alerts: alertsRouter, outbox: outboxRouter,
 });

@@ -73,7 +73,7 @@ export const LINK_PROBLEM_MESSAGES: Record<LinkProblem, string> = {
 const linkInclude = { episode: { select: { id: true, clinicId: true, patientId: true, therapistId: true, status: true, timeZone: true } } } as const;
 
 /** Looks a token up for a purpose; never throws for a bad token (the result says why it does not work). */
-export async function checkLink(db: Db, env: Env, token: string, purpose: LinkPurpose, opts: { allowCompleted?: boolean; now?: Date } = {}) {
+export async function checkLink(db: Db, env: Pick<Env, "SESSION_SECRET">, token: string, purpose: LinkPurpose, opts: { allowCompleted?: boolean; now?: Date } = {}) {
   const now = opts.now ?? new Date();
   if (typeof token !== "string" || token.length < 20 || token.length > 200) return { ok: false as const, problem: "unknown" as LinkProblem };
   const link = await db.patientLink.findUnique({ where: { tokenHash: tokenHash(env.SESSION_SECRET, token) }, include: linkInclude });
@@ -97,7 +97,7 @@ export async function checkLink(db: Db, env: Env, token: string, purpose: LinkPu
 export type CheckedLink = Extract<Awaited<ReturnType<typeof checkLink>>, { ok: true }>["link"];
 
 /** Like checkLink, but a link that does not work is a clear error (tRPC FORBIDDEN / NOT_FOUND with the plain message). */
-export async function requireLink(db: Db, env: Env, token: string, purpose: LinkPurpose, opts: { allowCompleted?: boolean; now?: Date } = {}): Promise<CheckedLink> {
+export async function requireLink(db: Db, env: Pick<Env, "SESSION_SECRET">, token: string, purpose: LinkPurpose, opts: { allowCompleted?: boolean; now?: Date } = {}): Promise<CheckedLink> {
   const r = await checkLink(db, env, token, purpose, opts);
   if (!r.ok) throw new TRPCError({ code: r.problem === "unknown" || r.problem === "wrong-purpose" ? "NOT_FOUND" : "FORBIDDEN", message: LINK_PROBLEM_MESSAGES[r.problem], cause: { problem: r.problem } });
   if (!r.link.usedAt) await db.patientLink.update({ where: { id: r.link.id }, data: { usedAt: new Date() } });

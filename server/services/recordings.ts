@@ -11,11 +11,12 @@ import { CHUNK_FORMAT, ChunkFormatError, decodeChunk, encodeChunk } from "../../
 import { MAX_RECORDING_MS, MAX_SAMPLES_PER_CHUNK, type finishRecordingInput, type RecordingKind, type uploadChunkInput } from "../../app/_shared/recording/schemas";
 import { exerciseContextOf, hasExerciseSetSummariser, summariseRecording } from "../../app/_shared/recording/summary";
 import { isUniqueViolation, type Db } from "../db/client";
-import { audit } from "./audit";
+import { audit, type Actor as AuditActor } from "./audit";
 import { actorOf, type Caller } from "./context";
 import { tokenHash } from "./crypto";
 import { badRequest, conflict, notFound } from "./errors";
 import { assertExerciseAllowed } from "./episodes";
+import { checkLink, LINK_PROBLEM_MESSAGES } from "./patient-links";
 
 /** After a visit ends, the patient's browser may still flush buffered samples for this long. */
 const LATE_UPLOAD_MS = 15 * 60_000;
@@ -40,8 +41,12 @@ const label = (kind: string) => (kind === "exercise" ? "Exercise set" : "Trial")
 /** A recording of the caller's clinic (any kind, or the given one). */
 export async function ownRecording(c: Caller, id: string, kind?: RecordingKind) {
   const t = await c.db.assessmentTrial.findFirst({
-    where: { id, visit: { clinicId: c.user.clinicId }, ...(kind ? { kind } : {}) },
-    select: { ...recordingSelect, visit: { select: { patientId: true, therapistId: true, status: true } } },
+    where: { id, OR: [{ visit: { clinicId: c.user.clinicId } }, { homeSession: { episode: { clinicId: c.user.clinicId } } }], ...(kind ? { kind } : {}) },
+    select: {
+      ...recordingSelect, visit: { select: { patientId: true, therapistId: true, status: true } },
+      // a set practised at home: its patient, for the review page's banner
+      homeSession: { select: { localDate: true, episode: { select: { patient: { select: { id: true, firstName: true, lastName: true, dateOfBirth: true, recordNumber: true } } } } } },
+    },
   });
   if (!t) throw notFound(kind ? label(kind) : "Recording");
   return t;
@@ -58,21 +63,47 @@ export async function visitForNewRecording(c: Caller, visitId: string) {
   return visit;
 }
 
-/** The recording, if the join token belongs to its visit and the visit still accepts samples. */
-async function patientRecording(db: Db, secret: string, token: string, id: string) {
+type PatientRecording = {
+  rec: { id: string; kind: string; status: string; protocolKey: string; protocolVersion: number; dose: unknown; side: string | null; frameAspect: number | null; rollDeg: number | null; startedAt: Date; endedAt: Date | null };
+  /** who is uploading, for the audit trail */
+  actor: AuditActor;
+};
+const patientRecordingSelect = { id: true, kind: true, status: true, protocolKey: true, protocolVersion: true, dose: true, side: true, frameAspect: true, rollDeg: true, startedAt: true, endedAt: true } as const;
+
+/** The recording, if the join token belongs to its visit and the visit still accepts samples (null: not a join token). */
+async function visitRecording(db: Db, secret: string, token: string, id: string): Promise<PatientRecording | null> {
   const visit = await db.visit.findUnique({
     where: { joinTokenHash: tokenHash(secret, token) },
     select: { id: true, clinicId: true, status: true, endedAt: true, joinExpiresAt: true, joinRevokedAt: true },
   });
-  const lateOk = visit?.status === "ENDED" && visit.endedAt && Date.now() - visit.endedAt.getTime() < LATE_UPLOAD_MS;
-  if (!visit || (!lateOk && (visit.status !== "IN_PROGRESS" || visit.joinRevokedAt || visit.joinExpiresAt.getTime() < Date.now())))
+  if (!visit) return null;
+  const lateOk = visit.status === "ENDED" && visit.endedAt && Date.now() - visit.endedAt.getTime() < LATE_UPLOAD_MS;
+  if (!lateOk && (visit.status !== "IN_PROGRESS" || visit.joinRevokedAt || visit.joinExpiresAt.getTime() < Date.now()))
     throw new TRPCError({ code: "UNAUTHORIZED", message: "This visit link does not allow uploads" });
-  const rec = await db.assessmentTrial.findFirst({
-    where: { id, visitId: visit.id },
-    select: { id: true, kind: true, status: true, protocolKey: true, protocolVersion: true, dose: true, side: true, frameAspect: true, rollDeg: true, startedAt: true, endedAt: true },
-  });
+  const rec = await db.assessmentTrial.findFirst({ where: { id, visitId: visit.id }, select: patientRecordingSelect });
   if (!rec) throw notFound("Recording");
-  return { visit, rec };
+  return { rec, actor: { kind: "patient", visitId: visit.id, clinicId: visit.clinicId } };
+}
+
+/**
+ * The recording, if the token is a working HOME link and the set belongs to a home session of that link's episode
+ * (issue 19: a set practised at home). A revoked or expired link, or an ended episode, uploads nothing.
+ */
+async function homeRecording(db: Db, secret: string, token: string, id: string): Promise<PatientRecording> {
+  const checked = await checkLink(db, { SESSION_SECRET: secret }, token, "HOME");
+  if (!checked.ok) {
+    const known = checked.problem !== "unknown" && checked.problem !== "wrong-purpose";
+    throw new TRPCError({ code: "UNAUTHORIZED", message: known ? LINK_PROBLEM_MESSAGES[checked.problem] : "This visit link does not allow uploads" });
+  }
+  const link = checked.link;
+  const rec = await db.assessmentTrial.findFirst({ where: { id, visitId: null, homeSession: { episodeId: link.episodeId } }, select: patientRecordingSelect });
+  if (!rec) throw notFound("Recording");
+  return { rec, actor: { kind: "patientLink", linkId: link.id, purpose: link.purpose, episodeId: link.episodeId, clinicId: link.clinicId } };
+}
+
+/** A patient's browser holds a visit's join token or a home link: the recording it may feed. */
+async function patientRecording(db: Db, secret: string, token: string, id: string): Promise<PatientRecording> {
+  return (await visitRecording(db, secret, token, id)) ?? homeRecording(db, secret, token, id);
 }
 
 function decode(bytes: Uint8Array, format: number, maxSamples = MAX_SAMPLES_PER_CHUNK): PoseSample[] {
@@ -319,7 +350,7 @@ async function summariseAndClose(db: Db, rec: { id: string; kind: string; protoc
 
 /** The patient's browser says it has uploaded chunks 0..chunkCount-1; the server checks and summarises. */
 export async function finishRecording(db: Db, secret: string, input: z.output<typeof finishRecordingInput>) {
-  const { rec, visit } = await patientRecording(db, secret, input.token, input.trialId);
+  const { rec, actor } = await patientRecording(db, secret, input.token, input.trialId);
   if (rec.status === "DISCARDED") return { status: "DISCARDED" as const };
   if (rec.status === "COMPLETED") return { status: "COMPLETED" as const, summary: (await db.assessmentTrial.findUniqueOrThrow({ where: { id: rec.id } })).summary };
   const seqs = new Set((await db.angleSampleChunk.findMany({ where: { trialId: rec.id }, select: { seq: true } })).map((c) => c.seq));
@@ -328,7 +359,7 @@ export async function finishRecording(db: Db, secret: string, input: z.output<ty
   if (missing.length) throw badRequest(`Chunks not received yet: ${missing.slice(0, 20).join(", ")}`);
   if (seqs.size > input.chunkCount) throw badRequest(`More chunks are stored (${seqs.size}) than reported (${input.chunkCount})`);
   const done = await summariseAndClose(db, rec, false);
-  await audit(db, { kind: "patient", visitId: visit.id, clinicId: visit.clinicId }, rec.kind === "exercise" ? "set.finish" : "trial.finish", { record: { type: "AssessmentTrial", id: rec.id } });
+  await audit(db, actor, rec.kind === "exercise" ? "set.finish" : "trial.finish", { record: { type: "AssessmentTrial", id: rec.id } });
   return { status: done.status as "COMPLETED" | "PENDING", summary: done.summary };
 }
 

@@ -14,7 +14,8 @@ const env = loadEnv({
   PORT: port,
   PUBLIC_ORIGIN: `http://127.0.0.1:${port}`, // required in production; the browser tests use this origin
   DATABASE_URL: url,
-  SESSION_SECRET: crypto.randomBytes(32).toString("base64url"),
+  // a spec that issues patient links straight into the database (home-practice.spec.ts) needs the same secret
+  SESSION_SECRET: process.env.E2E_SESSION_SECRET ?? crypto.randomBytes(32).toString("base64url"),
   SEED_DEMO: "never",
   // A spec that starts its own server (e.g. the TURN relay test) passes its ICE configuration through.
   ...Object.fromEntries(

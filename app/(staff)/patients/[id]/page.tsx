@@ -8,6 +8,7 @@ import { VisitList } from "../../../_components/visits";
 import { AssessmentProgress } from "../../../_components/review/progress";
 import { ExerciseSetList } from "../../../_components/review/set-bits";
 import { PatientExports } from "../../../_components/records/patient-exports";
+import { HomeSessions } from "../../../_components/home/HomeSessions";
 import { describeError, useMe, useTRPC } from "../../../_lib/trpc";
 import { EpisodeSection } from "../../../_components/care/episode-section";
 
@@ -42,6 +43,7 @@ export default function PatientPage() {
           <Card title="Exercise sets">
             {sets.isLoading ? <Spinner /> : <ExerciseSetList sets={[...(sets.data ?? [])].reverse()} empty="No exercise sets yet." />}
           </Card>
+          <Card title="Home practice"><HomeSessions patientId={p.id} /></Card>
           <Card title="Details">
             <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-sm">
               <dt className="text-slate-500">Email</dt><dd>{p.email ?? "—"}</dd>

@@ -30,7 +30,9 @@ export default function SetPage() {
   const [cursor, setCursor] = useState<number | undefined>();
   const onTime = useCallback((t: number) => setCursor(t), []);
   const s = set.data;
-  const visit = useQuery(trpc.visits.get.queryOptions({ visitId: s?.visitId ?? "" }, { enabled: !!s })).data;
+  const visitQuery = useQuery(trpc.visits.get.queryOptions({ visitId: s?.visitId ?? "" }, { enabled: !!s?.visitId })).data;
+  const home = s?.homeSession ?? null; // a set practised at home (no visit)
+  const visit = visitQuery ?? (home ? { patient: home.episode.patient } : undefined);
   const ex = s ? getExercise(s.protocolKey, s.protocolVersion) : undefined;
   const primary = ex ? primaryOf(ex) : null;
   const dir = ex?.tracker?.kind === "reps" ? ex.tracker.machines[0]!.direction : 1;
@@ -54,7 +56,7 @@ export default function SetPage() {
         title={<>{setTitle(s!)}, set {s!.setNumber ?? 1}{visit && <span className="font-normal text-slate-600"> — {formatName(visit.patient)}</span>}</>}
         subtitle={<>
           {visit ? <PatientBanner patient={visit.patient} /> : <span className="block">Loading the patient…</span>}
-          <span className="block">Recorded {f.dateTime(s!.startedAt)} · {s!.status.toLowerCase()} · {doseText(s!)} · model {s!.poseModel} · <Link className="underline" href={`/visits/${s!.visitId}`}>visit</Link>{visit && <> · <Link className="underline" href={`/patients/${visit.patient.id}`}>patient record</Link></>}</span>
+          <span className="block">Recorded {f.dateTime(s!.startedAt)} · {s!.status.toLowerCase()} · {doseText(s!)} · model {s!.poseModel} · {home ? "practised at home" : <Link className="underline" href={`/visits/${s!.visitId}`}>visit</Link>}{visit && <> · <Link className="underline" href={`/patients/${visit.patient.id}`}>patient record</Link></>}</span>
         </>}
         actions={
           <Button variant="secondary" onClick={() => downloadText(`set-${s!.protocolKey}-${new Date(s!.startedAt).toISOString().slice(0, 10)}-${s!.id}.csv`, samplesToCsv(set.samples))}>
