@@ -33,7 +33,6 @@ export function applySecurityHeaders(req: IncomingMessage, res: ServerResponse, 
   res.setHeader("X-Frame-Options", "DENY");
   res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
   res.setHeader("Permissions-Policy", "camera=(self), microphone=(self), geolocation=(), payment=(), usb=()");
-  // Join links carry the patient's token in the path: never leak it in a Referer.
   const path = req.url ?? "/";
   // pages opened with a patient link (the token is in the path): never sent on, never cached
   const linkPage = /^\/(join|intake|q|home)\//.test(path);
