@@ -265,7 +265,7 @@ for (const kind of databaseKinds()) {
       assert.equal(visit.episodeId, e.id);
       const sub = await anon.call("mutation", "episodes.intake.submit", { token: tokenOf(l.path), form: form({ bladder_bowel: "yes" }) });
       assert.equal(sub.ok && sub.data.exerciseBlocked, true);
-      const set = { visitId: visit.id, exerciseKey: "standing-forward-bend", exerciseVersion: 1, cameraView: "SAGITTAL", dose: { sets: 3, reps: 10, restSeconds: 60 } };
+      const set = { visitId: visit.id, exerciseKey: "hip-hinge", exerciseVersion: 1, cameraView: "SAGITTAL", dose: { sets: 3, reps: 10, restSeconds: 60 } };
       const refused = async () => {
         for (const [path, input] of [["trials.start", { visitId: visit.id, protocolKey: "trunk-flexion" }], ["exerciseSets.start", set]] as const) {
           const r = await th.call("mutation", path, input);
