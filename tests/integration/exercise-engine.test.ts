@@ -11,9 +11,9 @@ import { encodeChunk } from "../../app/_shared/recording/codec";
 import { hasExerciseSetSummariser, registerExerciseSetSummariser } from "../../app/_shared/recording/summary";
 import { registerExerciseEngine } from "../../server/services/exercise-sets";
 import { loadSetFixture } from "../fixtures/exercise-sets/index";
-import { databaseKinds, freshDatabaseUrl } from "../support/databases";
-import { testEnv } from "../support/env";
-import { PASSWORD, seedClinic, type SeededClinic } from "../support/seed";
+import { databaseKinds } from "../support/databases";
+import { twoClinicServer } from "../support/two-clinics";
+import type { SeededClinic } from "../support/seed";
 import { HttpClient, startTestServer } from "../support/server";
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -50,16 +50,7 @@ for (const kind of databaseKinds()) {
     };
 
     before(async () => {
-      s = await startTestServer({ env: testEnv({ DATABASE_URL: await freshDatabaseUrl(kind) }) });
-      A = await seedClinic(s.db);
-      B = await seedClinic(s.db);
-      th = new HttpClient(s.url);
-      await th.signIn(A.therapist.email, PASSWORD);
-      thB = new HttpClient(s.url);
-      await thB.signIn(B.therapist.email, PASSWORD);
-      cl = new HttpClient(s.url);
-      await cl.signIn(A.clinician.email, PASSWORD);
-      patient = new HttpClient(s.url);
+      ({ s, A, B, th, thB, cl, patient } = await twoClinicServer(kind));
     });
     after(async () => {
       await registerExerciseEngine(s.db);

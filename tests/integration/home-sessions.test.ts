@@ -9,10 +9,10 @@ import { Recorder, type KV, type SendResult, type Transport } from "../../app/_l
 import { bytesToBase64, packSamples } from "../../app/_shared/pose/sample";
 import { registerExerciseSetSummariser, type ExerciseSetSummariser } from "../../app/_shared/recording/summary";
 import { issueLink, revokeLink } from "../../server/services/patient-links";
-import { databaseKinds, freshDatabaseUrl } from "../support/databases";
-import { testEnv } from "../support/env";
+import { databaseKinds } from "../support/databases";
+import { twoClinicServer } from "../support/two-clinics";
 import { flexionSweep } from "../support/samples";
-import { PASSWORD, seedClinic, type SeededClinic } from "../support/seed";
+import type { SeededClinic } from "../support/seed";
 import { HttpClient, startTestServer } from "../support/server";
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -95,16 +95,7 @@ for (const kind of databaseKinds()) {
     };
 
     before(async () => {
-      s = await startTestServer({ env: testEnv({ DATABASE_URL: await freshDatabaseUrl(kind) }) });
-      A = await seedClinic(s.db);
-      B = await seedClinic(s.db);
-      patient = new HttpClient(s.url);
-      th = new HttpClient(s.url);
-      await th.signIn(A.therapist.email, PASSWORD);
-      cl = new HttpClient(s.url);
-      await cl.signIn(A.clinician.email, PASSWORD);
-      thB = new HttpClient(s.url);
-      await thB.signIn(B.therapist.email, PASSWORD);
+      ({ s, A, B, th, thB, cl, patient } = await twoClinicServer(kind));
     });
     after(async () => {
       registerExerciseSetSummariser(null);

@@ -8,10 +8,10 @@ import { flushLeftovers, Recorder, type KV, type SendResult, type Transport } fr
 import { base64ToBytes, bytesToBase64, packSamples } from "../../app/_shared/pose/sample";
 import { decodeChunk, encodeChunk } from "../../app/_shared/recording/codec";
 import { registerExerciseSetSummariser, type ExerciseSetSummariser } from "../../app/_shared/recording/summary";
-import { databaseKinds, freshDatabaseUrl } from "../support/databases";
-import { testEnv } from "../support/env";
+import { databaseKinds } from "../support/databases";
+import { twoClinicServer } from "../support/two-clinics";
 import { flexionSweep, recordedSweep } from "../support/samples";
-import { PASSWORD, seedClinic, type SeededClinic } from "../support/seed";
+import type { SeededClinic } from "../support/seed";
 import { HttpClient, startTestServer } from "../support/server";
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -78,16 +78,7 @@ for (const kind of databaseKinds()) {
     const snapshot = async (id: string) => (await chunksOf(id)).map((c) => [c.seq, c.format, Buffer.from(c.samples).toString("hex")]);
 
     before(async () => {
-      s = await startTestServer({ env: testEnv({ DATABASE_URL: await freshDatabaseUrl(kind) }) });
-      A = await seedClinic(s.db);
-      B = await seedClinic(s.db);
-      th = new HttpClient(s.url);
-      await th.signIn(A.therapist.email, PASSWORD);
-      thB = new HttpClient(s.url);
-      await thB.signIn(B.therapist.email, PASSWORD);
-      cl = new HttpClient(s.url);
-      await cl.signIn(A.clinician.email, PASSWORD);
-      patient = new HttpClient(s.url);
+      ({ s, A, B, th, thB, cl, patient } = await twoClinicServer(kind));
     });
     after(async () => {
       registerExerciseSetSummariser(null);

@@ -6,10 +6,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Recorder, type KV, type SendResult, type Transport } from "../../app/_lib/recording/recorder";
 import { registerExerciseSetSummariser, type ExerciseSetSummariser } from "../../app/_shared/recording/summary";
-import { databaseKinds, freshDatabaseUrl } from "../support/databases";
-import { testEnv } from "../support/env";
+import { databaseKinds } from "../support/databases";
+import { twoClinicServer } from "../support/two-clinics";
 import { recordedSweep } from "../support/samples";
-import { PASSWORD, seedClinic, type SeededClinic } from "../support/seed";
+import type { SeededClinic } from "../support/seed";
 import { HttpClient, startTestServer } from "../support/server";
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -68,18 +68,9 @@ for (const kind of databaseKinds()) {
     };
 
     before(async () => {
-      s = await startTestServer({ env: testEnv({ DATABASE_URL: await freshDatabaseUrl(kind) }) });
+      ({ s, A, B, th, thB, cl, patient } = await twoClinicServer(kind));
       // after the server's start, which registers the exercise engine
       previous = registerExerciseSetSummariser(countBends);
-      A = await seedClinic(s.db);
-      B = await seedClinic(s.db);
-      th = new HttpClient(s.url);
-      await th.signIn(A.therapist.email, PASSWORD);
-      thB = new HttpClient(s.url);
-      await thB.signIn(B.therapist.email, PASSWORD);
-      cl = new HttpClient(s.url);
-      await cl.signIn(A.clinician.email, PASSWORD);
-      patient = new HttpClient(s.url);
     });
     after(async () => {
       registerExerciseSetSummariser(previous);
