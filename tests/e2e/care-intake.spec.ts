@@ -147,7 +147,7 @@ test("intake: episode → emailed link → emergency red flag → live alert →
   const refused = await api(tctx, baseUrl, "trials.start", { visitId, protocolKey: "trunk-flexion" });
   expect(refused.error?.json.data.code).toBe("PRECONDITION_FAILED");
   expect(refused.error?.json.message).toMatch(/^Exercise blocked/);
-  const set = await api(tctx, baseUrl, "exerciseSets.start", { visitId, exerciseKey: "standing-forward-bend", exerciseVersion: 1, cameraView: "SAGITTAL", dose: { sets: 3, reps: 10, restSeconds: 60 } });
+  const set = await api(tctx, baseUrl, "exerciseSets.start", { visitId, exerciseKey: "hip-hinge", exerciseVersion: 1, cameraView: "SAGITTAL", dose: { sets: 3, reps: 10, restSeconds: 60 } });
   expect(set.error?.json.message).toMatch(/^Exercise blocked/);
   await t.goto(`/visits/${visitId}/room`);
   await expect(t.getByTestId("exercise-blocked")).toContainText("Exercise blocked");
