@@ -3,18 +3,27 @@
 // open, reopen, change or are superseded. Calls `onAlert` for each push and keeps the connection state.
 import { useEffect, useRef, useState } from "react";
 import type { ClinicAlertUpdate } from "../../_shared/protocol";
-import { openSocket } from "./socket";
+import { acquireStaffSocket } from "./staff-socket";
 
 export function useClinicAlerts(onAlert: (u: ClinicAlertUpdate) => void): { connected: boolean } {
   const [connected, setConnected] = useState(false);
   const cb = useRef(onAlert);
   cb.current = onAlert;
   useEffect(() => {
-    const s = openSocket({ role: "staff" });
-    s.on("connect", () => setConnected(true));
-    s.on("disconnect", () => setConnected(false));
-    s.on("clinic:alert", (u) => cb.current(u));
-    return () => void s.disconnect();
+    const { socket: s, release } = acquireStaffSocket();
+    const onConnect = () => setConnected(true);
+    const onDisconnect = () => setConnected(false);
+    const onAlert = (u: ClinicAlertUpdate) => cb.current(u);
+    s.on("connect", onConnect);
+    s.on("disconnect", onDisconnect);
+    s.on("clinic:alert", onAlert);
+    setConnected(s.connected);
+    return () => {
+      s.off("connect", onConnect);
+      s.off("disconnect", onDisconnect);
+      s.off("clinic:alert", onAlert);
+      release();
+    };
   }, []);
   return { connected };
 }

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { ClinicVisitUpdate } from "../../_shared/protocol";
 import { VisitCall, type CallAuth, type CallSnapshot } from "./call";
 import { classifyMediaError, getLocalStream, listDevices, stopStream, supportProblem, videoOnly, watchAudioLevel, type DeviceChoice, type MediaProblem } from "./media";
-import { handshakeError, openSocket } from "./socket";
+import { acquireStaffSocket } from "./staff-socket";
 
 const idle = () => () => {};
 
@@ -39,22 +39,22 @@ export function useClinicLive(onUpdate?: (u: ClinicVisitUpdate) => void): { conn
   const cb = useRef(onUpdate);
   cb.current = onUpdate;
   useEffect(() => {
-    const s = openSocket({ role: "staff" });
-    let alive = true;
-    // A refused handshake (server busy, rate limited) is not retried by Socket.IO itself.
-    s.on("connect_error", (e) => {
-      const h = handshakeError(e);
-      if (h && (h.code === "SERVER_BUSY" || h.code === "RATE_LIMITED" || h.code === "INTERNAL")) setTimeout(() => alive && s.connect(), Math.min(60_000, Math.max(1_000, h.retryAfterMs ?? 2_000)));
-    });
-    s.on("connect", () => setConnected(true));
-    s.on("disconnect", () => setConnected(false));
-    s.on("clinic:visit", (u) => {
+    const { socket: s, release } = acquireStaffSocket();
+    const onConnect = () => setConnected(true);
+    const onDisconnect = () => setConnected(false);
+    const onVisit = (u: ClinicVisitUpdate) => {
       setVisits((v) => ({ ...v, [u.visitId]: u }));
       cb.current?.(u);
-    });
+    };
+    s.on("connect", onConnect);
+    s.on("disconnect", onDisconnect);
+    s.on("clinic:visit", onVisit);
+    setConnected(s.connected);
     return () => {
-      alive = false;
-      s.disconnect();
+      s.off("connect", onConnect);
+      s.off("disconnect", onDisconnect);
+      s.off("clinic:visit", onVisit);
+      release();
     };
   }, []);
   return { connected, visits };
