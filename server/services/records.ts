@@ -2,6 +2,7 @@
 // exports, the patient-level CSV. Every function is clinic-scoped and audited.
 import type { z } from "zod";
 import { protocolByKey } from "../../app/_shared/assessments/catalogue";
+import { getExercise } from "../../app/_shared/exercises/catalogue";
 import type { RecordRows } from "../../app/_shared/records/fhir";
 import { csvRow, isTrialSummary, objectiveText } from "../../app/_shared/records/objective";
 import type { addendumInput, clinicProfileInput, saveNoteInput } from "../../app/_shared/records/schemas";
@@ -9,7 +10,6 @@ import type { Db } from "../db/client";
 import { audit } from "./audit";
 import { actorOf, type Caller } from "./context";
 import { badRequest, conflict, forbidden, notFound } from "./errors";
-import { inVisit } from "./recordings";
 
 const trialCols = {
   id: true, visitId: true, protocolKey: true, protocolVersion: true, side: true, status: true, startedAt: true, endedAt: true,
@@ -129,26 +129,45 @@ export const PATIENT_CSV_COLUMNS = [
   "primary_measure", "best_deg", "mean_deg", "rep_count", "rep_peaks_deg", "hold_mean_deg", "hold_sd_deg",
   "normal_min_deg", "normal_max_deg", "vs_normal", "pain_nprs", "valid_fraction", "mean_confidence", "duration_ms",
   "quality_flags", "pose_model", "pose_model_version", "note",
+  // exercise sets (kind "exercise"; empty for assessment trials): where it was done, the dose, the server's count
+  // beside the therapist's corrected count, the hold time, effort
+  "kind", "place", "set_number", "dose", "automatic_count", "corrected_count", "hold_s", "effort_borg",
 ] as const;
 
 /** One row per saved trial with its stored summary (discarded trials left out). */
 export async function patientCsv(c: Caller, patientId: string): Promise<{ filename: string; csv: string }> {
   const p = await c.db.patient.findFirst({ where: { id: patientId, clinicId: c.user.clinicId }, select: { id: true, lastName: true, recordNumber: true } });
   if (!p) throw notFound("Patient");
+  // every trial and exercise set of the patient: in a visit, or practised at home (a home session of an episode)
   const trials = await c.db.assessmentTrial.findMany({
-    where: { visit: { patientId: p.id, clinicId: c.user.clinicId }, status: { not: "DISCARDED" } },
-    orderBy: { startedAt: "asc" }, select: { ...trialCols, visit: { select: { scheduledAt: true, startedAt: true } } },
-  }).then((rows) => rows.filter(inVisit));
+    where: {
+      status: { not: "DISCARDED" },
+      OR: [{ visit: { patientId: p.id, clinicId: c.user.clinicId } }, { homeSession: { episode: { patientId: p.id, clinicId: c.user.clinicId } } }],
+    },
+    orderBy: { startedAt: "asc" },
+    select: {
+      ...trialCols, kind: true, setNumber: true, dose: true, automaticCount: true, correctedCount: true, holdTimes: true, effort: true, repetitions: true,
+      visit: { select: { scheduledAt: true, startedAt: true } },
+    },
+  });
   const lines = [csvRow(PATIENT_CSV_COLUMNS)];
   for (const t of trials) {
-    const s = isTrialSummary(t.summary) ? t.summary : null;
+    const set = t.kind === "exercise";
+    const s = !set && isTrialSummary(t.summary) ? t.summary : null;
     const flags = Array.isArray(t.qualityFlags) ? (t.qualityFlags as unknown[]).join(" ") : "";
+    const holds = Array.isArray(t.holdTimes) ? (t.holdTimes as unknown[]).filter((x): x is number => typeof x === "number") : [];
+    const reps = set && Array.isArray(t.repetitions) ? (t.repetitions as { romDeg?: unknown }[]) : [];
+    const title = set ? (getExercise(t.protocolKey, t.protocolVersion)?.title ?? t.protocolKey) : (protocolByKey(t.protocolKey)?.title ?? t.protocolKey);
+    const when = t.visit ? (t.visit.startedAt ?? t.visit.scheduledAt) : t.startedAt;
     lines.push(csvRow([
-      t.visitId, (t.visit.startedAt ?? t.visit.scheduledAt).toISOString().slice(0, 10), t.id, protocolByKey(t.protocolKey)?.title ?? t.protocolKey,
+      t.visitId ?? "", when.toISOString().slice(0, 10), t.id, title,
       t.protocolVersion, t.side ?? "", t.status, t.startedAt, t.endedAt ?? "",
-      s?.primary ?? "", s?.bestDeg ?? "", s?.meanDeg ?? "", s ? s.reps.length : "", s ? s.reps.map((r) => r.peakDeg).join(" ") : "",
+      s?.primary ?? "", s?.bestDeg ?? "", s?.meanDeg ?? "", s ? s.reps.length : set ? reps.length : "",
+      s ? s.reps.map((r) => r.peakDeg).join(" ") : reps.map((r) => (typeof r.romDeg === "number" ? Math.round(r.romDeg * 10) / 10 : "")).join(" "),
       s?.hold?.meanDeg ?? "", s?.hold?.sdDeg ?? "", s?.normal?.min ?? "", s?.normal?.max ?? "", s?.vsNormal ?? "",
       t.painDuring ?? "", s?.validFraction ?? "", s?.meanConfidence ?? "", s?.durationMs ?? "", flags, t.poseModel, t.poseModelVersion, t.note,
+      t.kind, t.visitId ? "visit" : "home", t.setNumber ?? "", set && t.dose ? JSON.stringify(t.dose) : "", t.automaticCount ?? "", t.correctedCount ?? "",
+      holds.length ? holds.map((h) => Math.round(h * 10) / 10).join(" ") : "", t.effort ?? "",
     ]));
   }
   await audit(c.db, actorOf(c), "patient.export.csv", { record: { type: "Patient", id: p.id }, ip: c.ip, detail: { rows: trials.length } });

@@ -96,6 +96,25 @@ for (const kind of databaseKinds()) {
       assert.equal(read.data.automaticCount, 4);
     });
 
+    test("the patient CSV has a row per set with the dose, both counts and the effort (issue 14)", async () => {
+      const { setId } = await countedSet();
+      assert.equal((await th.call("mutation", "exerciseSets.annotate", { trialId: setId, corrections: [{ action: "remove", rep: 2 }], effort: 6 })).ok, true);
+      const r = await cl.call("query", "records.patientCsv", { patientId: A.patient.id });
+      assert.equal(r.ok, true, JSON.stringify(r));
+      const [head, ...rows] = (r.data.csv as string).trim().split("\r\n").map((l: string) => l.split(","));
+      const col = (name: string) => head!.indexOf(name);
+      const row = rows.find((x) => x[col("trial_id")] === setId)!;
+      assert.ok(row, "the set has a row");
+      assert.equal(row[col("protocol")], "Squat");
+      // columns after the dose cell shift by the commas inside it: read them from the end of the row
+      const fromEnd = (name: string) => row[row.length - (head!.length - col(name))];
+      assert.deepEqual([row[col("kind")], row[col("place")], fromEnd("automatic_count"), fromEnd("corrected_count"), fromEnd("effort_borg")], ["exercise", "visit", "4", "3", "6"]);
+      const stored = await s.db.assessmentTrial.findUniqueOrThrow({ where: { id: setId } });
+      assert.equal(row[col("rep_count")], String((stored.repetitions as unknown[]).length), "one ROM per stored repetition");
+      const line = row.join(",");
+      assert.ok(line.includes('""sets"":2') && line.includes('""reps"":4') && line.includes('""restSeconds"":30'), `the dose, as JSON in one quoted cell: ${line}`);
+    });
+
     test("impossible corrections are refused with a clear error and change nothing", async () => {
       const { setId } = await countedSet();
       assert.equal((await th.call("mutation", "exerciseSets.annotate", { trialId: setId, corrections: [{ action: "remove", rep: 1 }] })).data.correctedCount, 3);
