@@ -16,6 +16,7 @@ import { createDb, type Db } from "../../server/db/client";
 import { checkLink } from "../../server/services/patient-links";
 import { appendMissedSessions, programAdherence, todayFor } from "../../server/services/programs";
 import { runScheduledJob } from "../../server/services/scheduler";
+import { renderFirstPage } from "../support/pdf";
 import { databaseKinds, freshDatabaseUrl } from "../support/databases";
 import { testEnv } from "../support/env";
 import { PASSWORD, seedClinic, type SeededClinic } from "../support/seed";
@@ -304,6 +305,7 @@ for (const kind of databaseKinds()) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pv-handout-"));
       const file = path.join(dir, r.data.filename);
       fs.writeFileSync(file, Buffer.from(r.data.base64, "base64"));
+      renderFirstPage(file);
       const text = execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
       for (const want of [A.clinic.name, `For ${A.patient.firstName} ${A.patient.lastName}`, "from 2026-11-30 to 2026-12-27 (4 weeks)", "Static stabilisation · weeks 1–2", "Dynamic stabilisation · weeks 3–4",
         "Glute bridge", "2 sets × 10, hold 6 s · Mon, Wed, Fri · once a day", "3 sets × 10, hold 6 s", "Prone press-up (McKenzie)", "Every day · 3 times a day",
