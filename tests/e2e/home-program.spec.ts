@@ -62,4 +62,10 @@ test("program from a template, adapted, versioned; adherence and the home link o
   await page.screenshot({ path: `${SHOTS}/program-1440x900.png` });
   // the main job fits without scrolling the page
   expect(await page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight + 1)).toBe(true);
+
+  // adherence is drawn on the episode's progress view too, beside the measures
+  await page.goto(`/patients/${clinic.patient.id}/episodes/${episode.id}/progress`);
+  await expect(page.getByTestId("adherence-view")).toBeVisible();
+  await expect(page.getByTestId("adherence-sessions")).not.toHaveText("–");
+  await page.screenshot({ path: `${SHOTS}/progress-adherence-1440x900.png` });
 });

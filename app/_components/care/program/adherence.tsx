@@ -59,3 +59,13 @@ export function AdherenceView({ programId }: { programId: string }) {
     </div>
   );
 }
+
+/** The episode's home-practice adherence for its progress view: the active (or latest) program's weekly chart. */
+export function EpisodeAdherence({ episodeId }: { episodeId: string }) {
+  const trpc = useTRPC();
+  const q = useQuery(trpc.programs.forEpisode.queryOptions({ episodeId }));
+  if (q.isLoading) return <Spinner />;
+  const program = q.data?.active ?? q.data?.versions?.[0] ?? null;
+  if (!program) return <Empty>No home program in this episode yet.</Empty>;
+  return <AdherenceView programId={program.id} />;
+}

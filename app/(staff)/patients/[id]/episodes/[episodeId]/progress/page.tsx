@@ -1,11 +1,12 @@
 "use client";
 // Progress of an episode of care on one screen: charts of every measure over time, baseline vs now (the discharge
-// summary, also as PDF), and the questionnaire sets due with sending by link.
+// summary, also as PDF), home-practice adherence (issue 19), and the questionnaire sets due with sending by link.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { ProgressCharts, DischargeSummary, DischargePdfButton } from "../../../../../../_components/care/progress/EpisodeProgress";
 import { DueSets } from "../../../../../../_components/care/questionnaires/DueSets";
+import { EpisodeAdherence } from "../../../../../../_components/care/program/adherence";
 import { Alert, Card, PatientBanner, Spinner } from "../../../../../../_components/ui";
 import { useFormat } from "../../../../../../_lib/clinic";
 import { describeError, useTRPC } from "../../../../../../_lib/trpc";
@@ -35,7 +36,12 @@ export default function EpisodeProgressPage() {
         <p className="text-xs text-slate-500">Dashed green/red: where a change from baseline becomes clinically important (MCID). Grey dotted: visits. Filled dot: clinically important change.</p>
       </div>
       <div className="grid gap-3 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
-        <Card title="Measures over the episode"><ProgressCharts measures={d.measures} visits={d.visits} /></Card>
+        <div className="flex flex-col gap-3">
+          <Card title="Measures over the episode"><ProgressCharts measures={d.measures} visits={d.visits} /></Card>
+          <Card title="Home practice" actions={<Link className="text-sm text-brand-700 hover:underline" href={`/patients/${id}/episodes/${episodeId}/program`}>Program</Link>}>
+            <EpisodeAdherence episodeId={episodeId} />
+          </Card>
+        </div>
         <div className="flex flex-col gap-3">
           <Card title={d.episode.status === "DISCHARGED" ? "Discharge summary" : "Baseline vs now"} actions={<DischargePdfButton episodeId={episodeId} />}>
             <DischargeSummary measures={d.measures} />
