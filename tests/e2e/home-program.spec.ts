@@ -67,5 +67,7 @@ test("program from a template, adapted, versioned; adherence and the home link o
   await page.goto(`/patients/${clinic.patient.id}/episodes/${episode.id}/progress`);
   await expect(page.getByTestId("adherence-view")).toBeVisible();
   await expect(page.getByTestId("adherence-sessions")).not.toHaveText("–");
+  // this test's episode was made without a questionnaire schedule: the card says so instead of standing empty
+  await expect(page.getByText("No questionnaires are scheduled in this episode.")).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/progress-adherence-1440x900.png` });
 });

@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useFormat } from "../../../_lib/clinic";
 import { describeError, useMe, useTRPC } from "../../../_lib/trpc";
-import { Alert, Badge, Button, Spinner } from "../../ui";
+import { Alert, Badge, Button, Empty, Spinner } from "../../ui";
 
 const STATUS = { DONE: ["green", "done"], DUE: ["amber", "due"], OVERDUE: ["red", "overdue"], UPCOMING: ["gray", "upcoming"] } as const;
 const LABEL: Record<string, string> = { INTAKE: "Intake", REVIEW: "Review", DISCHARGE: "Discharge" };
@@ -29,6 +29,7 @@ export function DueSets({ episodeId }: { episodeId: string }) {
   if (q.isLoading) return <Spinner />;
   if (q.error) return <Alert>{describeError(q.error).message}</Alert>;
   const canWrite = me?.role !== "CLINICIAN" && q.data!.episode.status === "ACTIVE";
+  if (!q.data!.due.length) return <Empty>No questionnaires are scheduled in this episode.</Empty>;
   return (
     <div className="flex flex-col gap-2" data-testid="due-sets">
       {error && <Alert>{error}</Alert>}
