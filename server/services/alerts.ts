@@ -6,16 +6,13 @@
 // was resolved, SUPERSEDED (kept, for the audit) when a late event makes the engine stop producing its key.
 // Changes are published on the event bus; the realtime layer pushes them to the clinic's dashboards.
 import { ALERT_RULES, careEvent, evaluateAlerts, type AlertRule, type CareEvent } from "../../app/_shared/care/alerts";
-import type { Db } from "../db/client";
+import { isUniqueViolation, type Db } from "../db/client";
 import { audit, type Actor } from "./audit";
 import { badRequest, notFound } from "./errors";
 import { eventBus, type AlertChange } from "./events";
 
 export type AppendResult = { appended: number; duplicates: number; changed: AlertChange[] };
 
-function isUniqueViolation(e: unknown): boolean {
-  return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
-}
 
 /**
  * Validates and appends events to the episode's log, then re-evaluates its alerts. All or nothing on bad input: one

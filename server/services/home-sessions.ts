@@ -14,11 +14,11 @@ import type { ExerciseDose } from "../../app/_shared/recording/schemas";
 import { isUniqueViolation, type Db } from "../db/client";
 import type { Env } from "../env";
 import { appendCareEvents } from "./alerts";
-import { audit, type Actor } from "./audit";
+import { audit } from "./audit";
 import { actorOf, type Caller } from "./context";
 import { badRequest, conflict, forbidden, notFound } from "./errors";
-import { checkLink, LINK_PROBLEM_MESSAGES, requireLink, type CheckedLink, type LinkProblem } from "./patient-links";
-import { completedSessions } from "./programs";
+import { checkLink, LINK_PROBLEM_MESSAGES, requireLink, type CheckedLink, type LinkProblem, linkActor } from "./patient-links";
+import { activeProgramOf, completedSessions } from "./programs";
 import { recordingSelect, summarisePending } from "./recordings";
 
 /** A session may be flushed this long after it was started offline. */
@@ -27,14 +27,12 @@ const MAX_OFFLINE_AGE_MS = 7 * 86_400_000;
 const CLOCK_SLACK_MS = 5 * 60_000;
 
 type Secret = Pick<Env, "SESSION_SECRET">;
-const linkActor = (l: CheckedLink): Actor => ({ kind: "patientLink", linkId: l.id, purpose: l.purpose, episodeId: l.episodeId, clinicId: l.clinicId });
 
 type ProgramRow = { id: string; episodeId: string; status: string; model: ProgramModel; createdAt: Date };
 
 /** The episode's active programme (the newest), with its model validated; null when there is none. */
 export async function activeProgram(db: Db, episodeId: string): Promise<ProgramRow | null> {
-  const rows = await db.homeProgram.findMany({ where: { episodeId, status: "ACTIVE" }, orderBy: { createdAt: "desc" }, take: 1 });
-  const row = rows[0];
+  const row = await activeProgramOf(db, episodeId);
   if (!row) return null;
   const m = programModel.safeParse(row.model);
   if (!m.success) return null;

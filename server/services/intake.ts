@@ -12,11 +12,11 @@ import { formatName } from "../../app/_shared/format";
 import type { Db } from "../db/client";
 import type { Env } from "../env";
 import { appendCareEvents } from "./alerts";
-import { audit, type Actor } from "./audit";
+import { audit } from "./audit";
 import { actorOf, type Caller } from "./context";
 import { badRequest, notFound } from "./errors";
 import { sendMail } from "./mail";
-import { checkLink, completeLink, issueLink, LINK_PROBLEM_MESSAGES, linkState, requireLink, revokeLink, type CheckedLink } from "./patient-links";
+import { checkLink, completeLink, issueLink, LINK_PROBLEM_MESSAGES, linkState, requireLink, revokeLink, linkActor } from "./patient-links";
 import { resolveJoinToken } from "./visits";
 
 const linkSelect = { id: true, purpose: true, createdAt: true, expiresAt: true, revokedAt: true, usedAt: true, completedAt: true, createdById: true } as const;
@@ -97,7 +97,6 @@ export async function revokeIntakeLink(c: Caller, linkId: string) {
 // The patient's side (no sign-in: the link is the credential)
 // ---------------------------------------------------------------------------------------------
 
-const linkActor = (l: CheckedLink): Actor => ({ kind: "patientLink", linkId: l.id, purpose: l.purpose, episodeId: l.episodeId, clinicId: l.clinicId });
 
 /** What the intake page shows before the form: who asks, until when. Never throws for a bad token. */
 export async function intakeInfo(db: Db, env: Env, token: string) {

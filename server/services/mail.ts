@@ -9,7 +9,7 @@
 // for: the unique index on OutboxEmail.dedupeKey decides who sends.
 import { createTransport } from "nodemailer";
 import { z } from "zod";
-import type { Db } from "../db/client";
+import { isUniqueViolation, type Db } from "../db/client";
 import type { Env } from "../env";
 import { badRequest } from "./errors";
 
@@ -43,9 +43,6 @@ export const smtpConfigured = (env: Env) => Boolean(env.SMTP_URL);
 
 const SENT_BODY = "(sent; the body is not kept because it may hold a patient link)";
 
-function isUniqueViolation(e: unknown): boolean {
-  return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
-}
 
 /** Queues and sends one message (see the file comment). Never throws for an SMTP failure: the result says it. */
 export async function sendMail(db: Db, env: Env, input: MailInput): Promise<MailResult> {

@@ -6,6 +6,7 @@
 import { TRPCError } from "@trpc/server";
 import type { Db } from "../db/client";
 import type { Env } from "../env";
+import type { Actor } from "./audit";
 import { randomToken, tokenHash } from "./crypto";
 
 export const LINK_PURPOSES = ["INTAKE", "QUESTIONNAIRE", "HOME"] as const;
@@ -95,6 +96,11 @@ export async function checkLink(db: Db, env: Pick<Env, "SESSION_SECRET">, token:
 }
 
 export type CheckedLink = Extract<Awaited<ReturnType<typeof checkLink>>, { ok: true }>["link"];
+
+/** Who is acting, for the audit trail, when a patient uses a link (audited as `patient-link:<purpose>:<id>`). */
+export const linkActor = (l: Pick<CheckedLink, "id" | "purpose" | "episodeId" | "clinicId">): Extract<Actor, { kind: "patientLink" }> => ({
+  kind: "patientLink", linkId: l.id, purpose: l.purpose, episodeId: l.episodeId, clinicId: l.clinicId,
+});
 
 /** Like checkLink, but a link that does not work is a clear error (tRPC FORBIDDEN / NOT_FOUND with the plain message). */
 export async function requireLink(db: Db, env: Pick<Env, "SESSION_SECRET">, token: string, purpose: LinkPurpose, opts: { allowCompleted?: boolean; now?: Date } = {}): Promise<CheckedLink> {

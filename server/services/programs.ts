@@ -24,12 +24,12 @@ import { formatName, zonedInstant } from "../../app/_shared/format";
 import type { Db } from "../db/client";
 import type { Env } from "../env";
 import { appendCareEvents } from "./alerts";
-import { audit, type Actor } from "./audit";
+import { audit } from "./audit";
 import { actorOf, type Caller } from "./context";
 import { badRequest, conflict, notFound } from "./errors";
 import { sendMail, type MailResult } from "./mail";
 import { renderProgramHandout } from "./pdf";
-import { issueLink, linkState, requireLink, revokeLink, type CheckedLink } from "./patient-links";
+import { issueLink, linkState, requireLink, revokeLink, linkActor } from "./patient-links";
 
 // ---------------------------------------------------------------------------------------------
 // Reading programs
@@ -299,7 +299,6 @@ export async function revokeHomeLink(c: Caller, linkId: string) {
 // The patient, through the home link
 // ---------------------------------------------------------------------------------------------
 
-const linkActor = (l: CheckedLink): Actor => ({ kind: "patientLink", linkId: l.id, purpose: "HOME", episodeId: l.episodeId, clinicId: l.clinicId });
 
 async function linkedProgram(db: Db, env: Env, token: string) {
   const link = await requireLink(db, env, token, "HOME");

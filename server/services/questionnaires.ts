@@ -21,11 +21,11 @@ import { id as idSchema } from "../../app/_shared/domain";
 import type { Db } from "../db/client";
 import type { Env } from "../env";
 import { appendCareEvents } from "./alerts";
-import { audit, type Actor } from "./audit";
+import { audit } from "./audit";
 import { actorOf, type Caller } from "./context";
 import { badRequest, conflict, notFound } from "./errors";
 import { sendMail } from "./mail";
-import { issueLink, LINK_PROBLEM_MESSAGES, linkState, requireLink, type CheckedLink } from "./patient-links";
+import { issueLink, LINK_PROBLEM_MESSAGES, linkState, requireLink, type CheckedLink, linkActor } from "./patient-links";
 
 /**
  * Writes the default schedule of a new episode (intake, every 2 weeks, discharge) as QuestionnaireDue rows. Called
@@ -277,7 +277,6 @@ export async function sendDue(c: Caller, input: z.output<typeof sendDueInput>) {
 // The patient: open the set by link, answer it
 // ------------------------------------------------------------------------------------------------
 
-const linkActor = (l: CheckedLink): Actor => ({ kind: "patientLink", linkId: l.id, purpose: l.purpose, episodeId: l.episodeId, clinicId: l.clinicId });
 
 async function dueOfLink(db: Db, link: CheckedLink) {
   const p = linkPayload.safeParse(link.payload);

@@ -16,7 +16,7 @@ import { actorOf, type Caller } from "./context";
 import { tokenHash } from "./crypto";
 import { badRequest, conflict, notFound } from "./errors";
 import { assertExerciseAllowed } from "./episodes";
-import { checkLink, LINK_PROBLEM_MESSAGES } from "./patient-links";
+import { checkLink, LINK_PROBLEM_MESSAGES, linkActor } from "./patient-links";
 
 /** After a visit ends, the patient's browser may still flush buffered samples for this long. */
 const LATE_UPLOAD_MS = 15 * 60_000;
@@ -98,7 +98,7 @@ async function homeRecording(db: Db, secret: string, token: string, id: string):
   const link = checked.link;
   const rec = await db.assessmentTrial.findFirst({ where: { id, visitId: null, homeSession: { episodeId: link.episodeId } }, select: patientRecordingSelect });
   if (!rec) throw notFound("Recording");
-  return { rec, actor: { kind: "patientLink", linkId: link.id, purpose: link.purpose, episodeId: link.episodeId, clinicId: link.clinicId } };
+  return { rec, actor: linkActor(link) };
 }
 
 /** A patient's browser holds a visit's join token or a home link: the recording it may feed. */
