@@ -105,3 +105,21 @@ test("discard drops the trial's queue", async () => {
   rec.discard();
   assert.equal(kv.map.size, 0);
 });
+
+test("stopAndDrain: stopped while offline, it keeps retrying and reports what is pending until everything is saved", async () => {
+  const kv = memoryKV(), srv = fakeServer();
+  const rec = new Recorder(kv, srv.transport, "drain", "tok4");
+  const samples = flexionSweep({ reps: 1 });
+  for (const s of samples) rec.add(s);
+  srv.online = false;
+  const progress: number[] = [];
+  const saved = rec.stopAndDrain((pending) => {
+    progress.push(pending);
+    if (progress.length === 2) srv.online = true; // the network comes back after two failed tries
+  }, 10);
+  assert.equal(await saved, true);
+  assert.ok(progress.length >= 2 && progress[0]! > 0, JSON.stringify(progress));
+  assert.equal(progress.at(-1), 0);
+  assert.equal(srv.finished.get("drain"), rec.chunkCount());
+  assert.equal(srv.samplesOf("drain").length, samples.length, "every sample once");
+});

@@ -81,14 +81,7 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
         const rec = recorder.current;
         setPhase("saving");
         call.relay(NS.state, { trialId: c.trialId, phase: "saving", pendingChunks: rec.pending() });
-        void rec.stop().then(async (done) => {
-          // keep retrying until the server has everything (the background timer also flushes)
-          while (!done && rec.errors.length === 0) {
-            await new Promise((r) => setTimeout(r, 1000));
-            await rec.flush();
-            done = rec.finished();
-          }
-          const ok = rec.errors.length === 0;
+        void rec.stopAndDrain().then((ok) => {
           setPhase(ok ? "saved" : "failed");
           call.relay(NS.state, { trialId: c.trialId, phase: ok ? "saved" : "failed", samples: rec.sent, ...(ok ? {} : { error: rec.errors.join("; ").slice(0, 400) }) });
         });

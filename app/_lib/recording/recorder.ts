@@ -133,6 +133,21 @@ export class Recorder {
     return this.done;
   }
 
+  /**
+   * Stops, then keeps retrying every `retryMs` until the server has everything or an error ends it (the background timer
+   * also flushes); `onProgress` gets the chunks still pending after each try. True when everything was saved.
+   */
+  async stopAndDrain(onProgress?: (pending: number) => void, retryMs = 1000): Promise<boolean> {
+    let done = await this.stop();
+    while (!done && this.errors.length === 0) {
+      await new Promise((r) => setTimeout(r, retryMs));
+      await this.flush();
+      done = this.finished();
+      onProgress?.(this.pending());
+    }
+    return this.errors.length === 0;
+  }
+
   /** Drops everything of this recording (it was discarded). */
   discard() {
     this.buf = [];

@@ -327,14 +327,8 @@ function CameraSet({ token, item, session, online, onSaved, onClose, onDeclined 
     setSave({ phase: "saving", pending: rec.pending() });
     // kept on the device at once: the set is done even if the network is down (the buffer sends it later)
     onSaved({ exerciseKey: item.exerciseKey, setId: set.id, setNumber, counted: countRef.current });
-    void rec.stop().then(async (done) => {
-      while (!done && rec.errors.length === 0) {
-        await new Promise((r) => setTimeout(r, 1000));
-        await rec.flush();
-        done = rec.finished();
-        setSave({ phase: "saving", pending: rec.pending() });
-      }
-      setSave(rec.errors.length === 0 ? { phase: "saved" } : { phase: "failed", message: rec.errors.join("; ").slice(0, 400) });
+    void rec.stopAndDrain((pending) => setSave({ phase: "saving", pending })).then((ok) => {
+      setSave(ok ? { phase: "saved" } : { phase: "failed", message: rec.errors.join("; ").slice(0, 400) });
     });
   };
 

@@ -64,14 +64,7 @@ export function VisitExercise({ call, stream, token, onActive }: { call: VisitCa
         if (sink.current) sink.current.open = false;
         setStopped(true);
         setSave({ phase: "saving", pending: rec.pending() });
-        void rec.stop().then(async (done) => {
-          while (!done && rec.errors.length === 0) {
-            await new Promise((r) => setTimeout(r, 1000));
-            await rec.flush();
-            done = rec.finished();
-            setSave({ phase: "saving", pending: rec.pending() });
-          }
-          const ok = rec.errors.length === 0;
+        void rec.stopAndDrain((pending) => setSave({ phase: "saving", pending })).then((ok) => {
           setSave(ok ? { phase: "saved" } : { phase: "failed", message: rec.errors.join("; ").slice(0, 400) });
         });
       } else if (c.type === "discard" && recorder.current?.trialId === c.setId) {
