@@ -3,13 +3,17 @@
 import { randomUUID } from "node:crypto";
 import { PrismaLibSql } from "@prisma/adapter-libsql";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { SingleConnectionLibSql } from "./sqlite-adapter";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { parseIntoClientConfig } from "pg-connection-string";
 
 export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
 
+/** SQLite connection settings, applied once to the adapter's one connection (server/db/sqlite-adapter.ts). */
+export const SQLITE_PRAGMAS = ["PRAGMA busy_timeout = 5000"];
+
 export function runtimeAdapterFor(url: string): PrismaLibSql | PrismaPg {
-  return isPostgresUrl(url) ? new PrismaPg({ connectionString: url }) : new PrismaLibSql({ url });
+  return isPostgresUrl(url) ? new PrismaPg({ connectionString: url }) : new SingleConnectionLibSql({ url }, SQLITE_PRAGMAS);
 }
 
 export type MigrationFactory = SqlMigrationAwareDriverAdapterFactory & { close(): Promise<void> };

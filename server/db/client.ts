@@ -15,13 +15,15 @@ export async function createDb(url: string): Promise<Db> {
     return new pg.PrismaClient({ adapter }) as unknown as Db;
   }
   const db = new PrismaClient({ adapter });
-  // WAL lets readers run while a writer commits; busy_timeout waits instead of failing on a lock.
+  // WAL lets readers run while a writer commits (journal_mode is kept in the file); the connection's own settings
+  // (busy_timeout: wait instead of failing on a lock) are applied by the adapter to its one connection.
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-  await db.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
   return db;
 }
 
-/** Prisma's "unique constraint failed" error, from either provider. */
+/** Prisma's "unique constraint failed" error, from either provider; from a raw query it is a P2010 carrying the driver's kind. */
 export function isUniqueViolation(e: unknown): boolean {
-  return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
+  if (typeof e !== "object" || e === null) return false;
+  const err = e as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
+  return err.code === "P2002" || (err.code === "P2010" && err.meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation");
 }

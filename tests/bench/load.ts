@@ -7,7 +7,8 @@
 //                                           therapists on the other): CPU per visit against one process
 //   BENCH_JSON=1 for JSON; BENCH_MAX_VISITS (default 400), BENCH_STEP (25), BENCH_STEP_S (10), BENCH_SOAK_S (600)
 //   BENCH_CPU_PROF=<dir>: V8 CPU profiles of the server processes (tests/bench/cpu-profile.ts reads them); BENCH_ONLY=app;
-//   BENCH_ADMISSION=1: the app's admission control on (server/realtime/admission.ts)
+//   BENCH_ADMISSION=1: the app's admission control on (server/realtime/admission.ts); BENCH_NO_UPLOAD=1: live messages
+//   only, no chunk uploads (splits the relay's cost from the recording's)
 // Each visit: a patient sends the app's real live pose message (one packed sample, as PatientAssessment sends it) at
 // 20 Hz with the app's acknowledged relay, and uploads a trial chunk (15 samples) once a second; the therapist receives
 // and acknowledges. Both participants of a visit live in the same generator process (one clock), and the visits are
@@ -223,7 +224,7 @@ if (arg("--server")) {
       totals.sent++;
       // As the app does: the go-back-N check runs once a second (VisitCall's 1 s timer), not per message.
       if (i % RATE_HZ === 0 && outbox.retransmit()) rep.resends++;
-      if (i % RATE_HZ === 0) {
+      if (i % RATE_HZ === 0 && process.env.BENCH_NO_UPLOAD !== "1") {
         // One second of the recording: 15 samples timed from the trial's start, as the patient's recorder sends them.
         const part = sweep.slice((seq * 15) % (sweep.length - 15), ((seq * 15) % (sweep.length - 15)) + 15).map((x, k) => ({ ...x, t: seq * 1000 + 1 + k * 66 }));
         const body = { token: v.token, trialId: v.trialId, seq, startMs: part[0]!.t, rateHz: 15, samples: bytesToBase64(packSamples(part)) };

@@ -1,0 +1,56 @@
+// The embedded SQLite adapter keeps one connection (server/db/sqlite-adapter.ts): its settings survive transactions,
+// a failed transaction rolls back and leaves the connection usable, and a unique violation from raw SQL is recognised.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { createDb, isUniqueViolation, type Db } from "../../server/db/client";
+import { deployMigrations } from "../../server/db/schema-engine";
+
+describe("embedded SQLite connection", () => {
+  let dir: string;
+  let db: Db;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pv-sqlite-"));
+    const url = `file:${path.join(dir, "t.db")}`;
+    await deployMigrations(url);
+    db = await createDb(url);
+  });
+  after(async () => {
+    await db.$disconnect();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const busyTimeout = async () => Number((await db.$queryRawUnsafe<{ timeout: number | bigint }[]>("PRAGMA busy_timeout"))[0]!.timeout);
+
+  it("keeps its busy_timeout after transactions (the stock libsql client reopened a connection with the default 0)", async () => {
+    assert.equal(await busyTimeout(), 5000);
+    await db.$transaction(async (tx) => tx.clinic.create({ data: { name: "A" } }));
+    await db.$transaction([db.clinic.count(), db.clinic.count()]);
+    assert.equal(await busyTimeout(), 5000);
+  });
+
+  it("rolls a failed transaction back and stays usable", async () => {
+    const before = await db.clinic.count();
+    await assert.rejects(
+      db.$transaction(async (tx) => {
+        await tx.clinic.create({ data: { name: "B" } });
+        throw new Error("boom");
+      }),
+      /boom/,
+    );
+    assert.equal(await db.clinic.count(), before);
+    await db.$transaction(async (tx) => tx.clinic.create({ data: { name: "C" } }));
+    assert.equal(await db.clinic.count(), before + 1);
+  });
+
+  it("recognises a unique violation from a model query and from raw SQL", async () => {
+    const c = await db.clinic.create({ data: { name: "D" } });
+    const model = await db.clinic.create({ data: { id: c.id, name: "again" } }).catch((e: unknown) => e);
+    assert.ok(isUniqueViolation(model));
+    const raw = await db.$executeRaw`INSERT INTO "Clinic" ("id", "name", "createdAt") VALUES (${c.id}, ${"again"}, ${new Date()})`.catch((e: unknown) => e);
+    assert.ok(isUniqueViolation(raw), String(raw));
+    assert.ok(!isUniqueViolation(new Error("other")));
+  });
+});
