@@ -449,7 +449,11 @@ if (arg("--server")) {
     if (result.ratios.cpuPerVisit) console.log(`server CPU per visit at ${result.ratios.cpuPerVisit.visits} visits: app / bare ${result.ratios.cpuPerVisit.ratio}× (target ≤ 1.15×)`);
     if (result.cluster?.cpuPerVisitVsOneProcess)
       console.log(`two processes + Redis: capacity ${result.cluster.capacity} visits; server CPU per visit vs one process at ${result.cluster.cpuPerVisitVsOneProcess.visits} visits: ${result.cluster.cpuPerVisitVsOneProcess.ratio}× (target ≤ 1.3×; redis-server's CPU counted)`);
-    if (result.soak) console.log(`soak: ${result.soak.visits} visits for ${soakS} s, heap slope ${result.soak.heapSlopeBytesPerMin} bytes/min`);
+    if (result.soak) {
+      const xs = result.soak.samples, mb = (b: number) => (b / 1048576).toFixed(1);
+      const first = xs[0], last = xs.at(-1);
+      console.log(`soak: ${result.soak.visits} visits for ${soakS} s, heap slope ${result.soak.heapSlopeBytesPerMin} bytes/min` + (first && last ? ` (heap after GC ${mb(first.heap)} → ${mb(last.heap)} MB, RSS ${mb(first.rss)} → ${mb(last.rss)} MB, every ${xs.length > 1 ? Math.round((last.t - first.t) / (xs.length - 1)) : 0} s: ${xs.map((x) => mb(x.heap)).join(" ")})` : ""));
+    }
     console.log(`machine speed index (ms for a fixed loop, lower is faster): ${speedBefore} before, ${speedAfter} after; load average ${result.loadAverage}`);
   }
   shared.stop?.();

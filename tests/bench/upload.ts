@@ -1,0 +1,92 @@
+// What one recording upload costs the server (issue 16: the upload, not the relay, is the app's extra CPU per visit).
+//   npm run bench:upload            K=20 recordings × N=60 chunks, waves of K concurrent uploads
+//   env: BENCH_K, BENCH_N
+// The real server runs in this process (SQLite, no Next.js) with K live visits (therapist and patient connected and
+// admitted, a trunk-flexion trial started on each). Two passes over fresh trials: (1) the service function
+// `uploadChunk` called directly (zod, decode, per-sample validation, canonical re-encode, database), (2) the same
+// uploads as the browser sends them, tRPC over HTTP on loopback. CPU per upload is this process's CPU (for the HTTP
+// pass it includes the client's fetch and superjson; the direct pass is the reference measured in the same run), and
+// the heap after a forced GC every 100 waves shows whether the upload path keeps anything.
+import { io as ioc, type Socket } from "socket.io-client";
+import { uploadChunkInput } from "../../app/_shared/recording/schemas";
+import { bytesToBase64, packSamples } from "../../app/_shared/pose/sample";
+import { PROTOCOL_VERSION } from "../../app/_shared/protocol";
+import { uploadChunk } from "../../server/services/recordings";
+import { scheduleVisit } from "../../server/services/visits";
+import { flexionSweep } from "../support/samples";
+import { PASSWORD, seedClinic } from "../support/seed";
+import { HttpClient, startTestServer } from "../support/server";
+import { speedIndexMs } from "../support/speed-index";
+
+const K = Number(process.env.BENCH_K ?? 20);
+const N = Number(process.env.BENCH_N ?? 60);
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error("run with node --expose-gc (npm run bench:upload does)");
+
+const speedBefore = speedIndexMs();
+const s = await startTestServer({ realtime: { handshakeLimits: { perAddress: { points: 1e6, durationSec: 60 } } } });
+const c = await seedClinic(s.db);
+const caller = { db: s.db, env: s.env, ip: "bench", user: { id: c.therapist.id, clinicId: c.clinic.id, email: c.therapist.email, name: c.therapist.name, role: "THERAPIST" as const, mustChangePassword: false } };
+const staff = new HttpClient(s.url);
+await staff.signIn(c.therapist.email, PASSWORD);
+const sockets: Socket[] = [];
+const connect = (auth: object, cookie?: string) =>
+  new Promise<Socket>((resolve, reject) => {
+    const so = ioc(s.url, { transports: ["websocket"], auth: { v: PROTOCOL_VERSION, ...auth }, extraHeaders: cookie ? { cookie, origin: s.url } : { origin: s.url }, reconnection: false, forceNew: true });
+    sockets.push(so);
+    so.once("session:welcome", () => resolve(so));
+    so.once("connect_error", reject);
+  });
+const visits: { visitId: string; token: string }[] = [];
+for (let i = 0; i < K; i++) {
+  const r = await scheduleVisit(caller, { patientId: c.patient.id, scheduledAt: new Date(Date.now() + 60_000), durationMin: 120, reason: "" });
+  const v = { visitId: r.visit.id, token: r.joinPath.slice("/join/".length) };
+  const th = await connect({ role: "therapist", visitId: v.visitId, instanceId: `bench-t-${i}`.padEnd(12, "x") }, staff.cookie);
+  await connect({ role: "patient", token: v.token, instanceId: `bench-p-${i}`.padEnd(12, "x"), name: "Bench Patient", consent: true });
+  await th.timeout(5_000).emitWithAck("visit:admit", {});
+  visits.push(v);
+}
+const sweep = flexionSweep({ reps: 5, peakDeg: 70 });
+
+async function pass(label: string, send: (body: Record<string, unknown>) => Promise<boolean>) {
+  const trials: { token: string; trialId: string }[] = [];
+  for (const v of visits) {
+    const t = await staff.call("mutation", "trials.start", { visitId: v.visitId, protocolKey: "trunk-flexion" });
+    if (!t.ok) throw new Error(t.error.message);
+    // As if the trial had started an hour ago, so that N seconds of samples are not "in the future".
+    await s.db.assessmentTrial.update({ where: { id: t.data.id as string }, data: { startedAt: new Date(Date.now() - 3_600_000) } });
+    trials.push({ token: v.token, trialId: t.data.id as string });
+  }
+  const heap: number[] = [];
+  let failed = 0;
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  for (let seq = 0; seq < N; seq++) {
+    if (seq % 100 === 0) (gc!(), heap.push(process.memoryUsage().heapUsed));
+    await Promise.all(
+      trials.map(async (t) => {
+        const part = sweep.slice(0, 15).map((x, k) => ({ ...x, t: seq * 1000 + 1 + k * 66 }));
+        const ok = await send({ token: t.token, trialId: t.trialId, seq, startMs: part[0]!.t, rateHz: 15, samples: bytesToBase64(packSamples(part)) });
+        if (!ok) failed++;
+      }),
+    );
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const wall = performance.now() - wall0;
+  gc!();
+  heap.push(process.memoryUsage().heapUsed);
+  for (const t of trials) await staff.call("mutation", "trials.discard", { trialId: t.trialId }).catch(() => null);
+  const perUpload = (cpu.user + cpu.system) / 1000 / (K * N);
+  console.log(`  ${label.padEnd(34)} ${(K * N).toString().padStart(6)} uploads (${failed} failed)  CPU ${perUpload.toFixed(2)} ms per upload  wall ${(wall / N).toFixed(1)} ms per wave of ${K}  heap after GC ${heap.map((h) => (h / 1048576).toFixed(1)).join(" → ")} MB`);
+  return perUpload;
+}
+
+console.log(`Chunk upload cost — ${K} live visits, ${N} one-second chunks (15 samples) each, waves of ${K} concurrent uploads; SQLite`);
+const direct = await pass("service call (reference)", (b) => uploadChunk(s.db, s.env.SESSION_SECRET, uploadChunkInput.parse(b)).then(() => true, () => false));
+const client = new HttpClient(s.url);
+const http = await pass("tRPC over HTTP (as the browser)", (b) => client.call("mutation", "trials.uploadChunk", b).then((r) => r.ok));
+console.log(`tRPC over HTTP / service call: ${(http / direct).toFixed(2)}×`);
+console.log(`machine speed index (ms for a fixed loop, lower is faster): ${speedBefore} before, ${speedIndexMs()} after`);
+for (const so of sockets) so.close();
+await s.close();
+process.exit(0);
