@@ -2,6 +2,7 @@
 //   npm run bench:stream                   (a real visit: cameras and microphones on both sides)
 //   npm run bench:stream -- --one-core     (the same with each browser held to one core, taskset: a low-end laptop)
 //   npm run bench:stream -- --no-compare   (leave out the RTCDataChannel comparison phase)
+//   npm run bench:stream -- --target-hz=24 (the patient's pose worker paced to 24 Hz instead of the app's default)
 //   env: BENCH_SECONDS=30 of measurement per phase; BENCH_BARE_SECONDS=20 for the bare loop; BENCH_JSON=1 for JSON output;
 //   BENCH_FPS=30 camera rate; BENCH_PROFILE=file.cpuprofile [BENCH_PROFILE_PAGE=therapist] to profile a page's JavaScript
 // First the BARE loop: the patient's browser (same flags, same CPU budget) runs the pose pipeline alone on the same clip
@@ -33,7 +34,8 @@ const BARE_SECONDS = Number(process.env.BENCH_BARE_SECONDS ?? 20);
 const ARGS = process.argv.slice(2);
 const ONE_CORE = ARGS.includes("--one-core");
 const COMPARE = !ARGS.includes("--no-compare");
-for (const a of ARGS) if (!["--one-core", "--no-compare"].includes(a)) throw new Error(`unknown option ${a} (known: --one-core, --no-compare)`);
+const TARGET_ARG = ARGS.find((a) => a.startsWith("--target-hz="));
+for (const a of ARGS) if (!["--one-core", "--no-compare"].includes(a) && a !== TARGET_ARG) throw new Error(`unknown option ${a} (known: --one-core, --no-compare, --target-hz=N)`);
 const PORT = Number(process.env.BENCH_PORT ?? 3161);
 const t0 = performance.now();
 const log = (m: string) => !process.env.BENCH_JSON && console.log(m);
@@ -93,7 +95,7 @@ const clinic = await seedClinic(db);
 // e2e test, which caps the analysed rate at 15 Hz (every frame would have to be analysed).
 const FPS = Number(process.env.BENCH_FPS ?? 30);
 /** the app's pacing of the pose worker (TrackerOptions.targetHz) */
-const TARGET_HZ = (await import("../../app/_lib/pose/options")).DEFAULT_TRACKER.targetHz;
+const TARGET_HZ = TARGET_ARG ? Number(TARGET_ARG.slice("--target-hz=".length)) : (await import("../../app/_lib/pose/options")).DEFAULT_TRACKER.targetHz;
 const y4m = ensureY4m(CLIP, FPS);
 
 async function trpc(ctx: BrowserContext, p: string, input: unknown) {
@@ -271,6 +273,8 @@ try {
   // tsx compiles with esbuild's keepNames: functions serialised into the pages may call __name
   for (const c of [tctx, pctx]) await c.addInitScript({ content: "window.__name = (f) => f;" });
   await pctx.addInitScript(patientInit);
+  // --target-hz=N: the patient's tracker paces to N instead of the app's default (app/_lib/pose/tracker.ts benchOverrides)
+  if (TARGET_ARG) await pctx.addInitScript({ content: `window.__pvBenchTargetHz = ${JSON.stringify(TARGET_HZ)};` });
   await trpc(tctx, "auth.signIn", { email: clinic.therapist.email, password: PASSWORD });
   const scheduled = await trpc(tctx, "visits.schedule", { patientId: clinic.patient.id, scheduledAt: new Date(Date.now() + 5 * 60_000).toISOString() });
   const visitId = (scheduled.visit as { id: string }).id;

@@ -59,7 +59,7 @@ export class PoseTracker {
   private lastLuma: number | undefined;
 
   constructor(options: Partial<TrackerOptions> = {}, factories?: BackendFactories) {
-    this.options = { ...DEFAULT_TRACKER, ...options };
+    this.options = { ...DEFAULT_TRACKER, ...options, ...benchOverrides() };
     this.processor = new PoseProcessor(this.options.processor);
     this.supervisor = new BackendSupervisor(this.stats, this.options.backend, factories ?? defaultFactories(this.options));
     this.models = new ModelSelector({ autoFullMaxMs: this.options.autoFullMaxMs, warmupFrames: this.options.warmupFrames, skipFrames: 3 }, this.options.rememberModel ? pageMemory : null);
@@ -195,4 +195,13 @@ export class PoseTracker {
     const stats = this.frameStats.snapshot();
     for (const fn of this.listeners) fn({ result, raw, stats, tag });
   }
+}
+
+/**
+ * `npm run bench:stream -- --target-hz=N` measures other pacing targets on the production build: its init script sets
+ * `__pvBenchTargetHz` in the patient's page. Nothing in the app sets it.
+ */
+function benchOverrides(): Partial<TrackerOptions> {
+  const hz = (globalThis as { __pvBenchTargetHz?: unknown }).__pvBenchTargetHz;
+  return typeof hz === "number" && Number.isFinite(hz) && hz >= 0 && hz <= 60 ? { targetHz: hz } : {};
 }
