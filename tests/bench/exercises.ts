@@ -13,6 +13,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { getExercise } from "@/app/_shared/exercises/catalogue";
+import { formRuleSet } from "@/app/_shared/exercises/form";
 import { bytesToBase64 } from "@/app/_shared/pose/sample";
 import { encodeChunk } from "@/app/_shared/recording/codec";
 import { type Analysed, CLIP_DIR, CLIPS, type ClipSpec, loadTruth, passes, REPO, scoredSpan, scoreSet, type SetScore, storedSamples, type Truth, truthSamples } from "./exercises/clips";
@@ -129,7 +130,9 @@ function delays(run: ExRun, p: { set: number; frames: Analysed[] }, c: ClipSpec,
 
 function fixtureOf(c: ClipSpec, s: SetScore, samples: ReturnType<typeof storedSamples>, fpsAnalysed: number): SetFixture {
   const repFaults: Record<string, number> = {};
-  for (const [k, v] of Object.entries(s.faults)) if (!k.startsWith("pause:") && getExercise(c.exercise)?.tracker?.kind === "reps") repFaults[k] = v.tp + v.fn;
+  // only the rules the exercise's version judges (bird-dog@3 does not judge the pelvis the clip's truth has)
+  const judged = new Set(formRuleSet(getExercise(s.exercise)?.tracker?.form)?.rules.map((r) => r.key) ?? []);
+  for (const [k, v] of Object.entries(s.faults)) if (!k.startsWith("pause:") && judged.has(k) && getExercise(c.exercise)?.tracker?.kind === "reps") repFaults[k] = v.tp + v.fn;
   const truthTime = Object.entries(s.faults).filter(([k]) => k.startsWith("pause:") || getExercise(c.exercise)?.tracker?.kind === "hold").map(([k]) => k);
   return {
     clip: c.clip,
@@ -244,8 +247,10 @@ function targetLines(group: typeof rows, withDelay: boolean): string[] {
   return checks.map(([t, ok]) => `- ${ok ? "PASS" : "MISS"} ${t}`);
 }
 const tuned = rows.filter((r) => !r.c.heldOut), heldOut = rows.filter((r) => r.c.heldOut);
-lines.push(heldOut.length ? "Targets (the clips the rules were set on):" : "Targets:");
-lines.push(...targetLines(tuned, !truthMode));
+if (tuned.length) {
+  lines.push(heldOut.length ? "Targets (the clips the rules were set on):" : "Targets:");
+  lines.push(...targetLines(tuned, !truthMode));
+}
 if (!truthMode) lines.push(`- capture → result latency of the pipeline: median ${f1(median(rows.flatMap((r) => r.latency)))} ms, p95 ${f1(p95(rows.flatMap((r) => r.latency)))} ms`);
 if (heldOut.length) {
   lines.push("", `Targets on the held-out clips (${heldOut.map((r) => r.c.clip).join(", ")}; rendered after the rules were set, never tuned on):`);

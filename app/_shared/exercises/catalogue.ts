@@ -582,9 +582,14 @@ const REVISIONS: Entry[] = [
 ];
 // Revisions of revisions (each from the one above it).
 REVISIONS.push(
-  // v2's pelvis rule (range within the repetition > 14 deg) never flagged the bird_dog clip's 16 deg roll; v3 uses the
-  // bird-dog-2 rules: the roll from the still rest before the repetition, past 10 deg (form.ts says why).
-  revise("bird-dog", 2, (e) => ({ tracker: { ...(e.tracker as TrackerSpec), form: "bird-dog-2" } }), REVISIONS),
+  // v2's pelvis rule never flagged the bird_dog clip's 16 deg roll, and no side-on measure can: v3 uses the bird-dog-2
+  // rules (the trunk's tilt from the rest; the pelvis not judged, form.ts says why) and says so to the therapist.
+  revise("bird-dog", 2, (e) => ({
+    tracker: {
+      ...(e.tracker as TrackerSpec), form: "bird-dog-2",
+      proxyNote: "Pelvic rotation is not judged: from the side the camera cannot see the pelvis roll (the far hip is hidden behind the body). Watch the hips on the video.",
+    },
+  }), REVISIONS),
 );
 ENTRIES.push(...REVISIONS);
 

@@ -73,16 +73,18 @@ const SETS: FormRuleSet[] = [
     ],
   },
   {
-    // v1 judged the pelvis on its range within the repetition (from the leg passing the start threshold), past 14 deg.
-    // A roll that builds up with the leg's lift is partly over by then, and with joint angles 2's pelvis width a 16 deg
-    // roll read 10-11 deg (bird_dog clip, truth's joint centres): never flagged. v2 measures the roll (pelvicRoll: on
-    // the hip-joint width of real bodies) from the pelvis
-    // at the still rest before the repetition (fromRest, which also removes the camera's own offset at rest) and flags
-    // a roll past 10 deg: a pelvis that visibly tips off level like a tilted table, where a held bird dog keeps it within
-    // a few degrees (the clips' truth calls 8 deg a fault; 10 leaves 2 deg for the measure's noise).
+    // v1 flagged "pelvis rotating" when pelvicRotation's range inside the repetition passed 14 deg. From a side-on
+    // camera (the one a bird dog needs, to see the arm and leg) a roll of the pelvis is not visible: the far hip hides
+    // behind the body, and the bird_dog clip's frames with and without its 16 deg roll have the same silhouette. On
+    // the truth's joint centres the roll can be read (pelvicRoll from the rest, past 10 deg: 100 % / 100 % on bird_dog
+    // and on the held-out bird_dog_roll), but MediaPipe lite places the hidden far hip 14-19 px off with the pelvis
+    // level (a 20-25 deg roll), so at 10 deg it flagged 3 of 4 good repetitions in bird_dog and 6 of 6 in the held-out
+    // bird_dog_level (2026-12-02). v2 therefore does not judge the pelvis (the exercise says so in its proxyNote; the
+    // instructions and cue still ask for level hips) and judges the trunk's tilt from the still rest before the
+    // repetition (fromRest: a tilt that starts before the leg passes its start threshold counts too; MediaPipe lite
+    // reads the good repetitions of the three bird dog clips within 3.6 deg of their rest).
     key: "bird-dog-2", version: 2, rules: [
-      { key: "pelvis-rotating", label: "Pelvis rotating", cue: "Keep your hips level, like a table", scope: "rep", measure: "pelvicRoll", aggregate: "fromRest", op: ">", value: 10, clear: 6, minSeconds: 1 },
-      { key: "trunk-tilting", label: "Trunk tilting", cue: "Keep your back still and level", scope: "rep", measure: "trunkFloorAngle", aggregate: "range", op: ">", value: 10, clear: 7, minSeconds: 1 },
+      { key: "trunk-tilting", label: "Trunk tilting", cue: "Keep your back still and level", scope: "rep", measure: "trunkFloorAngle", aggregate: "fromRest", op: ">", value: 10, clear: 7, minSeconds: 1 },
     ],
   },
   {

@@ -43,7 +43,7 @@ export const CLIPS: ClipSpec[] = [
   ...["squat_good", "squat_shallow", "squat_lean"].map((clip) => ({ clip, dir: CLIP_DIR, exercise: "squat", dose: dose({ reps: 6 }), faults: { trunkTooFarForward: "trunk-forward", notDeepEnough: "shallow" } })),
   { clip: "sit_to_stand", dir: CLIP_DIR, exercise: "sit-to-stand", dose: dose({ reps: 5 }), faults: { trunkTooFarForward: "trunk-forward" } },
   { clip: "bridge", dir: CLIP_DIR, exercise: "bridge", dose: dose({ reps: 6 }), faults: { hipsNotReachingNeutral: "hips-not-neutral" }, note: "dose without a hold: the clip pauses 0.4-1.5 s at the top" },
-  { clip: "bird_dog", dir: CLIP_DIR, exercise: "bird-dog", dose: dose({ reps: 3, perSide: true }), sides: { R: "left", L: "right" }, faults: { pelvisRotating: "pelvis-rotating" }, note: "dose without a hold: the clip holds 0.5-0.8 s" },
+  { clip: "bird_dog", dir: CLIP_DIR, exercise: "bird-dog", dose: dose({ reps: 3, perSide: true }), sides: { R: "left", L: "right" }, faults: { pelvisRotating: "pelvis-rotating", trunkTilting: "trunk-tilting" }, note: "dose without a hold: the clip holds 0.5-0.8 s" },
   { clip: "press_up", dir: CLIP_DIR, exercise: "prone-press-up", dose: dose({ reps: 6 }), faults: { pelvisLifting: "pelvis-lifting" }, note: "dose without a hold: the clip pauses 0.3-1.2 s" },
   { clip: "standing_extension", dir: CLIP_DIR, exercise: "standing-extension", dose: dose({ reps: 6 }), faults: { bendingKnees: "knees-bending" } },
   { clip: "plank_sag", dir: CLIP_DIR, exercise: "plank", dose: dose({ holdS: 20 }), faults: { hipsSagging: "pause:hips-sagging" } },
@@ -54,8 +54,8 @@ export const CLIPS: ClipSpec[] = [
   { clip: "hamstring_stretch", dir: CLIP_DIR, exercise: "hamstring-stretch", dose: dose({ holdS: 20, perSide: true, side: "right" }), faults: { holdLost: "pause:*" }, note: "the slip (knee bent to 30 deg, thigh down from 70 to 38 deg) is scored as any pause of the hold against the truth's lost hold (between its hold zones); the engine gives the reason \"the leg has come down\"" },
   // Held out (2026-12-02, after bird-dog@3 and the pause scoring were set): other speeds, holds, roll sizes and
   // directions, camera placements.
-  { clip: "bird_dog_level", dir: CLIP_DIR, exercise: "bird-dog", dose: dose({ reps: 3, perSide: true }), sides: { R: "left", L: "right" }, faults: { pelvisRotating: "pelvis-rotating" }, heldOut: true, note: "held out: a good bird dog (pelvis level), 3 per side, holds 0.5-1.2 s" },
-  { clip: "bird_dog_roll", dir: CLIP_DIR, exercise: "bird-dog", dose: dose({ reps: 2, perSide: true }), sides: { R: "left", L: "right" }, faults: { pelvisRotating: "pelvis-rotating" }, heldOut: true, note: "held out: a 12 deg roll lifting the far hip (left leg back) and a 22 deg roll (right leg back), 2 per side" },
+  { clip: "bird_dog_level", dir: CLIP_DIR, exercise: "bird-dog", dose: dose({ reps: 3, perSide: true }), sides: { R: "left", L: "right" }, faults: { pelvisRotating: "pelvis-rotating", trunkTilting: "trunk-tilting" }, heldOut: true, note: "held out: a good bird dog (pelvis level), 3 per side, holds 0.5-1.2 s" },
+  { clip: "bird_dog_roll", dir: CLIP_DIR, exercise: "bird-dog", dose: dose({ reps: 2, perSide: true }), sides: { R: "left", L: "right" }, faults: { pelvisRotating: "pelvis-rotating", trunkTilting: "trunk-tilting" }, heldOut: true, note: "held out: a 12 deg roll lifting the far hip (left leg back) and a 22 deg roll (right leg back), 2 per side" },
   { clip: "hamstring_pauses", dir: CLIP_DIR, exercise: "hamstring-stretch", dose: dose({ holdS: 20, perSide: true, side: "right" }), faults: { holdLost: "pause:*" }, heldOut: true, note: "held out: two losses of the hold (a short slip, a longer lowering)" },
   {
     clip: "real_frontal_squats", dir: SHARED_MEDIA, exercise: "squat", dose: dose({ reps: 2 }), faults: {},
