@@ -162,6 +162,22 @@ describe("judges and the cue scheduler as pure logic", () => {
     assert.deepEqual(cs.update(set.rules, [{ rule: "trunk-forward", value: 30, present: false }]), { raised: [], cleared: ["trunk-forward"] });
   });
 
+  test("judgeRep fromRest: the largest deviation either way from the rest before the repetition, or from its first frames", () => {
+    const rule = formRuleSet("bird-dog-2")!.rules.find((r) => r.key === "trunk-tilting")!;
+    assert.deepEqual([rule.measure, rule.aggregate, rule.value, rule.clear], ["trunkFloorAngle", "fromRest", 10, 7]);
+    const frames = [0, 100, 200, 300, 400, 500].map((t, i) => ({ t, values: { trunkFloorAngle: [9, 12, 17, 18, 12, 9][i]!, legRaiseL: [40, 60, 80, 80, 60, 40][i]! } }));
+    const peak = { t: 300, measure: "legRaiseL" as const, value: 80 };
+    // rest 6 (a camera offset): 12 deg of roll from it
+    assert.deepEqual(judgeRep([rule], frames, peak, { trunkFloorAngle: 6 }).map((v) => [v.value, v.present]), [[12, true]]);
+    // the other way: a rest of 25 -> 16 deg
+    assert.deepEqual(judgeRep([rule], frames, peak, { trunkFloorAngle: 25 }).map((v) => [v.value, v.present]), [[16, true]]);
+    // no rest seen: the median of the first three frames (12) stands in -> 6, not a fault ("range" would say 9)
+    assert.deepEqual(judgeRep([rule], frames, peak).map((v) => [v.value, v.present]), [[6, false]]);
+    // the measure never seen in the repetition: no verdict
+    assert.deepEqual(judgeRep([rule], frames.map((f) => ({ t: f.t, values: { legRaiseL: f.values.legRaiseL } })), peak, { trunkFloorAngle: 6 }).map((v) => [v.value, v.present]), [[null, false]]);
+    assert.throws(() => FormRuleSchema.parse({ ...rule, scope: "hold" }), /aggregate does not fit the scope/);
+  });
+
   test("HoldSecondJudge needs minSeconds faulty seconds in a row", () => {
     const rule = FormRuleSchema.parse({ key: "sag", label: "Hips sagging", cue: "Lift your hips", scope: "hold", measure: "bodyLine", aggregate: "mean", op: "<", value: -10, clear: -5, minSeconds: 2 });
     const j = new HoldSecondJudge([rule]);

@@ -283,3 +283,69 @@ describe("sides, holds at the target, requirements, full return", () => {
     assert.deepEqual(r.of("rep-rejected").map((e) => e.code), ["no-return"]);
   });
 });
+
+describe("form rules judged from the rest before the repetition (fromRest)", () => {
+  // bird-dog@3: the trunk's tilt from the still rest before each repetition, past 10 deg (clear 7). The series gives
+  // the trunk a camera-dependent offset at rest (+6 deg) and a tilt that builds up with the leg from the first moment.
+  const ex = getExercise("bird-dog@3")!;
+  const spec = ex.tracker as RepSpec;
+  const [L, R] = [spec.machines[0]!, spec.machines[1]!];
+  const sh = { upS: 1, holdS: 5.6, downS: 1, restS: 1.2 };
+  const REST_TILT = 6;
+  const repLen = (sh.upS + sh.holdS + sh.downS + sh.restS) * 1000;
+  /** trunkFloorAngle per frame: the rest offset plus amps[i] x how far repetition i's leg is up (0 at rest, 1 at its peak) */
+  function withTilt(frames: MeasurementFrame[], amps: number[], o: { blindRestBefore?: number } = {}): MeasurementFrame[] {
+    return frames.map((f) => {
+      const i = Math.floor((f.t - 1000) / repLen);
+      const m = i % 2 === 0 ? L : R;
+      const v = f.values[m.primary];
+      const up = i >= 0 && i < amps.length && typeof v === "number" ? Math.min(1, Math.max(0, (v - restOf(m)) / (peakOf(m) - restOf(m)))) : 0;
+      const tilt = REST_TILT + (amps[i] ?? 0) * up + (((f.t * 7919) % 13) / 13 - 0.5); // +-0.5 deg of deterministic noise
+      // the trunk unseen during the rest before repetition `blindRestBefore`
+      const blind = o.blindRestBefore !== undefined && i === o.blindRestBefore - 1 && f.t > 1000 + (i + 1) * repLen - sh.restS * 1000;
+      return { ...f, values: { ...f.values, trunkFloorAngle: blind ? null : tilt } };
+    });
+  }
+  const keys = repSet(spec, [L, R], Array.from({ length: 4 }, () => sh));
+
+  test("a tilt of 14 deg from the rest is a fault, 8 keeps the cue up (hysteresis), 3 clears it; the offset at rest is not", () => {
+    const r = run(ex, withTilt(series(keys, { noise: 1, seed: 5, position: "quadruped" }), [1, 14, 8, 3]), { reps: 2 });
+    const reps = r.of("rep-counted").map((e) => e.rep);
+    assert.deepEqual(reps.map((x) => `${x.side}:${x.faults.join("+")}`), ["left:", "right:trunk-tilting", "left:", "right:"]);
+    const fault = r.of("fault").find((e) => e.rule === "trunk-tilting")!;
+    assert.ok(fault.value > 12 && fault.value < 16, `the tilt read ${fault.value} from the rest`);
+    assert.deepEqual(r.of("fault-cleared").map((e) => [e.rule, e.side]), [["trunk-tilting", "right"]], "cleared by the 3 deg repetition only");
+    assert.ok(r.of("cue").some((e) => e.key === "trunk-tilting"));
+  });
+
+  test("noisy, dropped and spiking frames: the same verdicts", () => {
+    const frames = withTilt(series(keys, { noise: 2, seed: 9, position: "quadruped", dropEvery: 7, spikeEvery: 11, spike: 25 }), [1, 14, 8, 3]);
+    const r = run(ex, frames, { reps: 2 });
+    assert.deepEqual(r.of("rep-counted").map((e) => e.rep.faults), [[], ["trunk-tilting"], [], []]);
+  });
+
+  test("the trunk unseen at rest: the repetition's own first frames stand in for the rest", () => {
+    const r = run(ex, withTilt(series(keys, { noise: 1, seed: 5, position: "quadruped" }), [1, 14, 1, 1], { blindRestBefore: 1 }), { reps: 2 });
+    assert.deepEqual(r.of("rep-counted").map((e) => e.rep.faults), [[], ["trunk-tilting"], [], []]);
+  });
+
+  test("a stall in the middle of a tilted repetition rejects it (tracking lost), and judges nothing", () => {
+    const frames = withTilt(series(keys, { noise: 1, seed: 5, position: "quadruped" }), [1, 14, 1, 1]);
+    const stalled = frames.filter((f) => !(f.t > 1000 + repLen + 2000 && f.t < 1000 + repLen + 5000));
+    const r = run(ex, stalled, { reps: 2 });
+    assert.ok(r.of("rep-rejected").some((e) => e.code === "tracking-lost"));
+    assert.ok(!r.of("fault").some((e) => e.rule === "trunk-tilting"), "the stalled repetition is not judged");
+  });
+
+  test("bird-dog@3 does not judge the pelvis and says so; bird-dog@2 keeps its rule", () => {
+    assert.deepEqual(formRuleSet("bird-dog-2")!.rules.map((x) => x.key), ["trunk-tilting"]);
+    assert.match(getExercise("bird-dog@3")!.tracker!.proxyNote ?? "", /Pelvic rotation is not judged/);
+    const f = formRuleSet("bird-dog")!.rules.find((x) => x.key === "pelvis-rotating")!;
+    assert.deepEqual([f.measure, f.aggregate, f.value], ["pelvicRotation", "range", 14]);
+    assert.equal(getExercise("bird-dog@2")!.tracker!.form, "bird-dog");
+    assert.equal(getExercise("bird-dog")!.version, 3);
+    // a rolling pelvis does not raise anything in v3
+    const rolled = series(keys, { noise: 1, seed: 5, position: "quadruped" }).map((fr) => ({ ...fr, values: { ...fr.values, pelvicRoll: 25, pelvicRotation: 25 } }));
+    assert.ok(!run(ex, rolled, { reps: 2 }).of("fault").length);
+  });
+});

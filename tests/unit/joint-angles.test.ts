@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { toPixels, toWorld } from "@/app/_shared/pose/geometry";
 import {
   anteriorOf, armRaiseOf, bodyLineOf, classifyPosition, elbowFlexionOf, elevationFromDown, footLiftOf, headFlexionOf, hipFlexionOf,
-  interiorAngle, kneeFlexionOf, landmarksFromSample, legRaiseOf, measureJointAngles, PELVIS_WIDTH_TO_TRUNK, pelvicRotationOf,
+  interiorAngle, kneeFlexionOf, landmarksFromSample, legRaiseOf, measureJointAngles, PELVIS_WIDTH_TO_TRUNK, PELVIS_WIDTH_TO_TRUNK_V2, pelvicRotationOf,
   pelvicRotationWorld, thighFloorAngleOf, trunkFloorAngleOf,
 } from "@/app/_shared/pose/joint-angles";
 import { LANDMARK_COUNT, LM, type Landmark } from "@/app/_shared/pose/landmarks";
@@ -125,6 +125,9 @@ test("trunk and thigh to the floor, pelvic rotation, raise heights, foot lift, h
   const w = PELVIS_WIDTH_TO_TRUNK * 200;
   const q = new Map<number, Px>([[LM.leftHip, [300, 300]], [LM.rightHip, [300, 300 - w * Math.sin(20 * D)]], [LM.leftShoulder, [500, 300]], [LM.rightShoulder, [500, 300 - w * Math.sin(20 * D)]]]);
   near(pelvicRotationOf(pix(lms(q))).value, 20, 0.3);
+  // joint angles 2's width (pelvicRotation, kept for bird-dog@1/@2): the same 20 deg roll of a real-width pelvis reads less
+  near(pelvicRotationOf(pix(lms(q)), PELVIS_WIDTH_TO_TRUNK_V2).value, Math.asin((PELVIS_WIDTH_TO_TRUNK * Math.sin(20 * D)) / PELVIS_WIDTH_TO_TRUNK_V2) / D, 0.3);
+  assert.ok(PELVIS_WIDTH_TO_TRUNK >= 0.3 && PELVIS_WIDTH_TO_TRUNK <= 0.4, "hip-joint width / trunk of real bodies");
   q.set(LM.rightHip, [300, 300]);
   near(pelvicRotationOf(pix(lms(q))).value, 0, 1e-6);
   // world: right hip 10 cm higher over 20 cm width (y down in MediaPipe world coordinates)

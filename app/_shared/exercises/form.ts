@@ -3,8 +3,8 @@
 import type { ExerciseMeasure } from "../pose/joint-angles";
 import { type FormRule, type FormRuleSet, FormRuleSetSchema } from "./spec";
 
-/** 2: second versions of rule sets whose thresholds changed meaning (bridge-2, sit-to-stand-2). */
-export const FORM_VERSION = 2;
+/** 2: second versions of rule sets whose thresholds changed meaning (bridge-2, sit-to-stand-2). 3: bird-dog-2. */
+export const FORM_VERSION = 3;
 
 const SETS: FormRuleSet[] = [
   {
@@ -73,6 +73,21 @@ const SETS: FormRuleSet[] = [
     ],
   },
   {
+    // v1 flagged "pelvis rotating" when pelvicRotation's range inside the repetition passed 14 deg. From a side-on
+    // camera (the one a bird dog needs, to see the arm and leg) a roll of the pelvis is not visible: the far hip hides
+    // behind the body, and the bird_dog clip's frames with and without its 16 deg roll have the same silhouette. On
+    // the truth's joint centres the roll can be read (pelvicRoll from the rest, past 10 deg: 100 % / 100 % on bird_dog
+    // and on the held-out bird_dog_roll), but MediaPipe lite places the hidden far hip 14-19 px off with the pelvis
+    // level (a 20-25 deg roll), so at 10 deg it flagged 3 of 4 good repetitions in bird_dog and 6 of 6 in the held-out
+    // bird_dog_level (2026-12-02). v2 therefore does not judge the pelvis (the exercise says so in its proxyNote; the
+    // instructions and cue still ask for level hips) and judges the trunk's tilt from the still rest before the
+    // repetition (fromRest: a tilt that starts before the leg passes its start threshold counts too; MediaPipe lite
+    // reads the good repetitions of the three bird dog clips within 3.6 deg of their rest).
+    key: "bird-dog-2", version: 2, rules: [
+      { key: "trunk-tilting", label: "Trunk tilting", cue: "Keep your back still and level", scope: "rep", measure: "trunkFloorAngle", aggregate: "fromRest", op: ">", value: 10, clear: 7, minSeconds: 1 },
+    ],
+  },
+  {
     key: "press-up", version: 1, rules: [
       { key: "pelvis-lifting", label: "Pelvis lifting off the floor", cue: "Let your hips stay on the floor, only your chest rises", scope: "rep", measure: "thighFloorAngle", aggregate: "max", op: ">", value: 10, clear: 6, minSeconds: 1 },
     ],
@@ -111,8 +126,19 @@ export interface RepPeak {
   value: number;
 }
 
-/** The aggregate of a rep rule over one repetition's frames. */
-export function repAggregate(rule: FormRule, frames: readonly RepFrame[], peak: RepPeak): number | null {
+/** Each measure's value at the still rest before a repetition (fromRest rules); a measure absent was not seen there. */
+export type RestValues = Partial<Record<ExerciseMeasure, number>>;
+
+/** How many of a repetition's first frames stand in for the rest when none was seen before it (fromRest). */
+const REST_FALLBACK_FRAMES = 3;
+
+const median = (vs: number[]): number => {
+  const s = [...vs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** The aggregate of a rep rule over one repetition's frames (`rest`: the values before it, for fromRest). */
+export function repAggregate(rule: FormRule, frames: readonly RepFrame[], peak: RepPeak, rest: RestValues = {}): number | null {
   if (rule.aggregate === "peak" && rule.measure === peak.measure) return peak.value;
   if (rule.aggregate === "atPeak" || rule.aggregate === "peak") {
     let best: { d: number; v: number } | null = null;
@@ -126,6 +152,10 @@ export function repAggregate(rule: FormRule, frames: readonly RepFrame[], peak: 
   }
   const vs = frames.map((f) => f.values[rule.measure]).filter((v): v is number => typeof v === "number");
   if (!vs.length) return null;
+  if (rule.aggregate === "fromRest") {
+    const r0 = rest[rule.measure] ?? median(vs.slice(0, REST_FALLBACK_FRAMES));
+    return Math.max(...vs.map((v) => Math.abs(v - r0)));
+  }
   const max = Math.max(...vs), min = Math.min(...vs);
   switch (rule.aggregate) {
     case "max": return max;
@@ -139,9 +169,9 @@ export function repAggregate(rule: FormRule, frames: readonly RepFrame[], peak: 
 const crosses = (op: ">" | "<", v: number, th: number) => (op === ">" ? v > th : v < th);
 
 /** Judges every rep-scope rule of a set on one repetition. */
-export function judgeRep(rules: readonly FormRule[], frames: readonly RepFrame[], peak: RepPeak): RuleVerdict[] {
+export function judgeRep(rules: readonly FormRule[], frames: readonly RepFrame[], peak: RepPeak, rest: RestValues = {}): RuleVerdict[] {
   return rules.filter((r) => r.scope === "rep").map((r) => {
-    const value = repAggregate(r, frames, peak);
+    const value = repAggregate(r, frames, peak, rest);
     return { rule: r.key, value: value === null ? null : Math.round(value * 10) / 10, present: value !== null && crosses(r.op, value, r.value) };
   });
 }

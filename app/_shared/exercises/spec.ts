@@ -148,7 +148,11 @@ export type TrackerSpec = RepSpec | HoldSpec;
  * A named fault with a measurable condition and a cue.
  * scope "rep": judged once per counted repetition on an aggregate of the measure over that repetition:
  *   atPeak  the value at the primary measure's peak (e.g. trunk lean at the bottom of a squat)
- *   max/min/maxAbs over the repetition; range = max - min; peak = the primary measure's own peak value.
+ *   max/min/maxAbs over the repetition; range = max - min; peak = the primary measure's own peak value;
+ *   fromRest = the largest deviation, either way, from the measure's value at the still rest just before the
+ *   repetition (the median of the last second with no repetition running; the repetition's first frames when there
+ *   was none), so a camera-dependent offset at rest and the part of the movement before the start threshold count
+ *   right (e.g. the pelvis rolling in a bird dog).
  * scope "hold": judged each second of a hold (a hold exercise, or the hold phase of a held repetition) on that
  *   second's mean, or on dropFromBest = how far the mean fell (in `direction`) below the best second of this hold.
  * The fault is present when the aggregate is `op` `value`; a cue, once raised, stays raised until the aggregate is
@@ -160,7 +164,7 @@ export const FormRuleSchema = z.strictObject({
   cue: z.string().min(3).max(80),
   scope: z.enum(["rep", "hold"]),
   measure: measureKey,
-  aggregate: z.enum(["atPeak", "max", "min", "maxAbs", "range", "peak", "mean", "dropFromBest"]),
+  aggregate: z.enum(["atPeak", "max", "min", "maxAbs", "range", "peak", "fromRest", "mean", "dropFromBest"]),
   /** for dropFromBest: +1 when larger values are better */
   direction: z.union([z.literal(1), z.literal(-1)]).optional(),
   op: z.enum([">", "<"]),
@@ -169,7 +173,7 @@ export const FormRuleSchema = z.strictObject({
   /** for hold rules: consecutive faulty seconds before the fault counts */
   minSeconds: z.number().int().min(1).max(10).default(1),
 }).refine((r) => (r.op === ">" ? r.clear <= r.value : r.clear >= r.value), { message: "clear must lie on the good side of value" })
-  .refine((r) => (r.scope === "rep" ? ["atPeak", "max", "min", "maxAbs", "range", "peak"] : ["mean", "dropFromBest"]).includes(r.aggregate), { message: "aggregate does not fit the scope" })
+  .refine((r) => (r.scope === "rep" ? ["atPeak", "max", "min", "maxAbs", "range", "peak", "fromRest"] : ["mean", "dropFromBest"]).includes(r.aggregate), { message: "aggregate does not fit the scope" })
   .refine((r) => r.aggregate !== "dropFromBest" || r.direction !== undefined, { message: "dropFromBest needs a direction" });
 export type FormRule = z.infer<typeof FormRuleSchema>;
 

@@ -9,14 +9,16 @@
 // or below minConfidence holds the state where it is (nothing counts, a hold pauses); tracking lost for longer than
 // stallResetS resets the current phase, with a reason, and a repetition may only start again from the rest position.
 import type { ExerciseMeasure, JointAngles, Position } from "../pose/joint-angles";
-import { CueScheduler, type CueSchedulerOptions, DEFAULT_CUES, HoldSecondJudge, judgeRep, RepCueState, type RepFrame } from "./form";
+import { CueScheduler, type CueSchedulerOptions, DEFAULT_CUES, HoldSecondJudge, judgeRep, RepCueState, type RepFrame, type RestValues } from "./form";
 import type { Dose, FormRuleSet, HoldSpec, HoldZone, RepMachine, RepSpec, SideOrNone, TrackerSpec } from "./spec";
 
 /**
  * 2: relative repetition machines (thresholds from the rest value measured before each repetition); requirements are
  * judged only while the primary is at its target; an alternating side whose limb is unseen at rest arms with the other.
+ * 3: each repetition keeps the form measures' values at the still rest before it (the last second with no repetition
+ * of any side running), for `fromRest` form rules.
  */
-export const TRACKER_VERSION = 2;
+export const TRACKER_VERSION = 3;
 
 export interface MeasurementFrame {
   /** ms, from the sample */
@@ -111,6 +113,8 @@ const MEDIAN_WINDOW_MS = 400;
 /** relative machines: the rest is where the primary stays within STILL_DEG for STILL_MS */
 const STILL_MS = 800;
 const STILL_DEG = 3;
+/** fromRest form rules: the rest before a repetition is the median of this long a stretch with no repetition running */
+const REST_WINDOW_MS = 1000;
 
 /** 3-frame causal median per measure, over values no older than MEDIAN_WINDOW_MS. */
 class Smoother {
@@ -142,6 +146,8 @@ interface Active {
   endMs: number | null;
   holdFaults: Set<string>;
   lastHoldSecond: number;
+  /** the form measures at the still rest before this repetition (fromRest rules) */
+  restValues: RestValues;
 }
 
 class RepRunner {
@@ -205,9 +211,13 @@ export class ExerciseTracker {
   private current: Partial<Record<ExerciseMeasure, number | null>> = {};
   private finished = false;
   private waitReason: string | null = null;
+  /** recent frames with no repetition running, for the rest values of fromRest form rules */
+  private restHist: { t: number; values: Partial<Record<ExerciseMeasure, number | null>> }[] = [];
+  private readonly restMeasures: ExerciseMeasure[];
 
   constructor(readonly spec: TrackerSpec, readonly dose: Dose, readonly form: FormRuleSet | null, o: TrackerOptions = {}) {
     this.cues = new CueScheduler(o.cues ?? DEFAULT_CUES);
+    this.restMeasures = [...new Set((form?.rules ?? []).filter((r) => r.scope === "rep" && r.aggregate === "fromRest").map((r) => r.measure))];
     const chosen = dose.side ?? "left";
     if (spec.kind === "reps") {
       const machines = spec.sides === "chosen" ? spec.machines.filter((m) => m.side === chosen) : spec.machines;
@@ -256,8 +266,14 @@ export class ExerciseTracker {
       }
     }
     this.current = vals;
-    if (this.spec.kind === "reps") for (const r of this.reps) this.stepRep(r, t, vals, frame, ev);
-    else for (const h of this.holds) this.stepHold(h, t, vals, frame, ev);
+    if (this.spec.kind === "reps") {
+      for (const r of this.reps) this.stepRep(r, t, vals, frame, ev);
+      // after stepping: the frame a repetition starts on belongs to it, not to the rest before it
+      if (this.restMeasures.length && this.reps.every((r) => r.state === "waiting" || r.state === "ready")) {
+        this.restHist.push({ t, values: Object.fromEntries(this.restMeasures.map((m) => [m, vals[m] ?? null])) });
+        while (this.restHist.length && t - this.restHist[0]!.t > REST_WINDOW_MS) this.restHist.shift();
+      }
+    } else for (const h of this.holds) this.stepHold(h, t, vals, frame, ev);
     return ev;
   }
 
@@ -505,12 +521,23 @@ export class ExerciseTracker {
     return [first, last];
   }
 
+  /** Each fromRest measure's median over the last REST_WINDOW_MS with no repetition running (needs 3 values). */
+  private restValuesAt(t: number): RestValues {
+    const out: RestValues = {};
+    const recent = this.restHist.filter((h) => t - h.t <= REST_WINDOW_MS);
+    for (const m of this.restMeasures) {
+      const vs = recent.map((h) => h.values[m]).filter((v): v is number => typeof v === "number").sort((a, b) => a - b);
+      if (vs.length >= 3) out[m] = vs[Math.floor(vs.length / 2)]!;
+    }
+    return out;
+  }
+
   private startRep(r: RepRunner, t: number, x: number, vals: Partial<Record<ExerciseMeasure, number | null>>, ev: TrackerEvent[]): void {
     r.state = "active";
     r.cur = {
       startMs: t, peak: x, peakMs: t, reached: x >= r.x(r.m.target + (r.m.relative ? r.base ?? 0 : 0)), holdMs: 0, lastInHoldMs: null,
       reqBest: r.m.requires.map(() => null), frames: [{ t, values: { ...vals } }], restValue: Number.isFinite(r.rest) ? r.rest : x, endMs: null,
-      holdFaults: new Set(), lastHoldSecond: 0,
+      holdFaults: new Set(), lastHoldSecond: 0, restValues: this.restValuesAt(t),
     };
     r.judge.reset();
     ev.push({ type: "rep-started", t, side: r.side });
@@ -559,7 +586,7 @@ export class ExerciseTracker {
     };
     // per-repetition form rules
     if (this.form) {
-      const verdicts = judgeRep(this.form.rules, c.frames, { t: c.peakMs, measure: r.m.primary, value: dir * c.peak });
+      const verdicts = judgeRep(this.form.rules, c.frames, { t: c.peakMs, measure: r.m.primary, value: dir * c.peak }, c.restValues);
       const { raised, cleared } = this.cueState.update(this.form.rules, verdicts);
       for (const key of raised) {
         const rule = this.form.rules.find((x) => x.key === key)!;

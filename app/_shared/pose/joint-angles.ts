@@ -21,7 +21,9 @@ import { MIN_SEEN, visibilityConfidence } from "./quality";
 
 /** Bump when a definition below changes: a stored exercise result names the version that produced it. */
 /** 2: a trunk leaning far forward on the feet (squat bottom, sit-to-stand lean) is standing or sitting, not prone. */
-export const JOINT_ANGLES_VERSION = 2;
+/** 3: adds pelvicRoll, pelvic rotation on the hip-joint width of real bodies (PELVIS_WIDTH_TO_TRUNK 0.35); pelvicRotation
+ * keeps joint angles 2's width (0.48) so that results named with it (bird-dog@1, @2) are recomputed as they were. */
+export const JOINT_ANGLES_VERSION = 3;
 
 export const POSITIONS = ["standing", "sitting", "kneeling", "supine", "prone", "quadruped", "side-lying"] as const;
 export type Position = (typeof POSITIONS)[number];
@@ -33,7 +35,7 @@ export const EXERCISE_MEASURES = [
   "shoulderFlexionL", "shoulderFlexionR",
   "armRaiseL", "armRaiseR", "legRaiseL", "legRaiseR",
   "bodyLine", "bodyLineKnee", "trunkFloorAngle", "thighFloorAngle", "trunkInclination", "lateralLean",
-  "pelvicRotation", "headFlexion", "headForward", "footLiftL", "footLiftR",
+  "pelvicRotation", "pelvicRoll", "headFlexion", "headForward", "footLiftL", "footLiftR",
 ] as const;
 export type ExerciseMeasure = (typeof EXERCISE_MEASURES)[number];
 
@@ -72,7 +74,8 @@ export const EXERCISE_MEASURE_INFO: Record<ExerciseMeasure, ExerciseMeasureInfo>
   thighFloorAngle: { label: "Thigh to floor", positive: "hip higher than knee (better-seen side)", unit: "deg" },
   trunkInclination: { label: "Trunk inclination", positive: "leaning forward (negative: backward)", unit: "deg" },
   lateralLean: { label: "Trunk side lean", positive: "to the subject's right", unit: "deg" },
-  pelvicRotation: { label: "Pelvic rotation", positive: "right hip higher", unit: "deg" },
+  pelvicRotation: { label: "Pelvic rotation (v2 scale)", positive: "right hip higher", unit: "deg" },
+  pelvicRoll: { label: "Pelvic rotation", positive: "right hip higher", unit: "deg" },
   headFlexion: { label: "Head and neck flexion", positive: "head curled toward the front", unit: "deg" },
   headForward: { label: "Head forward", positive: "ear ahead of shoulder", unit: "deg" },
   footLiftL: { label: "Left foot lift", positive: "higher, in leg lengths", unit: "ratio" },
@@ -220,19 +223,28 @@ export function thighFloorAngleOf(p: P2[]): Reading {
   return read(Math.atan2(hip.y - knee.y, Math.abs(hip.x - knee.x)) * RAD2DEG, hip, knee);
 }
 
-/** Apparent hip-joint width as a fraction of trunk length in a frontal view (from classifyView's 1.15 ratio with shoulders ~1.4x hips). */
-export const PELVIS_WIDTH_TO_TRUNK = 0.48;
+/** Joint angles 2's expected pelvis width over trunk length (a rough guess from classifyView's width ratio): pelvicRotation. */
+export const PELVIS_WIDTH_TO_TRUNK_V2 = 0.48;
+
+/**
+ * Hip-joint-centre width as a fraction of trunk length (mid-hip to mid-shoulder joint centres), for pelvic rotation
+ * side-on, where the width itself cannot be seen. 0.35 from three sources that agree: anthropometry (hip joint centres
+ * ~0.72 x the ASIS distance, ~0.17 m, over a ~0.49 m trunk at 1.75 m), the shared frontal clip's rig (0.34 on its
+ * joint centres) and BlazePose's reference landmarks on the real frontal squat clip (0.34-0.35 turned ~25 deg, so
+ * ~0.38 face-on). With v2's 0.48 a 16 deg roll read 10-11 deg (bird_dog clip, truth's joint centres).
+ */
+export const PELVIS_WIDTH_TO_TRUNK = 0.35;
 
 /**
  * Pelvic rotation about the body's long axis, for a horizontal trunk filmed side-on (quadruped, supine, prone): the
  * far and near hip separate vertically when the pelvis rolls. asin(height difference / expected pelvis width), + when
- * the subject's RIGHT hip is higher. The expected width is PELVIS_WIDTH_TO_TRUNK x trunk length (or the measured
- * hip distance when that is larger).
+ * the subject's RIGHT hip is higher. The expected width is `widthToTrunk` x trunk length (or the measured hip distance
+ * when that is larger). pelvicRoll uses PELVIS_WIDTH_TO_TRUNK; pelvicRotation (joint angles 2) the v2 width.
  */
-export function pelvicRotationOf(p: P2[]): Reading {
+export function pelvicRotationOf(p: P2[], widthToTrunk = PELVIS_WIDTH_TO_TRUNK): Reading {
   const lh = p[LM.leftHip]!, rh = p[LM.rightHip]!;
   const trunk = dist2(mid(lh, rh), mid(p[LM.leftShoulder]!, p[LM.rightShoulder]!));
-  const width = Math.max(PELVIS_WIDTH_TO_TRUNK * trunk, dist2(lh, rh), 1e-6);
+  const width = Math.max(widthToTrunk * trunk, dist2(lh, rh), 1e-6);
   return read(Math.asin(clamp((rh.y - lh.y) / width, -1, 1)) * RAD2DEG, lh, rh);
 }
 
@@ -389,6 +401,7 @@ const NEED: Record<ExerciseMeasure, Need> = {
   trunkInclination: { views: SIDE_ON, positions: ["standing", "sitting", "kneeling"] },
   lateralLean: { views: ["frontal", "oblique"], positions: ["standing", "sitting", "kneeling"] },
   pelvicRotation: { views: SIDE_ON, horizontal: true },
+  pelvicRoll: { views: SIDE_ON, horizontal: true },
   headFlexion: { views: SIDE_ON },
   headForward: { views: SIDE_ON, positions: ["standing", "sitting", "kneeling"] },
   footLiftL: { views: ANY, positions: ["standing"] }, footLiftR: { views: ANY, positions: ["standing"] },
@@ -462,7 +475,8 @@ export function measureJointAngles(input: MeasureInput): JointAngles {
     thighFloorAngle: thighFloorAngleOf(p),
     trunkInclination: pair(trunkInc, LM.leftShoulder, LM.rightShoulder, LM.leftHip, LM.rightHip),
     lateralLean: pair(lat, LM.leftShoulder, LM.rightShoulder, LM.leftHip, LM.rightHip),
-    pelvicRotation: pelvicRotationOf(p),
+    pelvicRotation: pelvicRotationOf(p, PELVIS_WIDTH_TO_TRUNK_V2),
+    pelvicRoll: pelvicRotationOf(p),
     headFlexion: headFlexionOf(p, anterior),
     headForward: pair(head, LM.leftShoulder, LM.rightShoulder),
     footLiftL: footLiftOf(p, "L"), footLiftR: footLiftOf(p, "R"),
