@@ -178,9 +178,10 @@ test("model bias: a frame names its model; its line for the view is removed in t
   }
 });
 
-test("MODEL_BIAS is plausible data fitted on the training clips only (never on a clip the benchmark judges it on)", () => {
+test("MODEL_BIAS is plausible data, never fitted on the off-axis clips the benchmark judges it on", () => {
   assert.equal(MODEL_BIAS.version, 2);
-  for (const clip of MODEL_BIAS.fittedOn) assert.match(clip, /^train_/, clip);
+  assert.ok(MODEL_BIAS.fittedOn.length >= 1);
+  for (const clip of MODEL_BIAS.fittedOn) assert.doesNotMatch(clip, /^offaxis_/, clip);
   for (const measure of ["trunkFlexion", "lateralFlexion"] as const)
     for (const [model, b] of Object.entries(MODEL_BIAS[measure])) {
       assert.ok(b && b.nodes.length >= 1, `${measure} ${model}`);

@@ -134,8 +134,23 @@ const V1: Record<string, ViewBias> = {
   full: { offAxisGain: 1, nodes: [{ offAxisDeg: 0, gain: 1.0605, offsetDeg: -2.65 }] },
 };
 
+// candidates, simplest first ("geometry only" = no bias for the measure); v1 is a reference row only: it was fitted on
+// the shared side-on sweep, which is a held-out clip now
+const FITTED_WAYS = ["geometry only", "one line", "one line, scaled view", "line per view", "line per view, scaled view"] as const;
+function ways(measure: Measure, model: string): Array<[string, (train: ClipPts[]) => ViewBias | null]> {
+  return [
+    ["geometry only", () => null],
+    ...(measure === "trunkFlexion" && V1[model] ? ([["v1 line (side-on, shared sweep)", () => V1[model]!]] as Array<[string, () => ViewBias]>) : []),
+    ["one line", (tr) => fitOneLine(tr, measure, false)],
+    ["one line, scaled view", (tr) => fitOneLine(tr, measure, true)],
+    ["line per view", (tr) => fitBias(tr, measure, false)],
+    ["line per view, scaled view", (tr) => fitBias(tr, measure, true)],
+  ];
+}
 const out: Record<Measure, Record<string, ViewBias>> = { trunkFlexion: {}, lateralFlexion: {} };
 const fitted: string[] = [];
+const byModel = new Map<string, ClipPts[]>();
+const loo = new Map<string, number[]>();
 for (const measure of Object.keys(TRAINING) as Measure[]) {
   for (const model of ["lite", "full"]) {
     const perClip: ClipPts[] = [];
@@ -153,38 +168,45 @@ for (const measure of Object.keys(TRAINING) as Measure[]) {
         continue;
       }
       perClip.push({ clip, trueOffAxis, est: median(pts.map((p) => p.est)), pts, l: line(pts) });
-      if (!fitted.includes(clip)) fitted.push(clip);
     }
     if (!perClip.length) continue;
-    const bias = fitBias(perClip, measure, true);
-    out[measure][model] = bias;
-    console.log(`\n${measure}, ${model}: offAxisGain ${bias.offAxisGain} (true = k * estimate)`);
+    const k = fitK(perClip);
+    console.log(`\n${measure}, ${model}: offAxisGain ${k.toFixed(4)} (true = k * estimate)`);
     console.log("| clip | camera off the view ° | estimate (median; standing / bent > 45° (side bend > 20°); 10-90 %) ° | scaled ° | from the body width (median) ° | gain | offset ° | frames (dropped) | rms ° |");
     console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     const q = (a: number[], p: number) => [...a].sort((x, y) => x - y)[Math.floor(p * (a.length - 1))] ?? NaN;
     for (const c of perClip) {
       const est = c.pts.map((p) => p.est), stand = c.pts.filter((p) => Math.abs(p.truth) < 10).map((p) => p.est), bent = c.pts.filter((p) => Math.abs(p.truth) > (measure === "trunkFlexion" ? 45 : 20)).map((p) => p.est);
       console.log(
-        `| ${c.clip} | ${c.trueOffAxis} | ${c.est.toFixed(1)} (${median(stand).toFixed(1)} / ${median(bent).toFixed(1)}; ${q(est, 0.1).toFixed(1)}..${q(est, 0.9).toFixed(1)}) | ${(bias.offAxisGain * c.est).toFixed(1)} | ${median(c.pts.map((p) => p.estImage)).toFixed(1)} | ${c.l.gain.toFixed(4)} | ${c.l.offsetDeg.toFixed(2)} | ${c.l.n} (${c.l.dropped}) | ${c.l.rms.toFixed(2)} |`,
+        `| ${c.clip} | ${c.trueOffAxis} | ${c.est.toFixed(1)} (${median(stand).toFixed(1)} / ${median(bent).toFixed(1)}; ${q(est, 0.1).toFixed(1)}..${q(est, 0.9).toFixed(1)}) | ${(k * c.est).toFixed(1)} | ${median(c.pts.map((p) => p.estImage)).toFixed(1)} | ${c.l.gain.toFixed(4)} | ${c.l.offsetDeg.toFixed(2)} | ${c.l.n} (${c.l.dropped}) | ${c.l.rms.toFixed(2)} |`,
       );
     }
-    // leave one training clip out: fit on the others, judge on it (unsmoothed clinical error), for each way to correct
+    byModel.set(`${measure}/${model}`, perClip);
     if (perClip.length < 2) continue;
-    const ways: Array<[string, (train: ClipPts[]) => ViewBias | null]> = [
-      ["geometry only", () => null],
-      ...(measure === "trunkFlexion" && V1[model] ? ([["v1 line (side-on, shared sweep)", () => V1[model]!]] as Array<[string, () => ViewBias]>) : []),
-      ["one line", (tr) => fitOneLine(tr, measure, false)],
-      ["one line, scaled view", (tr) => fitOneLine(tr, measure, true)],
-      ["line per view", (tr) => fitBias(tr, measure, false)],
-      ["line per view, scaled view", (tr) => fitBias(tr, measure, true)],
-    ];
+    // leave one training clip out: fit on the others, judge on it (unsmoothed clinical error), for each way to correct
     console.log(`\nleave-one-clip-out, ${measure}, ${model}: MAE / p95 / bias ° of the left-out clip (unsmoothed)`);
     console.log(`| way | ${perClip.map((c) => c.clip).join(" | ")} | mean MAE |`);
     console.log(`|---|${perClip.map(() => "---:").join("|")}|---:|`);
-    for (const [name, fit] of ways) {
+    for (const [name, fit] of ways(measure, model)) {
       const cells = perClip.map((c) => errors(c, fit(perClip.filter((o) => o !== c)), measure));
-      console.log(`| ${name} | ${cells.map((e) => `${e.mae.toFixed(2)} / ${e.p95.toFixed(1)} / ${e.bias >= 0 ? "+" : ""}${e.bias.toFixed(1)}`).join(" | ")} | ${(cells.reduce((a, e) => a + e.mae, 0) / cells.length).toFixed(2)} |`);
+      const mean = cells.reduce((a, e) => a + e.mae, 0) / cells.length;
+      console.log(`| ${name} | ${cells.map((e) => `${e.mae.toFixed(2)} / ${e.p95.toFixed(1)} / ${e.bias >= 0 ? "+" : ""}${e.bias.toFixed(1)}`).join(" | ")} | ${mean.toFixed(2)} |`);
+      const key = `${measure}/${name}`;
+      loo.set(key, [...(loo.get(key) ?? []), mean]);
     }
+  }
+  // the way with the lowest leave-one-out MAE (mean over the models); within 0.05 deg the simpler way wins
+  const fitted_ = FITTED_WAYS.map((name) => ({ name, mae: (loo.get(`${measure}/${name}`) ?? [NaN]).reduce((a, b) => a + b, 0) / (loo.get(`${measure}/${name}`)?.length ?? 1) }));
+  let best = fitted_[0]!;
+  for (const w of fitted_.slice(1)) if (w.mae < best.mae - 0.05) best = w;
+  if (!Number.isFinite(best.mae)) continue;
+  console.log(`\n${measure}: chosen by leave-one-clip-out: "${best.name}" (mean MAE ${best.mae.toFixed(2)}°; ${fitted_.map((w) => `${w.name} ${w.mae.toFixed(2)}`).join(", ")})`);
+  for (const model of ["lite", "full"]) {
+    const perClip = byModel.get(`${measure}/${model}`);
+    if (!perClip?.length) continue;
+    const bias = ways(measure, model).find(([n]) => n === best.name)![1](perClip);
+    if (bias) out[measure][model] = bias;
+    for (const c of perClip) if (!fitted.includes(c.clip)) fitted.push(c.clip);
   }
 }
 void MODEL_BIAS;
