@@ -100,20 +100,18 @@ function OFFAXIS_FLEXION(): MeasureSpec[] {
   ];
 }
 
+const FLEXION = { key: "trunkFlexion", truthKey: "trunkFlexionDeg" };
+const LATERAL = { key: "lateralFlexion", truthKey: "lateralFlexionDeg" };
 /** The measure each clip is about (its "shown" value): used for the standing and start-up figures. */
 export const MAIN_MEASURE: Record<string, { key: string; truthKey: string } | undefined> = {
-  synthetic_sagittal_flexion: { key: "trunkFlexion", truthKey: "trunkFlexionDeg" },
-  synthetic_frontal_lateral: { key: "lateralFlexion", truthKey: "lateralFlexionDeg" },
-  offaxis_flexion_15: { key: "trunkFlexion", truthKey: "trunkFlexionDeg" },
-  offaxis_flexion_25: { key: "trunkFlexion", truthKey: "trunkFlexionDeg" },
-  offaxis_side_bend: { key: "lateralFlexion", truthKey: "lateralFlexionDeg" },
-  train_flexion_side: { key: "trunkFlexion", truthKey: "trunkFlexionDeg" },
-  train_flexion_f10: { key: "trunkFlexion", truthKey: "trunkFlexionDeg" },
-  train_flexion_f30: { key: "trunkFlexion", truthKey: "trunkFlexionDeg" },
-  train_flexion_b10: { key: "trunkFlexion", truthKey: "trunkFlexionDeg" },
-  train_flexion_b30: { key: "trunkFlexion", truthKey: "trunkFlexionDeg" },
-  train_side_bend_r10: { key: "lateralFlexion", truthKey: "lateralFlexionDeg" },
-  train_side_bend_r30: { key: "lateralFlexion", truthKey: "lateralFlexionDeg" },
+  synthetic_sagittal_flexion: FLEXION,
+  synthetic_frontal_lateral: LATERAL,
+  offaxis_flexion_15: FLEXION,
+  offaxis_flexion_25: FLEXION,
+  offaxis_side_bend: LATERAL,
+  ...Object.fromEntries(["train_flexion_side", "train_flexion_f10", "train_flexion_f30", "train_flexion_b10", "train_flexion_b30"].map((c) => [c, FLEXION])),
+  train_side_bend_r10: LATERAL,
+  train_side_bend_r30: LATERAL,
 };
 
 /**
