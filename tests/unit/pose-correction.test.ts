@@ -4,11 +4,11 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 import { imageTrunkAngle } from "@/app/_shared/pose/angles";
-import { MODEL_BIAS, removeBias, unforeshorten } from "@/app/_shared/pose/correction";
+import { biasAt, MODEL_BIAS, removeBias, unforeshorten, type ViewBias } from "@/app/_shared/pose/correction";
 import { OneEuroFilter } from "@/app/_shared/pose/filter";
 import { toPixels } from "@/app/_shared/pose/geometry";
 import { LANDMARK_COUNT, LM, type Landmark, type PoseFrame } from "@/app/_shared/pose/landmarks";
-import { PoseProcessor, worldYaw } from "@/app/_shared/pose/processor";
+import { PoseProcessor, worldView, worldYaw } from "@/app/_shared/pose/processor";
 import { toWorld } from "@/app/_shared/pose/geometry";
 
 const D = Math.PI / 180;
@@ -102,22 +102,96 @@ test("processor: side bending 20 deg off frontal is corrected for the view; trun
   assert.ok(Math.abs(off.angles.lateralFlexion! - 30) > 1, `uncorrected ${off.angles.lateralFlexion}`);
 });
 
-test("model bias: a frame from the lite model standing reads 0 after the correction, the raw line otherwise", () => {
-  const lite = MODEL_BIAS.trunkFlexion.lite!;
-  // what lite shows for a subject standing upright side-on: its offset
-  assert.ok(Math.abs(removeBias(lite.offsetDeg, lite)) < 1e-9);
-  assert.ok(Math.abs(removeBias(lite.gain * 80 + lite.offsetDeg, lite) - 80) < 1e-9);
-  // an extension below the offset: only the offset is removed
-  assert.ok(Math.abs(removeBias(-10, lite) - (-10 - lite.offsetDeg)) < 1e-9);
+test("removeBias inverts a line; trunk flexion: below the offset (an extension) only the offset is removed", () => {
+  const line = { gain: 1.05, offsetDeg: -1.6 };
+  assert.ok(Math.abs(removeBias(line.offsetDeg, line)) < 1e-9);
+  assert.ok(Math.abs(removeBias(line.gain * 80 + line.offsetDeg, line) - 80) < 1e-9);
+  assert.ok(Math.abs(removeBias(-10, line) - (-10 - line.offsetDeg)) < 1e-9);
+  // lateral flexion bends both ways: the gain applies to both sides
+  assert.ok(Math.abs(removeBias(line.gain * -20 + line.offsetDeg, line, false) - -20) < 1e-9);
   assert.equal(removeBias(12, undefined), 12);
-  // through the processor: the frame names its model
-  const make = (model: string | undefined) => (t: number) => ({ ...figure({ view: "side", offAxisDeg: 0, flexionDeg: 60, t }), model });
-  const withModel = steady(new PoseProcessor({ guidance: {} }), make("lite"));
-  const unknown = steady(new PoseProcessor({ guidance: {} }), make(undefined));
-  assert.ok(Math.abs(unknown.angles.trunkFlexion! - 60) < 0.1);
-  assert.ok(Math.abs(withModel.angles.trunkFlexion! - (60 - lite.offsetDeg) / lite.gain) < 0.1, `lite ${withModel.angles.trunkFlexion}`);
-  const noBias = steady(new PoseProcessor({ guidance: {}, modelBias: false }), make("lite"));
-  assert.ok(Math.abs(noBias.angles.trunkFlexion! - 60) < 0.1);
+});
+
+test("biasAt: linear between the view nodes, constant beyond them; mirrored views for lateral flexion", () => {
+  const bias: ViewBias = {
+    offAxisGain: 1.5,
+    nodes: [
+      { offAxisDeg: -20, gain: 1.1, offsetDeg: 1 },
+      { offAxisDeg: 0, gain: 1.0, offsetDeg: -1 },
+      { offAxisDeg: 20, gain: 1.2, offsetDeg: -3 },
+    ],
+  };
+  const at = (a: number) => biasAt(bias, a)!;
+  assert.deepEqual(at(-40), bias.nodes[0]);
+  assert.deepEqual(at(35), bias.nodes[2]);
+  assert.ok(Math.abs(at(-10).gain - 1.05) < 1e-9 && Math.abs(at(-10).offsetDeg - 0) < 1e-9);
+  assert.ok(Math.abs(at(5).gain - 1.05) < 1e-9 && Math.abs(at(5).offsetDeg - -1.5) < 1e-9);
+  assert.ok(at(NaN).gain === 1 && at(NaN).offsetDeg === -1, "unknown view: the side-on line");
+  assert.equal(biasAt(undefined, 10), undefined);
+  // mirror: nodes for a camera toward the subject's right; from the left the offset changes sign; 0 from the front
+  const lat: ViewBias = { offAxisGain: 1, mirror: true, nodes: [{ offAxisDeg: 10, gain: 1.02, offsetDeg: 0.8 }, { offAxisDeg: 30, gain: 1.06, offsetDeg: 1.6 }] };
+  const l = (a: number) => biasAt(lat, a)!;
+  assert.ok(Math.abs(l(20).offsetDeg - 1.2) < 1e-9 && Math.abs(l(20).gain - 1.04) < 1e-9);
+  assert.ok(Math.abs(l(-20).offsetDeg - -1.2) < 1e-9 && Math.abs(l(-20).gain - 1.04) < 1e-9);
+  assert.ok(Math.abs(l(0).offsetDeg) < 1e-9 && Math.abs(l(5).offsetDeg - 0.4) < 1e-9 && Math.abs(l(-5).offsetDeg - -0.4) < 1e-9);
+});
+
+test("worldView: the sign of the view from the world landmarks (front/back side-on, right/left from the front)", () => {
+  const side = (off: number) => steady(new PoseProcessor({ guidance: {} }), (t) => figure({ view: "side", offAxisDeg: off, flexionDeg: 30, t }));
+  const front = (off: number) => steady(new PoseProcessor({ guidance: {} }), (t) => figure({ view: "front", offAxisDeg: off, lateralDeg: 10, t }));
+  // the stick figure turned toward the camera side-on shows its front; from the front turned so its right side is nearer
+  assert.ok(Math.abs(side(20).variants.offAxisDeg! - 20) < 0.1, `${side(20).variants.offAxisDeg}`);
+  assert.ok(Math.abs(side(-20).variants.offAxisDeg! - -20) < 0.1, `${side(-20).variants.offAxisDeg}`);
+  assert.ok(Math.abs(front(20).variants.offAxisDeg! - 20) < 0.1, `${front(20).variants.offAxisDeg}`);
+  assert.ok(Math.abs(front(-20).variants.offAxisDeg! - -20) < 0.1, `${front(-20).variants.offAxisDeg}`);
+  const v = worldView(toWorld(figure({ view: "side", offAxisDeg: 20, flexionDeg: 0 }).world!))!;
+  assert.ok(v.front > 0 && Math.abs(v.yawDeg - 70) < 0.01);
+  // the foreshortening is inverted either way
+  assert.ok(Math.abs(side(-20).angles.trunkFlexion! - 30) < 0.1);
+  assert.ok(Math.abs(front(-20).angles.lateralFlexion! - 10) < 0.3);
+});
+
+test("model bias: a frame names its model; its line for the view is removed in the image, then the view's foreshortening", () => {
+  const lite = MODEL_BIAS.trunkFlexion.lite!;
+  const make = (model: string | undefined, off: number, flexionDeg: number) => (t: number) => ({ ...figure({ view: "side", offAxisDeg: off, flexionDeg, t }), model });
+  for (const off of [0, 15, -20])
+    for (const theta of [0, 45, 80]) {
+      const image = Math.atan(Math.tan(theta * D) * Math.cos(off * D)) / D;
+      const a = lite.offAxisGain * off;
+      const want = unforeshorten(removeBias(image, biasAt(lite, a)), a);
+      const got = steady(new PoseProcessor({ guidance: {} }), make("lite", off, theta)).angles.trunkFlexion!;
+      assert.ok(Math.abs(got - want) < 0.1, `lite, ${off} deg off, ${theta} deg: ${got} vs ${want}`);
+      // no model named (or the bias off): geometry only
+      const plain = steady(new PoseProcessor({ guidance: {} }), make(undefined, off, theta)).angles.trunkFlexion!;
+      assert.ok(Math.abs(plain - theta) < 0.1, `no model ${plain}`);
+      const off2 = steady(new PoseProcessor({ guidance: {}, modelBias: false }), make("lite", off, theta)).angles.trunkFlexion!;
+      assert.ok(Math.abs(off2 - theta) < 0.1, `bias off ${off2}`);
+    }
+  // lateral flexion from a camera 20 deg toward the subject's right, full model
+  const full = MODEL_BIAS.lateralFlexion.full;
+  if (full) {
+    const r = steady(new PoseProcessor({ guidance: {} }), (t) => ({ ...figure({ view: "front", offAxisDeg: 20, lateralDeg: 25, t }), model: "full" }));
+    const image = Math.atan(Math.tan(25 * D) * Math.cos(20 * D)) / D;
+    const a = full.offAxisGain * 20;
+    const want = unforeshorten(removeBias(image, biasAt(full, a), false), a);
+    assert.ok(Math.abs(r.angles.lateralFlexion! - want) < 0.3, `lateral ${r.angles.lateralFlexion} vs ${want}`);
+  }
+});
+
+test("MODEL_BIAS is plausible data, never fitted on the off-axis clips the benchmark judges it on", () => {
+  assert.equal(MODEL_BIAS.version, 2);
+  assert.ok(MODEL_BIAS.fittedOn.length >= 1);
+  for (const clip of MODEL_BIAS.fittedOn) assert.doesNotMatch(clip, /^offaxis_/, clip);
+  for (const measure of ["trunkFlexion", "lateralFlexion"] as const)
+    for (const [model, b] of Object.entries(MODEL_BIAS[measure])) {
+      assert.ok(b && b.nodes.length >= 1, `${measure} ${model}`);
+      assert.ok(b.offAxisGain >= 0.5 && b.offAxisGain <= 3, `${measure} ${model} offAxisGain ${b.offAxisGain}`);
+      for (let i = 0; i < b.nodes.length; i++) {
+        const n = b.nodes[i]!;
+        if (i) assert.ok(n.offAxisDeg > b.nodes[i - 1]!.offAxisDeg, "nodes sorted by view");
+        assert.ok(n.gain > 0.85 && n.gain < 1.25 && Math.abs(n.offsetDeg) < 6, `${measure} ${model} ${JSON.stringify(n)}`);
+      }
+    }
 });
 
 test("smoothing: during a 45 deg/s bend sampled at 20 Hz the shown angle lags the truth by under 1 deg", () => {

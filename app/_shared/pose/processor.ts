@@ -24,7 +24,7 @@ import {
   type ViewEstimate,
 } from "./angles";
 import type { Calibration } from "./calibration";
-import { modelBias, removeBias, unforeshorten } from "./correction";
+import { biasAt, type BiasMeasure, modelBias, removeBias, unforeshorten } from "./correction";
 import { DEFAULT_ONE_EURO, OneEuroFilter, type OneEuroOptions } from "./filter";
 import { stddev, toPixels, toWorld } from "./geometry";
 import { computeGuidance, type Guidance, type GuidanceOptions } from "./guidance";
@@ -47,7 +47,8 @@ export interface ProcessorOptions {
   gapResetMs: number;
   /**
    * Corrections of the trunk's image angle (correction.ts): the view's foreshortening ("image": from the apparent
-   * body width, "world": from the world landmarks' hip and shoulder lines, false: none) and the model's bias.
+   * body width, "world": from the world landmarks' hip and shoulder lines, false: none) and the model's bias
+   * (MODEL_BIAS: its view-dependent lines and the scaling of the world landmarks' view angle; false: neither).
    */
   foreshortening: "image" | "world" | false;
   modelBias: boolean;
@@ -86,7 +87,13 @@ export interface PoseResult {
   guidance: Guidance;
   sample: PoseSample | null;
   /** alternative computations kept for the benchmark (image vs world landmarks) */
-  variants: { imageTrunkDeg: number | null; trunkFlexionWorld: number | null; lateralFlexionWorld: number | null };
+  variants: {
+    imageTrunkDeg: number | null;
+    trunkFlexionWorld: number | null;
+    lateralFlexionWorld: number | null;
+    /** the camera's signed angle off the view's ideal as estimated from the landmarks, before MODEL_BIAS scales it */
+    offAxisDeg: number | null;
+  };
 }
 
 // Which landmarks each measure needs inside the frame.
@@ -124,6 +131,9 @@ export class PoseProcessor {
   private yaw: number | null = null;
   /** body yaw from the world landmarks, smoothed like `yaw` (the foreshortening correction's view angle) */
   private wYaw: number | null = null;
+  /** smoothed sign evidence of the world landmarks: + = the camera sees the subject's front / right side */
+  private wFront = 0;
+  private wRight = 0;
   private facingS = 0;
   private facing: Facing = 0;
   private lastBodyT = -Infinity;
@@ -154,6 +164,7 @@ export class PoseProcessor {
     this.lastSeenT.clear();
     this.yaw = null;
     this.wYaw = null;
+    this.wFront = this.wRight = 0;
     this.facingS = 0;
     this.facing = 0;
     this.sway = [];
@@ -168,7 +179,7 @@ export class PoseProcessor {
     const raw = emptyMeasures();
     const angles = emptyMeasures();
     const conf = Object.fromEntries(MEASURES.map((k) => [k, 0])) as Record<MeasureKey, number>;
-    const variants: PoseResult["variants"] = { imageTrunkDeg: null, trunkFlexionWorld: null, lateralFlexionWorld: null };
+    const variants: PoseResult["variants"] = { imageTrunkDeg: null, trunkFlexionWorld: null, lateralFlexionWorld: null, offAxisDeg: null };
     const p = frame.image ? toPixels(frame.image, frame.width, frame.height, roll) : null;
     const seen = bodySeen(p);
     let view: ViewEstimate = { view: "unknown", yawDeg: NaN, facingCamera: null };
@@ -183,6 +194,7 @@ export class PoseProcessor {
       if (t - this.lastBodyT > 2000) {
         this.yaw = null;
         this.wYaw = null;
+        this.wFront = this.wRight = 0;
         this.facingS = 0;
         this.facing = 0;
         this.sway = [];
@@ -210,15 +222,23 @@ export class PoseProcessor {
       variants.lateralFlexionWorld = lateralFlexionWorld(w).value;
     }
 
-    // how far the camera is off the view's ideal (side-on for flexion, frontal for side bending), deg
+    // how far the camera is off the view's ideal (side-on for flexion, frontal for side bending), signed, deg
     const offAxis = this.offAxis(view, w);
-    const bias = this.o.modelBias ? modelBias("trunkFlexion", frame.model) : undefined;
-    const flex = (deg: number) => removeBias(unforeshorten(deg, view.view === "sagittal" ? offAxis : 0), bias);
+    variants.offAxisDeg = view.view === "sagittal" || view.view === "frontal" ? offAxis : null;
+    // image angle -> the model's bias removed for this view (in the image) -> the view's foreshortening inverted
+    const correct = (measure: BiasMeasure, inView: boolean) => {
+      const bias = this.o.modelBias ? modelBias(measure, frame.model) : undefined;
+      const a = inView ? (bias?.offAxisGain ?? 1) * offAxis : 0;
+      const line = biasAt(bias, a);
+      return (deg: number) => unforeshorten(removeBias(deg, line, measure === "trunkFlexion"), a);
+    };
+    const flex = correct("trunkFlexion", view.view === "sagittal");
+    const lat = correct("lateralFlexion", view.view === "frontal");
     const tf = trunkFlexion(p, facing);
     const lf = lateralFlexion(p);
     const readings: Record<MeasureKey, Reading | null> = {
       trunkFlexion: tf && { value: flex(tf.value) - (neutral ? flex(facing * neutral) : 0), seen: tf.seen },
-      lateralFlexion: { value: unforeshorten(lf.value - rightDirection(p) * neutral, view.view === "frontal" ? offAxis : 0), seen: lf.seen },
+      lateralFlexion: { value: lat(lf.value) - (neutral ? lat(rightDirection(p) * neutral) : 0), seen: lf.seen },
       trunkRotation: w ? trunkRotation(w) : null,
       hipFlexionL: hipFlexion(p, "left", facing),
       hipFlexionR: hipFlexion(p, "right", facing),
@@ -273,20 +293,28 @@ export class PoseProcessor {
   }
 
   /**
-   * The camera's angle off the view's ideal: side-on (sagittal) or facing the camera (frontal), 0..90 deg; 0 when
-   * the correction is off or the view is neither.
+   * The camera's angle off the view's ideal, signed: side-on (sagittal; + = toward the subject's front) or facing the
+   * camera (frontal; + = toward the subject's right), -90..90 deg; 0 when the correction is off or the view is
+   * neither. The "image" mode has no sign (+).
    */
   private offAxis(view: ViewEstimate, w: ReturnType<typeof toWorld> | null): number {
     const mode = this.o.foreshortening;
     if (!mode || (view.view !== "sagittal" && view.view !== "frontal")) return 0;
     let yaw = view.yawDeg; // 0 = facing the camera, 90 = side-on
+    let front = 1, right = 1;
     if (mode === "world") {
-      const y = w ? worldYaw(w) : NaN;
-      if (Number.isFinite(y)) this.wYaw = this.wYaw === null ? y : this.wYaw + YAW_EMA * (y - this.wYaw);
+      const y = w ? worldView(w) : null;
+      if (y) {
+        this.wYaw = this.wYaw === null ? y.yawDeg : this.wYaw + YAW_EMA * (y.yawDeg - this.wYaw);
+        this.wFront += YAW_EMA * (y.front - this.wFront);
+        this.wRight += YAW_EMA * (y.right - this.wRight);
+      }
       yaw = this.wYaw ?? NaN;
+      front = this.wFront < 0 ? -1 : 1;
+      right = this.wRight < 0 ? -1 : 1;
     }
     if (!Number.isFinite(yaw)) return 0;
-    return view.view === "sagittal" ? 90 - yaw : yaw;
+    return view.view === "sagittal" ? front * (90 - yaw) : right * yaw;
   }
 
   /** Drops the smoothing of measures that have been missing for a while. */
@@ -320,8 +348,19 @@ export class PoseProcessor {
  * 90 = side-on. MediaPipe's world depth is a guess from one view, but the direction of these lines is steady.
  */
 export function worldYaw(w: ReturnType<typeof toWorld>): number {
+  return worldView(w)?.yawDeg ?? NaN;
+}
+
+/**
+ * The body's yaw (as worldYaw) and which way it is turned, from the subject's left->right vector R (hips + shoulders)
+ * in the world landmarks (x = image right, z = away from the camera). `front` (-1..1) > 0 when the camera sees the
+ * subject's front: R points to the image left (facing the camera the subject's right is on the image left, whichever
+ * way a side-on subject faces). `right` (-1..1) > 0 when the subject's right side is nearer the camera.
+ */
+export function worldView(w: ReturnType<typeof toWorld>): { yawDeg: number; front: number; right: number } | null {
   const ls = w[LM.leftShoulder]!, rs = w[LM.rightShoulder]!, lh = w[LM.leftHip]!, rh = w[LM.rightHip]!;
   const dx = rh.x - lh.x + (rs.x - ls.x), dz = rh.z - lh.z + (rs.z - ls.z);
-  if (!Number.isFinite(dx) || !Number.isFinite(dz) || (dx === 0 && dz === 0)) return NaN;
-  return Math.atan2(Math.abs(dz), Math.abs(dx)) * (180 / Math.PI);
+  const len = Math.hypot(dx, dz);
+  if (!Number.isFinite(len) || len === 0) return null;
+  return { yawDeg: Math.atan2(Math.abs(dz), Math.abs(dx)) * (180 / Math.PI), front: -dx / len, right: -dz / len };
 }

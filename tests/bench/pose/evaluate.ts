@@ -72,13 +72,25 @@ export const CLIP_MEASURES: Record<string, MeasureSpec[]> = {
   // the project's own clips (tests/media/exercises, the shared rig rendered 15-25 deg off the ideal view; not tuned on)
   offaxis_flexion_15: OFFAXIS_FLEXION(),
   offaxis_flexion_25: OFFAXIS_FLEXION(),
-  offaxis_side_bend: [
-    { name: "lateral flexion", get: (r) => r.angles.lateralFlexion ?? null, truth: (f) => f.lateralFlexionDeg as number, note: "pipeline output (smoothed); camera 20° off frontal" },
+  offaxis_side_bend: SIDE_BEND("camera 20° off frontal"),
+  // the training clips of the view-dependent model bias (tests/media/training): figures reported apart, as fitted-on
+  train_flexion_side: OFFAXIS_FLEXION(),
+  train_flexion_f10: OFFAXIS_FLEXION(),
+  train_flexion_f30: OFFAXIS_FLEXION(),
+  train_flexion_b10: OFFAXIS_FLEXION(),
+  train_flexion_b30: OFFAXIS_FLEXION(),
+  train_side_bend_r10: SIDE_BEND("camera 10° off frontal"),
+  train_side_bend_r30: SIDE_BEND("camera 30° off frontal"),
+};
+
+function SIDE_BEND(view: string): MeasureSpec[] {
+  return [
+    { name: "lateral flexion", get: (r) => r.angles.lateralFlexion ?? null, truth: (f) => f.lateralFlexionDeg as number, note: `pipeline output (smoothed); ${view}` },
     { name: "lateral flexion, unsmoothed", get: (r) => r.raw.lateralFlexion ?? null, truth: (f) => f.lateralFlexionDeg as number },
     { name: "lateral flexion, world landmarks", get: (r) => r.variants.lateralFlexionWorld ?? null, truth: (f) => f.lateralFlexionDeg as number, note: "alternative, not used" },
     { name: "trunk flexion (0 in truth)", get: (r) => r.angles.trunkFlexion ?? null, truth: (f) => f.trunkFlexionDeg as number, note: "should be withheld from the front: coverage = frames it was reported" },
-  ],
-};
+  ];
+}
 
 function OFFAXIS_FLEXION(): MeasureSpec[] {
   return [
@@ -88,13 +100,18 @@ function OFFAXIS_FLEXION(): MeasureSpec[] {
   ];
 }
 
+const FLEXION = { key: "trunkFlexion", truthKey: "trunkFlexionDeg" };
+const LATERAL = { key: "lateralFlexion", truthKey: "lateralFlexionDeg" };
 /** The measure each clip is about (its "shown" value): used for the standing and start-up figures. */
 export const MAIN_MEASURE: Record<string, { key: string; truthKey: string } | undefined> = {
-  synthetic_sagittal_flexion: { key: "trunkFlexion", truthKey: "trunkFlexionDeg" },
-  synthetic_frontal_lateral: { key: "lateralFlexion", truthKey: "lateralFlexionDeg" },
-  offaxis_flexion_15: { key: "trunkFlexion", truthKey: "trunkFlexionDeg" },
-  offaxis_flexion_25: { key: "trunkFlexion", truthKey: "trunkFlexionDeg" },
-  offaxis_side_bend: { key: "lateralFlexion", truthKey: "lateralFlexionDeg" },
+  synthetic_sagittal_flexion: FLEXION,
+  synthetic_frontal_lateral: LATERAL,
+  offaxis_flexion_15: FLEXION,
+  offaxis_flexion_25: FLEXION,
+  offaxis_side_bend: LATERAL,
+  ...Object.fromEntries(["train_flexion_side", "train_flexion_f10", "train_flexion_f30", "train_flexion_b10", "train_flexion_b30"].map((c) => [c, FLEXION])),
+  train_side_bend_r10: LATERAL,
+  train_side_bend_r30: LATERAL,
 };
 
 /**

@@ -21,10 +21,12 @@ export const MEDIA_DIR =
   process.env.POSEVISIT_MEDIA_DIR ?? [path.resolve(REPO, "../shared/media"), path.resolve(REPO, "../../shared/media")].find((d) => fs.existsSync(d)) ?? path.resolve(REPO, "../shared/media");
 /** The project's own clips (tests/media, rendered with the shared rig): looked up when a clip is not in MEDIA_DIR. */
 export const PROJECT_MEDIA_DIR = path.join(REPO, "tests/media/exercises");
+/** The clips the view-dependent model bias is fitted on (tests/media/training): never used to evaluate it. */
+export const TRAINING_MEDIA_DIR = path.join(REPO, "tests/media/training");
 
-/** The folder that holds `clip`.mp4: MEDIA_DIR first, then the project's own clips. */
+/** The folder that holds `clip`.mp4: MEDIA_DIR first, then the project's own clips, then the training clips. */
 export function clipDir(clip: string): string {
-  for (const d of [MEDIA_DIR, PROJECT_MEDIA_DIR]) if (fs.existsSync(path.join(d, `${clip}.mp4`))) return d;
+  for (const d of [MEDIA_DIR, PROJECT_MEDIA_DIR, TRAINING_MEDIA_DIR]) if (fs.existsSync(path.join(d, `${clip}.mp4`))) return d;
   return MEDIA_DIR;
 }
 export const TMP = path.join(REPO, "tests/.tmp/pose");
@@ -33,7 +35,7 @@ export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 /** Returns a human-readable reason why the harness cannot run here, or null when it can. */
 export function missingPrerequisite(clips: string[] = []): string | null {
   if (!fs.existsSync(MEDIA_DIR)) return `test clips not found at ${MEDIA_DIR} (set POSEVISIT_MEDIA_DIR); skipping the pose benchmark`;
-  for (const c of clips) if (!fs.existsSync(path.join(clipDir(c), `${c}.mp4`))) return `clip ${c}.mp4 missing in ${MEDIA_DIR} and ${PROJECT_MEDIA_DIR}`;
+  for (const c of clips) if (!fs.existsSync(path.join(clipDir(c), `${c}.mp4`))) return `clip ${c}.mp4 missing in ${MEDIA_DIR}, ${PROJECT_MEDIA_DIR} and ${TRAINING_MEDIA_DIR}`;
   if (!fs.existsSync(path.join(REPO, "public/models/pose_landmarker_lite.task")) || !fs.existsSync(path.join(REPO, "public/mediapipe/vision_wasm_module_internal.wasm"))) {
     return "pose models/WASM not installed: run `node server/scripts/install-pose-assets.mjs` (npm install does it)";
   }

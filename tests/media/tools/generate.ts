@@ -178,7 +178,7 @@ async function renderClip(page: Page, clip: ClipSpec, poses: ReturnType<typeof r
     clip: `${clip.name}.mp4`,
     exercise: clip.exercise,
     description: clip.description,
-    generator: "tests/media/tools/generate.ts (spec: tests/media/exercises/spec.json)",
+    generator: `tests/media/tools/generate.ts (spec: ${path.relative(REPO, specPath)})`,
     specVersion: spec.version,
     fps: clip.fps,
     frameCount: plan.length,
