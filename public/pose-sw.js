@@ -19,21 +19,18 @@ const isPose = (url) => url.origin === self.location.origin && POSE_PATH.test(ur
 self.addEventListener("fetch", (e) => {
   const url = new URL(e.request.url);
   if (e.request.method !== "GET" || !isPose(url) || e.request.headers.has("range")) return;
-  e.respondWith((async () => {
-    const key = url.origin + url.pathname;
-    try {
-      const r = await fetch(e.request);
-      if (r.ok && r.status === 200) e.waitUntil(caches.open(CACHE).then((c) => c.put(key, r.clone())));
-      return r;
-    } catch (err) {
-      const kept = await caches.open(CACHE).then((c) => c.match(key));
-      if (!kept) throw err;
-      // said in a header, so that a test (and a curious developer) can see the copy on the device answered
-      const headers = new Headers(kept.headers);
-      headers.set("X-Pose-Runtime", "device");
-      return new Response(kept.body, { status: kept.status, statusText: kept.statusText, headers });
-    }
-  })());
+  const key = url.origin + url.pathname;
+  // the copy is taken as the answer arrives, and kept while the page reads the answer
+  const net = fetch(e.request).then((r) => ({ r, copy: r.ok && r.status === 200 ? r.clone() : null }));
+  e.respondWith(net.then(({ r }) => r, async (err) => {
+    const kept = await caches.open(CACHE).then((c) => c.match(key));
+    if (!kept) throw err;
+    // said in a header, so that a test (and a curious developer) can see the copy on the device answered
+    const headers = new Headers(kept.headers);
+    headers.set("X-Pose-Runtime", "device");
+    return new Response(kept.body, { status: kept.status, statusText: kept.statusText, headers });
+  }));
+  e.waitUntil(net.then(({ copy }) => copy && caches.open(CACHE).then((c) => c.put(key, copy))).catch((err) => console.warn("pose-sw: not kept", key, String(err))));
 });
 
 // { type: "kept", id } -> { type: "kept", id, paths: [the paths kept on this device] }
