@@ -13,6 +13,13 @@ export const HOME = {
   notStarted: "Your programme has not started yet, or it has finished. Ask your clinic if you are unsure.",
   blocked: "Your clinic has asked you not to exercise until your therapist has spoken with you. Please contact your clinic.",
   offline: "You are offline. Keep going: everything is saved on this device and sent when you are back online.",
+  offlineKept: "Your session, your sets and your answers stay saved on this device even if you close or reload this page. Open your link again when you are back online and they are sent then (the page needs a connection to open).",
+  sending: "Sending what was saved on this device…",
+  poseOffline: {
+    ready: "Camera counting is ready on this device, also without internet.",
+    partial: "Camera counting needs an internet connection to start on this device; without one, report the exercise yourself.",
+    unsupported: "Camera counting needs an internet connection to start on this device; without one, report the exercise yourself.",
+  } as Record<string, string>,
   pendingSend: (n: number) => `${n} part${n === 1 ? "" : "s"} waiting to be sent`,
   allSent: "Everything is saved",
 
@@ -48,6 +55,8 @@ export const HOME = {
   nextSet: (n: number) => `Start set ${n}`,
   saving: "Saving your set…",
   saved: "Set saved.",
+  setKept: "Set saved on this device. It is sent when you are back online.",
+  setFailed: "Part of this set could not be saved (the reason is shown above).",
   selfTitle: "What did you do?",
   selfSets: "Sets done",
   selfReps: "Repetitions per set",
@@ -66,6 +75,7 @@ export const HOME = {
   finished: "Session saved. Thank you — well done for making time for your back.",
   highPain: "You reported a lot of pain. Your therapist will see this. If the pain is severe or you have new numbness, weakness, or problems with bladder or bowel, seek medical help today.",
   finishQueued: "Your session is saved on this device and will be sent when you are back online.",
+  finishSending: "Your session is saved on this device and is being sent…",
 
   reminderTitle: "Reminders and handout",
   reminderEnable: "Email me a reminder",

@@ -1,8 +1,9 @@
 // Home practice (issue 19 part B): the patient's "today's exercises" behind a HOME link, home sessions created
 // idempotently by the browser's clientId (a session started offline is created once when it is flushed), their
 // camera-counted sets as recordings of the one pipeline (AssessmentTrial kind "exercise", homeSessionId set, visitId
-// null: uploads go through recordings.uploadChunk/finish, authorised by the home link), self-reported exercises,
-// and the care events a finished session appends (home.session with its form faults, pain.reported HOME_SESSION).
+// null, idempotent by their own clientId, so a set started offline is created once too: uploads go through
+// recordings.uploadChunk/finish, authorised by the home link), self-reported exercises, and the care events a
+// finished session appends (home.session with its form faults, pain.reported HOME_SESSION).
 // Staff read the sessions clinic-scoped. The programme itself (building, templates, the link, reminders) is
 // services/programs.ts; this file only reads HomeProgram rows.
 import type { z } from "zod";
@@ -180,10 +181,28 @@ async function ownSession(db: Db, link: CheckedLink, clientId: string) {
   return s;
 }
 
-/** Starts a camera-counted set in a home session: a recording of the one pipeline with the programme's dose. */
-export async function startHomeSet(db: Db, env: Secret, input: z.output<typeof startHomeSetInput>) {
-  const link = await requireLink(db, env, input.token, "HOME");
+/**
+ * The set a browser made under `clientId`, if the server has it: it must be a set of this session (null when there is
+ * none yet). A client id already used by another session's set, or by a visit recording, is refused.
+ */
+async function setOfClient(db: Db, sessionId: string, clientId: string) {
+  const row = await db.assessmentTrial.findUnique({ where: { clientId }, select: { ...recordingSelect, homeSessionId: true } });
+  if (!row) return null;
+  if (row.homeSessionId !== sessionId) throw conflict("This set id is already in use");
+  const { homeSessionId: _, ...set } = row;
+  return set;
+}
+
+/**
+ * Starts a camera-counted set in a home session: a recording of the one pipeline with the programme's dose. The
+ * browser names the set (clientId) and says when it started, so a set started offline is created once, with its own
+ * start time, when the page flushes it; the same clientId again returns the same set, whatever happened to it since.
+ */
+export async function startHomeSet(db: Db, env: Secret, input: z.output<typeof startHomeSetInput>, now = new Date()) {
+  const link = await requireLink(db, env, input.token, "HOME", { now });
   const s = await ownSession(db, link, input.sessionClientId);
+  const mine = await setOfClient(db, s.id, input.clientId);
+  if (mine) return mine;
   if (s.status !== "OPEN") throw badRequest("This home session is finished; start a new one");
   const program = await db.homeProgram.findUnique({ where: { id: s.programId }, select: { model: true } });
   const model = programModel.safeParse(program?.model);
@@ -192,16 +211,26 @@ export async function startHomeSet(db: Db, env: Secret, input: z.output<typeof s
   const dose = doseOn(model.data, input.exerciseKey, s.localDate);
   if (!ex || !dose) throw badRequest("This exercise is not in your home programme");
   if (ex.selfReported) throw badRequest("This exercise is not counted by the camera: report it when you finish");
-  // a retried start (the answer was lost) returns the set already recording
-  const open = await db.assessmentTrial.findFirst({ where: { homeSessionId: s.id, protocolKey: ex.key, setNumber: input.setNumber, side: input.side, status: "RECORDING" }, select: recordingSelect });
-  if (open) return open;
-  const set = await db.assessmentTrial.create({
-    data: {
-      visitId: null, homeSessionId: s.id, kind: "exercise", protocolKey: ex.key, protocolVersion: ex.version, side: input.side, cameraView: input.cameraView,
-      setNumber: input.setNumber, dose, poseModel: input.poseModel, poseModelVersion: input.poseModelVersion, frameAspect: input.frameAspect, rollDeg: input.rollDeg ?? null, qualityFlags: [],
-    },
-    select: recordingSelect,
-  });
+  let startedAt = input.startedAt ? new Date(input.startedAt) : now;
+  if (startedAt.getTime() > now.getTime() + CLOCK_SLACK_MS) throw badRequest("The set's start lies in the future: check the device's clock");
+  if (startedAt > now) startedAt = now;
+  if (startedAt < s.startedAt) startedAt = s.startedAt;
+  let set;
+  try {
+    set = await db.assessmentTrial.create({
+      data: {
+        visitId: null, homeSessionId: s.id, clientId: input.clientId, kind: "exercise", protocolKey: ex.key, protocolVersion: ex.version, side: input.side, cameraView: input.cameraView,
+        setNumber: input.setNumber, dose, poseModel: input.poseModel, poseModelVersion: input.poseModelVersion, frameAspect: input.frameAspect, rollDeg: input.rollDeg ?? null, qualityFlags: [], startedAt,
+      },
+      select: recordingSelect,
+    });
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    // two flushes of one offline start at once: the first one stands
+    const won = await setOfClient(db, s.id, input.clientId);
+    if (!won) throw conflict("This set id is already in use");
+    return won;
+  }
   await audit(db, linkActor(link), "set.start", { record: { type: "AssessmentTrial", id: set.id }, detail: { exercise: ex.key, version: ex.version, set: input.setNumber, home: true } });
   return set;
 }

@@ -71,7 +71,7 @@ for (const kind of databaseKinds()) {
       return r.data as { id: string; clientId: string };
     };
     const startSet = async (token: string, sessionClientId: string, extra: object = {}) => {
-      const r = await call("startSet", { token, sessionClientId, exerciseKey: "squat", setNumber: 1, cameraView: "SAGITTAL", frameAspect: 4 / 3, ...extra });
+      const r = await call("startSet", { token, sessionClientId, clientId: clientId(), exerciseKey: "squat", setNumber: 1, cameraView: "SAGITTAL", frameAspect: 4 / 3, ...extra });
       assert.equal(r.ok, true, JSON.stringify(r));
       // the set has been recording for 10 minutes, so that its samples lie in the past
       await s.db.assessmentTrial.update({ where: { id: r.data.id }, data: { startedAt: new Date(Date.now() - 600_000) } });
@@ -114,14 +114,15 @@ for (const kind of databaseKinds()) {
         assert.deepEqual(t.data.program.exercises[0].dose, { sets: 2, reps: 10, restSeconds: 60, perSide: false, timesPerDay: 1 });
 
         const sess = await startSession(h.token);
-        const setId = await startSet(h.token, sess.clientId);
+        const setClient = clientId();
+        const setId = await startSet(h.token, sess.clientId, { clientId: setClient });
         const row = await s.db.assessmentTrial.findUniqueOrThrow({ where: { id: setId } });
         assert.equal(row.visitId, null);
         assert.equal(row.homeSessionId, sess.id);
         assert.equal(row.kind, "exercise");
         assert.equal(row.frameAspect, 4 / 3);
         assert.deepEqual(row.dose, { sets: 2, reps: 10, restSeconds: 60, perSide: false, timesPerDay: 1 }, "the dose comes from the programme, not from the browser");
-        assert.equal(await startSet(h.token, sess.clientId), setId, "a retried start returns the set already recording");
+        assert.equal(await startSet(h.token, sess.clientId, { clientId: setClient }), setId, "a retried start returns the set already recording");
 
         const samples = flexionSweep({ reps: 4, peakDeg: 80 });
         const net = { up: true };
@@ -167,7 +168,7 @@ for (const kind of databaseKinds()) {
       assert.equal(made.error.data.code, "UNAUTHORIZED");
       // another episode's session cannot take a set through this link
       const s2 = await startSession(other.token);
-      const cross = await call("startSet", { token: h.token, sessionClientId: s2.clientId, exerciseKey: "squat", setNumber: 1, cameraView: "SAGITTAL", frameAspect: 1.33 });
+      const cross = await call("startSet", { token: h.token, sessionClientId: s2.clientId, clientId: clientId(), exerciseKey: "squat", setNumber: 1, cameraView: "SAGITTAL", frameAspect: 1.33 });
       assert.equal(cross.ok, false);
       assert.equal(cross.error.data.code, "NOT_FOUND");
 
@@ -186,7 +187,7 @@ for (const kind of databaseKinds()) {
 
       // a finished session takes no more sets
       assert.equal((await call("finishSession", { token: h.token, clientId: sess.clientId, painAfter: 2 })).ok, true);
-      const late = await call("startSet", { token: h.token, sessionClientId: sess.clientId, exerciseKey: "squat", setNumber: 2, cameraView: "SAGITTAL", frameAspect: 1.33 });
+      const late = await call("startSet", { token: h.token, sessionClientId: sess.clientId, clientId: clientId(), exerciseKey: "squat", setNumber: 2, cameraView: "SAGITTAL", frameAspect: 1.33 });
       assert.equal(late.ok, false);
       assert.match(late.error.message, /finished/);
 
@@ -220,6 +221,58 @@ for (const kind of databaseKinds()) {
       assert.match(ended.data.message, /course of care has ended/);
     });
 
+    test("a set started offline is created once per clientId, with the device's start time; another link or session cannot take that id; bad ids are refused", async () => {
+      const h = await episodeWithLink(A);
+      const sessionId = clientId();
+      const sessionStart = new Date(Date.now() - 15 * 60_000).toISOString();
+      // the session and its set were made on the device without a connection; the page flushes them later, twice at once
+      const [s1, s2] = await Promise.all([0, 1].map(() => call("startSession", { token: h.token, clientId: sessionId, startedAt: sessionStart, painBefore: 2 })));
+      assert.equal(s1!.ok && s2!.ok, true, JSON.stringify([s1, s2]));
+      const setClient = clientId();
+      const setStart = new Date(Date.now() - 10 * 60_000).toISOString();
+      const input = { token: h.token, sessionClientId: sessionId, clientId: setClient, exerciseKey: "squat", setNumber: 1, cameraView: "SAGITTAL", frameAspect: 4 / 3, startedAt: setStart };
+      const [a, b] = await Promise.all([call("startSet", input), call("startSet", input)]);
+      assert.equal(a!.ok && b!.ok, true, JSON.stringify([a, b]));
+      assert.equal(a!.data.id, b!.data.id, "two flushes of one offline set: one set");
+      assert.equal(await s.db.assessmentTrial.count({ where: { clientId: setClient } }), 1);
+      const row = await s.db.assessmentTrial.findUniqueOrThrow({ where: { clientId: setClient } });
+      assert.equal(row.homeSessionId, s1!.data.id);
+      assert.equal(row.startedAt.toISOString(), setStart, "the set keeps the time it was started on the device");
+      assert.equal((await call("startSet", input)).data.id, row.id, "a third flush too");
+      // its samples, recorded ten minutes ago, upload under the server's id
+      assert.equal((await patient.call("mutation", "recordings.uploadChunk", { token: h.token, trialId: row.id, ...chunk(0) })).ok, true);
+
+      // another episode's link cannot take the id (nor reach this session); another session of the same link neither
+      const other = await episodeWithLink(A);
+      const os = await startSession(other.token);
+      const taken = await call("startSet", { ...input, token: other.token, sessionClientId: os.clientId });
+      assert.equal(taken.error?.data.code, "CONFLICT", JSON.stringify(taken));
+      assert.equal((await call("startSet", { ...input, token: other.token })).error?.data.code, "NOT_FOUND");
+      const second = await startSession(h.token);
+      assert.equal((await call("startSet", { ...input, sessionClientId: second.clientId })).error?.data.code, "CONFLICT");
+      assert.equal(await s.db.assessmentTrial.count({ where: { homeSession: { clientId: { in: [os.clientId, second.clientId] } } } }), 0, "nothing made for them");
+      assert.equal((await s.db.assessmentTrial.findUniqueOrThrow({ where: { id: row.id } })).homeSessionId, s1!.data.id, "the set stays where it was");
+
+      // start times: one in the future is refused, one before the session's start is the session's start
+      assert.equal((await call("startSet", { ...input, clientId: clientId(), setNumber: 2, startedAt: new Date(Date.now() + 86_400_000).toISOString() })).error?.data.code, "BAD_REQUEST");
+      const early = await call("startSet", { ...input, clientId: clientId(), setNumber: 2, startedAt: new Date(Date.now() - 2 * 3_600_000).toISOString() });
+      assert.equal(early.ok, true, JSON.stringify(early));
+      assert.equal(new Date(early.data.startedAt).toISOString(), sessionStart);
+
+      // bad ids and times: refused, nothing made
+      const before = await s.db.assessmentTrial.count();
+      for (const bad of [{ clientId: "short" }, { clientId: "../../etc/passwd" }, { clientId: "x".repeat(65) }, { clientId: undefined }, { startedAt: "yesterday" }, { startedAt: 5 }]) {
+        const r = await call("startSet", { ...input, setNumber: 3, ...bad });
+        assert.equal(r.error?.data.code, "BAD_REQUEST", JSON.stringify(bad));
+      }
+      assert.equal(await s.db.assessmentTrial.count(), before);
+
+      // the session finished: the same set's id still answers (a late flush whose answer was lost); a new set does not
+      assert.equal((await call("finishSession", { token: h.token, clientId: sessionId, painAfter: 2 })).ok, true);
+      assert.equal((await call("startSet", input)).data?.id, row.id);
+      assert.match((await call("startSet", { ...input, clientId: clientId(), setNumber: 3 })).error?.message ?? "", /finished/);
+    });
+
     test("a session is created once per clientId, finished once; events appended; pain 8 raises the pain-high alert; bad input changes nothing", async () => {
       const h = await episodeWithLink(A);
       const id = clientId();
@@ -251,8 +304,8 @@ for (const kind of databaseKinds()) {
       }
       assert.equal((await call("startSession", { token: h.token, clientId: clientId(), startedAt: new Date(Date.now() + 86_400_000).toISOString() })).error?.data.code, "BAD_REQUEST");
       assert.equal((await call("startSession", { token: h.token, clientId: clientId(), startedAt: "yesterday" })).error?.data.code, "BAD_REQUEST");
-      assert.equal((await call("startSet", { token: h.token, sessionClientId: id, exerciseKey: "walking", setNumber: 1, cameraView: "SAGITTAL", frameAspect: 1.3 })).error?.data.code, "BAD_REQUEST", "a self-reported exercise has no camera set");
-      assert.equal((await call("startSet", { token: h.token, sessionClientId: id, exerciseKey: "plank", setNumber: 1, cameraView: "SAGITTAL", frameAspect: 1.3 })).error?.data.code, "BAD_REQUEST", "not in the programme");
+      assert.equal((await call("startSet", { token: h.token, sessionClientId: id, clientId: clientId(), exerciseKey: "walking", setNumber: 1, cameraView: "SAGITTAL", frameAspect: 1.3 })).error?.data.code, "BAD_REQUEST", "a self-reported exercise has no camera set");
+      assert.equal((await call("startSet", { token: h.token, sessionClientId: id, clientId: clientId(), exerciseKey: "plank", setNumber: 1, cameraView: "SAGITTAL", frameAspect: 1.3 })).error?.data.code, "BAD_REQUEST", "not in the programme");
       const untouched = await s.db.homeSession.findUniqueOrThrow({ where: { clientId: id } });
       assert.deepEqual([untouched.status, untouched.painAfter, untouched.selfReport], ["OPEN", null, null]);
       assert.equal(await s.db.careEvent.count({ where: { episodeId: h.episodeId } }), 0);

@@ -152,9 +152,31 @@ export class Recorder {
   discard() {
     this.buf = [];
     ACTIVE.delete(this.trialId);
-    for (const k of this.store.keys()) if (k === metaKey(this.trialId) || k.startsWith(`${metaKey(this.trialId)}.`)) this.store.removeItem(k);
+    discardRecording(this.store, this.trialId);
     this.changed();
   }
+}
+
+/** Drops everything stored of a recording (it was discarded, or can never be saved). */
+export function discardRecording(store: KV, trialId: string) {
+  for (const k of store.keys()) if (k === metaKey(trialId) || k.startsWith(`${metaKey(trialId)}.`)) store.removeItem(k);
+}
+
+/**
+ * The recordings of `token` that still wait on this device, with the chunks each has not had confirmed (0: only its
+ * end is still to be sent, or it is still recording).
+ */
+export function waitingRecordings(store: KV, token: string): { trialId: string; chunks: number }[] {
+  const out: { trialId: string; chunks: number }[] = [];
+  for (const k of store.keys()) {
+    if (!k.startsWith(PREFIX) || /\.c\d+$/.test(k)) continue;
+    let meta: Meta | null = null;
+    try {
+      meta = JSON.parse(store.getItem(k) ?? "null") as Meta | null;
+    } catch { /* not ours */ }
+    if (meta?.token === token) out.push({ trialId: meta.trialId, chunks: pendingChunkKeys(store, meta.trialId).length });
+  }
+  return out;
 }
 
 function pendingChunkKeys(store: KV, trialId: string): string[] {

@@ -14,7 +14,7 @@ const score010 = (what: string) => z.number().int(`${what} is a whole number 0â€
 export const HOW_IT_WENT = ["EASY", "OK", "HARD", "STOPPED"] as const;
 export type HowItWent = (typeof HOW_IT_WENT)[number];
 
-/** The browser's id of a home session: made before the server has seen it. */
+/** The browser's id of a home session or of one of its sets: made before the server has seen it. */
 export const sessionClientId = z.string().regex(/^[A-Za-z0-9_-]{12,64}$/, "Invalid session id");
 
 export const startHomeSessionInput = z.object({
@@ -28,6 +28,10 @@ export const startHomeSessionInput = z.object({
 export const startHomeSetInput = z.object({
   token: homeToken,
   sessionClientId,
+  /** the browser's id of the set: the same id again returns the same set (a set started offline, flushed later) */
+  clientId: sessionClientId,
+  /** when the set was started (the browser's clock; the server bounds it by the session's start and its own clock) */
+  startedAt: z.iso.datetime({ offset: true, error: "startedAt must be an ISO time" }).optional(),
   exerciseKey,
   setNumber: z.number().int().min(1).max(20),
   side: z.enum(["LEFT", "RIGHT"]).nullable().default(null),

@@ -2,17 +2,20 @@
 // The patient's home page behind the HOME link (no sign-in; phone and laptop): today's exercises with instructions
 // and demonstration, camera-guided practice through the visit's exercise player (same counting, timers and form
 // cues; samples saved loss-free through the one Recorder) or self-report, pain before/after, effort and how it
-// went, and this week's adherence in an encouraging tone. A session is kept on the device first
-// (app/_lib/home/session-store.ts) and flushed when online. Every sentence comes from ../strings.ts.
+// went, and this week's adherence in an encouraging tone. Nothing waits for the network: the session, its sets and
+// the finish are kept on the device first (app/_lib/home/session-store.ts, the recording buffer) and sent in order by
+// app/_lib/home/sync.ts whenever there is a connection. Every sentence comes from ../strings.ts.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ExercisePlayer, type PlayerSet, type PlayerState, type SaveStatus } from "../../_components/exercise/ExercisePlayer";
 import { DemoAnimation } from "../../_components/exercise/DemoAnimation";
 import { PainScale } from "../../_components/pain-scale";
 import { Alert, Button, Card, Spinner, TextArea } from "../../_components/ui";
-import { loadSession, newClientId, saveSession, type LocalSession } from "../../_lib/home/session-store";
+import { localSessionStore, newClientId, updateSession, type LocalSession, type LocalSet } from "../../_lib/home/session-store";
+import { HomeSync, type Waiting } from "../../_lib/home/sync";
 import { engineDose } from "../../_lib/exercise/dose";
-import { browserKV, flushLeftovers, Recorder, activeRecordings } from "../../_lib/recording/recorder";
+import { keepPoseRuntimeOffline, type PoseOffline } from "../../_lib/pose/offline";
+import { browserKV, Recorder } from "../../_lib/recording/recorder";
 import { sendResultOf, useRecordingTransport } from "../../_lib/recording/transport";
 import { downloadBase64 } from "../../_lib/trial-export";
 import { describeError, useTRPC, useTRPCClient, type RouterOutputs } from "../../_lib/trpc";
@@ -59,9 +62,10 @@ function useOnline() {
 
 function Practice({ token, data }: { token: string; data: Today }) {
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const qc = useQueryClient();
   const online = useOnline();
-  const transport = useRecordingTransport();
+  const recordings = useRecordingTransport();
   const [session, setSessionState] = useState<LocalSession | null>(null);
   const [painBefore, setPainBefore] = useState<number | null>(null);
   const [active, setActiveState] = useState<{ item: TodayExercise; n: number } | null>(null);
@@ -69,86 +73,74 @@ function Practice({ token, data }: { token: string; data: Today }) {
   const setActive = (item: TodayExercise | null) => setActiveState(item ? { item, n: ++opened.current } : null);
   const [finishedNow, setFinishedNow] = useState<{ painAfter: number | null } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const startSession = useMutation(trpc.home.startSession.mutationOptions());
-  const finishSession = useMutation(trpc.home.finishSession.mutationOptions());
-  const sessionRef = useRef(session);
-  sessionRef.current = session;
+  const [waiting, setWaiting] = useState<Waiting | null>(null);
 
-  const setSession = useCallback((s: LocalSession | null) => {
-    saveSession(token, s);
-    setSessionState(s);
-  }, [token]);
-  useEffect(() => setSessionState(loadSession(token)), [token]);
-
-  // Flush what waits on this device: the session's start, left-over set samples, the finish.
-  const flushing = useRef(false);
-  const flush = useCallback(async () => {
-    if (flushing.current) return;
-    flushing.current = true;
-    try {
-      await flushLeftovers(browserKV(), transport, token, activeRecordings());
-      let s = sessionRef.current;
-      if (s && !s.started) {
-        try {
-          await startSession.mutateAsync({ token, clientId: s.clientId, startedAt: s.startedAt, painBefore: s.painBefore });
-          s = { ...s, started: true };
-          setSession(s);
-        } catch (e) {
-          const r = sendResultOf(e);
-          if (typeof r === "object") { setProblem(r.fatal); setSession(null); }
-          return;
-        }
-      }
-      const pendingSets = browserKV().keys().some((k) => k.startsWith("pv.trial."));
-      if (s?.finish && !s.finish.sent && !pendingSets) {
-        const f = s.finish;
-        try {
-          await finishSession.mutateAsync({ token, clientId: s.clientId, painAfter: f.painAfter, effort: f.effort, howItWent: f.howItWent as (typeof HOW_IT_WENT)[number] | null, note: f.note, selfReport: s.selfReport, endedAt: f.endedAt });
-          setSession(null);
-          await qc.invalidateQueries({ queryKey: trpc.home.today.queryKey({ token }) });
-        } catch (e) {
-          const r = sendResultOf(e);
-          if (typeof r === "object") { setProblem(r.fatal); setSession(null); }
-        }
-      }
-    } finally {
-      flushing.current = false;
-    }
-  }, [token, transport, startSession, finishSession, setSession, qc, trpc]);
+  // The session lives on this device first (localStorage); every change is saved there before anything is sent.
+  const store = useMemo(() => localSessionStore(token, setSessionState), [token]);
+  useEffect(() => setSessionState(store.load()), [store]);
+  const sync = useMemo(() => new HomeSync({
+    token, kv: browserKV(), store, recordings, classify: sendResultOf,
+    api: {
+      startSession: (i) => client.home.startSession.mutate(i),
+      startSet: (i) => client.home.startSet.mutate(i),
+      finishSession: (i) => client.home.finishSession.mutate(i),
+    },
+    onRefused: (message) => setProblem(message),
+    onFinished: () => void qc.invalidateQueries({ queryKey: trpc.home.today.queryKey({ token }) }),
+  }), [token, store, recordings, client, qc, trpc]);
+  const flush = useCallback(() => void sync.flush().finally(() => setWaiting(sync.waiting())), [sync]);
   useEffect(() => {
-    void flush();
-    const t = setInterval(() => void flush(), 3000);
+    flush();
+    const t = setInterval(flush, 3000);
+    const w = setInterval(() => setWaiting(sync.waiting()), 1000);
     window.addEventListener("online", flush);
     return () => {
       clearInterval(t);
+      clearInterval(w);
       window.removeEventListener("online", flush);
     };
-  }, [flush]);
+  }, [sync, flush]);
+
+  // once a session runs, keep the pose runtime on the device so that a camera set can also start offline
+  const tracked = (data.program?.exercises ?? []).some((e) => e.tracked);
+  const [poseOffline, setPoseOffline] = useState<PoseOffline | null>(null);
+  const hasSession = !!session;
+  useEffect(() => {
+    if (hasSession && tracked && online && poseOffline !== "ready") void keepPoseRuntimeOffline().then(setPoseOffline);
+  }, [hasSession, tracked, online]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const begin = () => {
     setProblem(null);
     setFinishedNow(null);
-    setSession({ clientId: newClientId(), startedAt: new Date().toISOString(), painBefore, started: false, sets: [], selfReport: [], finish: null });
-    setTimeout(() => void flush(), 0);
+    store.save({ clientId: newClientId(), startedAt: new Date().toISOString(), painBefore, started: false, sets: [], selfReport: [], finish: null });
+    setTimeout(flush, 0);
   };
 
   const p = data.program;
   const exercises = p?.exercises ?? [];
-  const weekday = HOME.weekdays;
+  const inSet = !!(active && session);
+  const unsent = waiting?.total ?? 0;
   return (
     <Shell>
       <header className="-mt-2 flex flex-wrap items-baseline justify-between gap-x-4 text-slate-700">
         <p><span className="font-medium">{HOME.hello(data.patientFirstName)}</span> · {HOME.fromClinic(data.clinicName)}</p>
         {p?.week && <p className="text-sm">{HOME.weekOf(p.week, p.weeks)}{p.phase ? ` · ${p.phase.title}` : ""}</p>}
       </header>
-      {!online && <Alert tone="amber" title={HOME.offline} />}
+      {(!online || (unsent > 0 && !inSet)) && (
+        <div data-testid="home-sync" data-state={online ? "sending" : "offline"}>
+          {!online ? <Alert tone="amber" title={HOME.offline}>{HOME.offlineKept}</Alert> : <p className="text-sm text-slate-600">{HOME.sending}</p>}
+        </div>
+      )}
       {problem && <Alert title={problem} />}
       {data.exerciseBlocked ? <Alert tone="amber" title={HOME.blocked} /> : !p ? <Alert tone="blue" title={HOME.noProgram} /> : (
-        <div className={`grid min-h-0 flex-1 gap-3 ${active && session?.started ? "" : "lg:grid-cols-[minmax(0,1fr)_22rem]"}`}>
-          <div className="flex min-h-0 flex-col gap-3">
-            {active && session?.started ? (
-              <CameraSet key={active.n} token={token} item={active.item} session={session} online={online}
-                onSaved={(set) => setSession({ ...sessionRef.current!, sets: [...sessionRef.current!.sets, set] })}
+        // On a phone: how to start, then today's exercises; once a session runs, the exercises come first and the
+        // finish follows them; adherence and reminders last. On a laptop: the exercises left, the rest beside them.
+        <div className={`grid min-h-0 flex-1 gap-3 ${inSet ? "" : "lg:grid-cols-[minmax(0,1fr)_22rem] lg:grid-rows-[auto_minmax(0,1fr)]"}`}>
+          <div className={`order-2 flex min-h-0 flex-col gap-3 ${inSet ? "" : "lg:col-start-1 lg:row-span-2 lg:row-start-1"}`}>
+            {active && session ? (
+              <CameraSet key={active.n} token={token} item={active.item} session={session} online={online} sync={sync}
+                onStarted={(set) => updateSession(store, (s) => ({ ...s, sets: [...s.sets, set] }))}
+                onCounted={(clientId, counted) => updateSession(store, (s) => ({ ...s, sets: s.sets.map((x) => (x.clientId === clientId ? { ...x, counted } : x)) }))}
                 onClose={() => setActive(null)}
                 onDeclined={() => setActive(null)} />
             ) : (
@@ -159,14 +151,15 @@ function Practice({ token, data }: { token: string; data: Today }) {
                     {exercises.map((e) => (
                       <ExerciseRow key={e.exerciseKey} item={e} session={session}
                         onCamera={() => setActive(e)}
-                        onSelfReport={(x) => setSession({ ...session!, selfReport: [...session!.selfReport.filter((y) => y.exerciseKey !== x.exerciseKey), x] })} />
+                        onSelfReport={(x) => updateSession(store, (s) => ({ ...s, selfReport: [...s.selfReport.filter((y) => y.exerciseKey !== x.exerciseKey), x] }))} />
                     ))}
                   </ul>
                 )}
+                {session && poseOffline && <p className="mt-2 text-xs text-slate-500" data-testid="home-offline-ready" data-state={poseOffline}>{HOME.poseOffline[poseOffline]}</p>}
               </Card>
             )}
           </div>
-          <aside className={`order-first flex flex-col gap-3 lg:order-none ${active && session?.started ? "hidden" : ""}`}>
+          <div className={`flex flex-col gap-3 ${inSet ? "hidden" : `lg:col-start-2 lg:row-start-1 ${session ? "order-3" : "order-1"}`}`} data-testid="home-session-panel">
             {!session ? (
               <Card title={HOME.startTitle}>
                 {finishedNow && (
@@ -179,17 +172,24 @@ function Practice({ token, data }: { token: string; data: Today }) {
                 <Button className="mt-3 w-full py-3 text-base" onClick={begin} disabled={exercises.length === 0} data-testid="home-start">{data.sessionsToday.length ? HOME.startAnother : HOME.start}</Button>
               </Card>
             ) : session.finish ? (
-              <Card><Alert tone="blue" title={HOME.finishQueued} /></Card>
+              <Card>
+                <div className="space-y-2" data-testid="home-finish-queued">
+                  {finishedNow && finishedNow.painAfter !== null && finishedNow.painAfter >= 7 && <Alert tone="amber" title={HOME.highPain} />}
+                  <Alert tone="blue" title={online ? HOME.finishSending : HOME.finishQueued} />
+                </div>
+              </Card>
             ) : (
               <FinishForm disabled={!!active} onFinish={(f) => {
                 setFinishedNow({ painAfter: f.painAfter });
-                setSession({ ...session, finish: { ...f, endedAt: new Date().toISOString(), sent: false } });
-                setTimeout(() => void flush(), 0);
+                updateSession(store, (s) => ({ ...s, finish: { ...f, endedAt: new Date().toISOString(), sent: false } }));
+                setTimeout(flush, 0);
               }} />
             )}
-            <AdherenceCard data={data} weekday={weekday} />
+          </div>
+          <div className={`order-4 flex flex-col gap-3 ${inSet ? "hidden" : "lg:col-start-2 lg:row-start-2"}`}>
+            <AdherenceCard data={data} weekday={HOME.weekdays} />
             <ReminderCard token={token} />
-          </aside>
+          </div>
         </div>
       )}
     </Shell>
@@ -210,7 +210,8 @@ function ExerciseRow({ item, session, onCamera, onSelfReport }: { item: TodayExe
   if (!ex) return null;
   const done = session?.sets.filter((s) => s.exerciseKey === item.exerciseKey) ?? [];
   const reported = session?.selfReport.find((s) => s.exerciseKey === item.exerciseKey);
-  const can = !!session?.started && !session.finish;
+  // no connection needed: a session started on this device takes sets and reports at once (HomeSync sends them)
+  const can = !!session && !session.finish;
   return (
     <li className="py-3" data-testid={`home-exercise-${item.exerciseKey}`}>
       <div className="flex flex-wrap items-start justify-between gap-2">
@@ -265,20 +266,20 @@ function NumberBox({ label, value, onChange, max, testId }: { label: string; val
   );
 }
 
-/** One camera-counted set: the camera, a set of the pipeline, the visit's player over it, saved by the Recorder. */
-function CameraSet({ token, item, session, online, onSaved, onClose, onDeclined }: {
-  token: string; item: TodayExercise; session: LocalSession; online: boolean;
-  onSaved: (s: LocalSession["sets"][number]) => void; onClose: () => void; onDeclined: () => void;
+/**
+ * One camera-counted set: the camera, a set of the pipeline, the visit's player over it, saved by the Recorder. It needs
+ * no connection to start: the set is named on this device (its clientId), recorded into the one recording buffer under
+ * that name, and created on the server by HomeSync before its samples go.
+ */
+function CameraSet({ token, item, session, online, sync, onStarted, onCounted, onClose, onDeclined }: {
+  token: string; item: TodayExercise; session: LocalSession; online: boolean; sync: HomeSync;
+  onStarted: (s: LocalSet) => void; onCounted: (clientId: string, counted: number | null) => void; onClose: () => void; onDeclined: () => void;
 }) {
-  const trpc = useTRPC();
-  const transport = useRecordingTransport();
-  const startSet = useMutation(trpc.home.startSet.mutationOptions());
   const ex = latestExercise(item.exerciseKey)!;
-  const setNumber = session.sets.filter((s) => s.exerciseKey === item.exerciseKey).length + 1;
+  const [setNumber] = useState(() => session.sets.filter((s) => s.exerciseKey === item.exerciseKey).length + 1);
   const [stream, setStream] = useState<MediaStream | null>(null);
   const [denied, setDenied] = useState(false);
   const [set, setSet] = useState<PlayerSet | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [stopped, setStopped] = useState(false);
   const [save, setSave] = useState<SaveStatus | null>(null);
   const recorder = useRef<Recorder | null>(null);
@@ -299,15 +300,17 @@ function CameraSet({ token, item, session, online, onSaved, onClose, onDeclined 
   }, []);
 
   useEffect(() => {
-    if (!stream || set || error) return;
+    if (!stream || set) return;
     const st = stream.getVideoTracks()[0]?.getSettings();
     const frameAspect = st?.width && st?.height ? st.width / st.height : 4 / 3;
-    startSet.mutateAsync({ token, sessionClientId: session.clientId, exerciseKey: item.exerciseKey, setNumber, side: null, cameraView: ex.camera.view === "side" ? "SAGITTAL" : "FRONTAL", frameAspect })
-      .then((r) => {
-        recorder.current = new Recorder(browserKV(), transport, r.id, token);
-        const d = item.dose;
-        setSet({ id: r.id, exercise: ex, dose: engineDose(ex, { sets: d.sets, reps: d.reps ?? null, holdS: d.holdSeconds ?? null, restS: d.restSeconds }), frameAspect, setNumber });
-      }, (e: Error) => setError(e.message));
+    const local: LocalSet = {
+      clientId: newClientId(), exerciseKey: item.exerciseKey, setNumber, side: null, cameraView: ex.camera.view === "side" ? "SAGITTAL" : "FRONTAL",
+      frameAspect, startedAt: new Date().toISOString(), setId: null, counted: null,
+    };
+    onStarted(local); // kept on the device before the first sample
+    recorder.current = new Recorder(browserKV(), sync.transport, local.clientId, token);
+    const d = item.dose;
+    setSet({ id: local.clientId, exercise: ex, dose: engineDose(ex, { sets: d.sets, reps: d.reps ?? null, holdS: d.holdSeconds ?? null, restS: d.restSeconds }), frameAspect, setNumber });
   }, [stream]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // retry the set's chunks while it is saved (also after the network returns)
@@ -326,14 +329,13 @@ function CameraSet({ token, item, session, online, onSaved, onClose, onDeclined 
     setStopped(true);
     setSave({ phase: "saving", pending: rec.pending() });
     // kept on the device at once: the set is done even if the network is down (the buffer sends it later)
-    onSaved({ exerciseKey: item.exerciseKey, setId: set.id, setNumber, counted: countRef.current });
+    onCounted(set.id, countRef.current);
     void rec.stopAndDrain((pending) => setSave({ phase: "saving", pending })).then((ok) => {
       setSave(ok ? { phase: "saved" } : { phase: "failed", message: rec.errors.join("; ").slice(0, 400) });
     });
   };
 
   if (denied) return <Card><Alert tone="amber" title={HOME.cameraDenied} /><Button className="mt-3" onClick={onDeclined}>{HOME.backToList}</Button></Card>;
-  if (error) return <Card><Alert title={error} /><Button className="mt-3" onClick={onClose}>{HOME.backToList}</Button></Card>;
   if (!set) return <Card><p className="text-sm text-slate-600">{HOME.cameraAsk}</p><Spinner /></Card>;
   return (
     <div className="flex min-h-0 flex-1 flex-col gap-2" data-testid="home-camera-set">
@@ -341,7 +343,11 @@ function CameraSet({ token, item, session, online, onSaved, onClose, onDeclined 
       <div className="flex flex-wrap items-center gap-2">
         {!stopped ? <Button className="py-3 text-base" onClick={finish} data-testid="home-finish-set">{HOME.finishSet}</Button>
           : <Button className="py-3 text-base" onClick={onClose} data-testid="home-back">{HOME.backToList}</Button>}
-        {save && <span className="text-sm text-slate-600" data-testid="home-save-state">{save.phase === "saved" ? HOME.saved : save.pending ? HOME.pendingSend(save.pending) : HOME.saving}</span>}
+        {save && (
+          <span className="text-sm text-slate-600" data-testid="home-save-state">
+            {save.phase === "saved" ? HOME.saved : save.phase === "failed" ? HOME.setFailed : !online ? HOME.setKept : save.pending ? HOME.pendingSend(save.pending) : HOME.saving}
+          </span>
+        )}
         {!online && <span className="text-sm text-amber-800">{HOME.offline}</span>}
       </div>
     </div>

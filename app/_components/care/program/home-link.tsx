@@ -17,10 +17,10 @@ export function HomeLinkPanel({ episodeId, programId, patientEmail, canWrite }: 
   const f = useFormat();
   const links = useQuery(trpc.programs.homeLinks.queryOptions({ episodeId }));
   const [email, setEmail] = useState(patientEmail ?? "");
-  const [shown, setShown] = useState<{ url: string; mailed: string | null } | null>(null);
+  const [shown, setShown] = useState<{ url: string; mailed: string | null; to: string | null } | null>(null);
   const [copied, setCopied] = useState(false);
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.programs.homeLinks.queryKey({ episodeId }) });
-  const issue = useMutation(trpc.programs.issueHomeLink.mutationOptions({ onSuccess: (r) => { setShown({ url: r.url, mailed: r.mail ? r.mail.status : null }); setCopied(false); void refresh(); } }));
+  const issue = useMutation(trpc.programs.issueHomeLink.mutationOptions({ onSuccess: (r, v) => { setShown({ url: r.url, mailed: r.mail ? r.mail.status : null, to: v.sendTo }); setCopied(false); void refresh(); } }));
   const revoke = useMutation(trpc.programs.revokeHomeLink.mutationOptions({ onSuccess: () => { setShown(null); void refresh(); } }));
   const handout = useMutation({ mutationFn: () => qc.fetchQuery(trpc.programs.handout.queryOptions({ programId }, { staleTime: 0 })), onSuccess: (r) => downloadBase64(r.filename, r.base64, r.contentType) });
   const origin = typeof window === "undefined" ? undefined : window.location.origin;
@@ -36,7 +36,7 @@ export function HomeLinkPanel({ episodeId, programId, patientEmail, canWrite }: 
       {issue.error && <Alert title="No link made">{describeError(issue.error).message}</Alert>}
       {shown && (
         <div className="rounded-md bg-brand-50 p-2 ring-1 ring-brand-100" data-testid="home-link-shown">
-          <p className="text-xs text-slate-600">{shown.mailed === "SENT" ? "Emailed to the patient. " : shown.mailed === "OUTBOX" ? "No mail server is set up: the message waits in the clinic's outbox. " : shown.mailed === "FAILED" ? "Sending failed; it will be retried. " : ""}Shown only now: copy it if you need it. The previous link stopped working.</p>
+          <p className="text-xs text-slate-600">{shown.mailed === "SENT" ? `Emailed to ${shown.to}. ` : shown.mailed === "OUTBOX" ? "No mail server is set up: the message waits in the clinic's outbox. " : shown.mailed === "FAILED" ? `Sending to ${shown.to} failed; it will be retried. ` : ""}Shown only now: copy it if you need it. The previous link stopped working.</p>
           <div className="mt-1 flex items-center gap-2">
             <code className="flex-1 truncate text-xs" data-testid="home-link-url">{shown.url}</code>
             <Button variant="secondary" className="!py-1" onClick={() => void navigator.clipboard?.writeText(shown.url).then(() => setCopied(true))}>{copied ? "Copied" : "Copy"}</Button>
