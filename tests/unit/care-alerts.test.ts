@@ -20,7 +20,7 @@ const shuffle = <T,>(xs: T[], seed: number) => {
 
 test("rules are versioned data with unique keys", () => {
   assert.equal(new Set(ALERT_RULES.map((r) => r.key)).size, ALERT_RULES.length);
-  assert.deepEqual(ALERT_RULES.map((r) => `${r.key}@${r.version}`), ["red-flag@1", "pain-high@1", "pain-rise@1", "questionnaire-worse@1", "home-pain-rise@1", "missed-sessions@1", "form-faults-rising@1"]);
+  assert.deepEqual(ALERT_RULES.map((r) => `${r.key}@${r.version}`), ["red-flag@1", "pain-high@1", "pain-rise@1", "questionnaire-worse@1", "home-pain-rise@2", "missed-sessions@1", "form-faults-rising@1"]);
 });
 
 test("red flag: emergency and urgent screenings alert; judge-level and none do not", () => {
@@ -151,6 +151,13 @@ test("home pain rising 2+ over the first home-session report: a REVIEW run; visi
   // a rise of 1.5 does not; nothing without a home report
   assert.equal(evaluateAlerts("ep1", [home("a", 1, 3), home("b", 2, 4.5)]).filter((a) => a.ruleKey === "home-pain-rise").length, 0);
   assert.equal(evaluateAlerts("ep1", [pain("x", 1, 1, "VISIT"), pain("y", 2, 6, "VISIT")]).filter((a) => a.ruleKey === "home-pain-rise").length, 0);
+  // v2 compares like with like across sessions: before with before, after with after, never within one session
+  const at = (id: string, d: number, v: number, context: "before" | "after", refId: string): CareEvent => ({ ...home(id, d, v), context, refId } as CareEvent);
+  const rise = (events: CareEvent[]) => evaluateAlerts("ep1", events).filter((a) => a.ruleKey === "home-pain-rise").map((a) => a.evidence);
+  assert.deepEqual(rise([at("s1b", 1, 3, "before", "s1"), at("s1a", 1, 8, "after", "s1")]), [], "3 before → 8 after in one session");
+  assert.deepEqual(rise([at("s1b", 1, 3, "before", "s1"), at("s1a", 1, 4, "after", "s1"), at("s2b", 2, 5, "before", "s2"), at("s2a", 2, 5, "after", "s2")]), [["s1b", "s2b"]], "before rose 3 → 5 across sessions; after 4 → 5 did not");
+  assert.deepEqual(rise([at("s1b", 1, 2, "before", "s1"), at("s1a", 1, 3, "after", "s1"), at("s2b", 2, 2, "before", "s2"), at("s2a", 2, 6, "after", "s2")]), [["s1a", "s2a"]], "after rose 3 → 6 across sessions");
+  assert.match(evaluateAlerts("ep1", [at("s1b", 1, 3, "before", "s1"), at("s2b", 2, 6, "before", "s2")]).find((a) => a.ruleKey === "home-pain-rise")!.message, /3 → 6\/10; home session, before the session/);
   // pain 8 in a home session is pain-high (URGENT)
   assert.deepEqual(evaluateAlerts("ep1", [home("p8", 1, 8)]).map((a) => [a.ruleKey, a.severity]), [["pain-high", "URGENT"]]);
 });

@@ -13,8 +13,8 @@ import { z } from "zod";
 import { change, questionnaireByKey, type QuestionnaireDefinition } from "./questionnaires";
 import { TIERS, type Tier } from "./red-flags";
 
-/** 2: issue 19 adds home-pain-rise, missed-sessions (now enabled) and form-faults-rising. */
-export const ALERT_RULES_VERSION = 2;
+/** 2: issue 19 adds home-pain-rise, missed-sessions (now enabled) and form-faults-rising. 3: home-pain-rise@2. */
+export const ALERT_RULES_VERSION = 3;
 
 // ---------------------------------------------------------------------------------------------
 // Events
@@ -109,7 +109,15 @@ export const SEVERITY_RANK: Record<Severity, number> = { REVIEW: 1, URGENT: 2, E
 export type AlertRule =
   | { key: string; version: number; kind: "redFlag"; title: string; severityByTier: Partial<Record<Tier, Severity>>; source: string }
   | { key: string; version: number; kind: "painAtLeast"; title: string; threshold: number; sources: PainSource[]; severity: Severity; source: string }
-  | { key: string; version: number; kind: "painRise"; title: string; points: number; sources: PainSource[]; severity: Severity; source: string }
+  | {
+      key: string; version: number; kind: "painRise"; title: string; points: number; sources: PainSource[]; severity: Severity; source: string;
+      /**
+       * Compare like with like: each report only with the first report of the same context ("before", "after") from
+       * another row (refId), so a rise within one home session (3 before → 8 after: the exercise's response, which
+       * pain-high judges) is not "pain rising across sessions".
+       */
+      sameMoment?: boolean;
+    }
   | { key: string; version: number; kind: "questionnaireWorse"; title: string; severity: Severity; source: string }
   | { key: string; version: number; kind: "missedInARow"; title: string; sessions: number; severity: Severity; source: string }
   /**
@@ -130,8 +138,12 @@ const TIERS_NOTE = "Clinical reference: remote-monitoring tiers seen in practice
  */
 export const MISSED_SESSIONS_RULE: AlertRule = { key: "missed-sessions", version: 1, kind: "missedInARow", title: "Home sessions missed", sessions: 3, severity: "REVIEW", source: TIERS_NOTE };
 
-/** Issue 19: pain rising 2+ points across home sessions (baseline: the first home-session pain report). */
-export const HOME_PAIN_RISE_RULE: AlertRule = { key: "home-pain-rise", version: 1, kind: "painRise", title: "Pain rising across home sessions", points: 2, sources: ["HOME_SESSION"], severity: "REVIEW", source: `${TIERS_NOTE}; NPRS MCID 2 points (Ostelo 2008)` };
+/**
+ * Issue 19: pain rising 2+ points across home sessions. v2: the baseline is the first home session's report of the
+ * same moment (before with before, after with after), and reports of that same session never count (v1 compared every
+ * report with the first one, so a single session rated 3 before and 8 after opened it).
+ */
+export const HOME_PAIN_RISE_RULE: AlertRule = { key: "home-pain-rise", version: 2, kind: "painRise", title: "Pain rising across home sessions", points: 2, sources: ["HOME_SESSION"], sameMoment: true, severity: "REVIEW", source: `${TIERS_NOTE}; NPRS MCID 2 points (Ostelo 2008)` };
 /** Issue 19: form faults rising over a week of home sessions (the exercise engine's fault counts per session). */
 export const FORM_FAULTS_RULE: AlertRule = { key: "form-faults-rising", version: 1, kind: "faultsRising", title: "Form faults rising at home", windowDays: 7, minSessions: 3, minRise: 2, severity: "REVIEW", source: "Home practice form cues (exercises/form.ts fault rules); a rising fault count over a week suggests the dose or the technique needs review" };
 
@@ -223,12 +235,17 @@ function evaluateRule(rule: AlertRule, c: Ctx): Alert[] {
     }
     case "painRise": {
       const pain = ofType(c, "pain.reported").filter((e) => rule.sources.includes(e.source));
-      const baseline = pain[0];
-      if (!baseline) return [];
-      return runs(pain.slice(1), (e) => e.value - baseline.value + 1e-9 >= rule.points).map((run) => {
-        const first = run[0]!, peak = Math.max(...run.map((e) => e.value));
-        return alertOf(rule, rule.severity, first.id, [baseline, ...run],
-          `Pain up ${fmt(peak - baseline.value)} points over the baseline (${fmt(baseline.value)} → ${fmt(peak)}/10; ${PAIN_SOURCE_LABEL[first.source]})`, c);
+      const series = rule.sameMoment ? [...new Set(pain.map((e) => e.context ?? ""))].map((m) => pain.filter((e) => (e.context ?? "") === m)) : [pain];
+      return series.flatMap((list) => {
+        const baseline = list[0];
+        if (!baseline) return [];
+        const later = rule.sameMoment ? list.slice(1).filter((e) => e.refId === undefined || e.refId !== baseline.refId) : list.slice(1);
+        const moment = rule.sameMoment && baseline.context ? `, ${baseline.context} the session` : "";
+        return runs(later, (e) => e.value - baseline.value + 1e-9 >= rule.points).map((run) => {
+          const first = run[0]!, peak = Math.max(...run.map((e) => e.value));
+          return alertOf(rule, rule.severity, first.id, [baseline, ...run],
+            `Pain up ${fmt(peak - baseline.value)} points over the baseline (${fmt(baseline.value)} → ${fmt(peak)}/10; ${PAIN_SOURCE_LABEL[first.source]}${moment})`, c);
+        });
       });
     }
     case "questionnaireWorse": {
