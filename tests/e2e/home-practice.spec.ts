@@ -4,7 +4,6 @@
 // the network cut during the set, and one self-reported exercise; finishes with pain 8. Nothing is lost (every
 // chunk 0..n-1 stored, the set finished, the device's buffer empty), the pain raises the pain-high alert, and the
 // home session and adherence appear on the therapist's side. Screenshots at 390×844, 1366×768 and 1440×900.
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser } from "@playwright/test";
@@ -14,21 +13,11 @@ import { sendMail } from "../../server/services/mail";
 import { issueLink } from "../../server/services/patient-links";
 import { startSmtp, type TestSmtp } from "../support/smtp";
 import { expect, test } from "./fixtures";
+import { y4mOf } from "./live-visit";
 
 test.use({ trace: { mode: "retain-on-failure", screenshots: false, snapshots: true, sources: true } });
 const SHOTS = "/tmp/home-practice";
 const CLIP = path.resolve("tests/media/exercises/squat_good.mp4");
-
-function y4mOf(clip: string, fps = 15): string {
-  const dir = path.resolve("tests/.tmp/home");
-  fs.mkdirSync(dir, { recursive: true });
-  const out = path.join(dir, `${path.basename(clip, ".mp4")}.${fps}fps.y4m`);
-  if (!fs.existsSync(out)) {
-    execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-i", clip, "-vf", `fps=${fps}`, "-pix_fmt", "yuv420p", `${out}.tmp.y4m`]);
-    fs.renameSync(`${out}.tmp.y4m`, out);
-  }
-  return out;
-}
 
 let browsers: Browser[] = [];
 let smtp: TestSmtp | null = null;
