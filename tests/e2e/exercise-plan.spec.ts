@@ -97,6 +97,8 @@ test("the plan in the visit: Next starts the program's exercise with its dose; d
   await expect(therapist.getByTestId("start-next")).toHaveText("Start next: Prone press-up (McKenzie)");
   await expect(therapist.getByTestId("exercise-select")).toHaveValue("prone-press-up");
   await expect(therapist.getByTestId("next-set")).toHaveText("Next set (2)"); // another squat set stays one click away
+  // ... and so does the program's next exercise, beside it in the after-set panel
+  await expect(therapist.getByTestId("after-set-plan-next")).toHaveText("Next in the program: Prone press-up (McKenzie)");
   await therapist.screenshot({ path: `${SHOTS}/room-plan-after-set-1440x900.png` });
 
   // A changed dose is saved back to the program as a new version (from this week on).

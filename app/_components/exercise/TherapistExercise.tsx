@@ -293,6 +293,9 @@ export function ExercisePanel({ call, visitId, feed, exFeed, frameAspect, onExer
               <div className="flex flex-wrap gap-2">
                 <Button variant="secondary" busy={annotate.isPending} onClick={() => void saveNotes().catch(onError)} data-testid="save-set-notes">Save pain, effort and note</Button>
                 <Button busy={start.isPending} disabled={!saved} onClick={() => void begin(run.exercise, run.setNumber + 1, { sets: run.dose.sets, reps: run.dose.reps, holdS: run.dose.holdS, restS: run.dose.restS }).catch(onError)} data-testid="next-set">Next set ({run.setNumber + 1})</Button>
+                {planNext && planNext.exerciseKey !== run.exercise.key && (
+                  <Button variant="secondary" busy={start.isPending} disabled={!saved} onClick={() => void startPlan(planNext)?.catch(onError)} data-testid="after-set-plan-next">Next in the program: {planNext.title}</Button>
+                )}
               </div>
               {stored?.status === "COMPLETED" && (
                 <p className="text-sm text-emerald-900" data-testid="set-saved">Saved: {stored.automaticCount ?? "—"} counted{stored.correctedCount !== null && `, ${stored.correctedCount} after your correction`}. <Link className="underline" href={`/sets/${run.id}`} target="_blank">Open set</Link></p>
@@ -310,7 +313,7 @@ export function ExercisePanel({ call, visitId, feed, exFeed, frameAspect, onExer
         <div className="space-y-2 rounded-md border border-slate-200 p-2" data-testid="exercise-picker">
           <div className="flex flex-wrap items-end gap-2">
             <label className="flex min-w-40 flex-1 flex-col gap-1 text-sm">
-              <span className="font-medium text-slate-700">{run ? "Next exercise" : "Exercise"}{chosenItem && <span className="font-normal text-slate-500"> (no. {chosenItem.position} of the program)</span>}</span>
+              <span className="font-medium text-slate-700">{run ? "Next exercise" : "Exercise"}{chosenItem && <span className="font-normal text-slate-500"> · program no. {chosenItem.position}</span>}</span>
               <input type="search" placeholder="Search: bridge, plank, McKenzie…" value={query} onChange={(e) => setQuery(e.target.value)} className="rounded-md border border-slate-300 px-2 py-1.5 text-sm" data-testid="exercise-search" />
             </label>
             <select value={key} onChange={(e) => choose(e.target.value)} aria-label="Choose the exercise" className="min-w-48 flex-1 rounded-md border border-slate-300 px-2 py-1.5 text-sm" data-testid="exercise-select">
