@@ -12,13 +12,13 @@
 // Home-practice (the patient's page) calls `todayFor`, `programAdherence`, `homeReminder`/`setHomeReminder` and
 // `homeHandout`; home sessions are read from HomeSession rows (completed ones count) and their recordings.
 import { z } from "zod";
-import type { ReminderInput, SaveProgramInput } from "../../app/_shared/care/program-api";
-import { reminderInput, saveProgramInput } from "../../app/_shared/care/program-api";
+import type { ReminderInput, SaveProgramInput, SaveVisitDoseInput } from "../../app/_shared/care/program-api";
+import { reminderInput, saveProgramInput, saveVisitDoseInput } from "../../app/_shared/care/program-api";
 import {
-  adherence, localDate, missedSessionEvents, prescriptionOn, programEndDate, programModel, weekdayOf,
-  type Adherence, type DoneSession, type ProgramModel,
+  adherence, exercisesInWeek, localDate, missedSessionEvents, phaseOf, prescriptionOn, programEndDate, programModel, programWeekAt,
+  weekdayOf, withDoseFromWeek, type Adherence, type DoneSession, type ProgramModel,
 } from "../../app/_shared/care/program";
-import { educationCardByRef } from "../../app/_shared/care/program-templates";
+import { educationCardByRef, templateByRef } from "../../app/_shared/care/program-templates";
 import { latestExercise } from "../../app/_shared/exercises/catalogue";
 import { formatName, zonedInstant } from "../../app/_shared/format";
 import type { Db } from "../db/client";
@@ -230,6 +230,126 @@ export async function adherenceFor(c: Caller, programId: string, now = new Date(
   const r = await programAdherence(c.db, p.id, now);
   await audit(c.db, actorOf(c), "program.adherence.read", { record: { type: "Episode", id: p.episodeId }, ip: c.ip, detail: { programId: p.id } });
   return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan in the visit (issue 13: "the next exercise of the patient's plan")
+// ---------------------------------------------------------------------------------------------
+
+/** What a set counts as once its samples are all in (a running or discarded set does not make an exercise done). */
+const RECORDED_SET = ["COMPLETED", "PENDING"];
+
+export type VisitPlanExercise = {
+  /** 1-based place in the program (the program's order) */
+  position: number;
+  exerciseKey: string;
+  /** the library's current version (what a set started from the visit records), null when no longer in the library */
+  exerciseVersion: number | null;
+  title: string;
+  selfReported: boolean;
+  /** this program week's dose, progressions applied; the rest between sets is the library's */
+  dose: { sets: number; reps: number | null; holdS: number | null; restS: number; perSide: boolean };
+  timesPerDay: number;
+  daysPerWeek: number;
+  /** the therapist's note on the exercise in the program */
+  notes: string;
+  /** the note of the progression step in force this week ("" when none) */
+  stepNote: string;
+  /** sets of it recorded in this visit (samples complete) */
+  setsRecorded: number;
+  done: boolean;
+};
+export type VisitPlan =
+  | { state: "no-episode" | "no-program"; patientName: string; message: string }
+  | {
+      state: "plan";
+      patientName: string;
+      /** the program version shown (the base of "save this dose to the program") */
+      programId: string;
+      version: number;
+      /** the program week the visit's day falls in; before the start the first, after the end the last */
+      week: number;
+      weeks: number;
+      when: "before" | "during" | "after";
+      startDate: string;
+      endDate: string;
+      phase: { key: string; title: string } | null;
+      /** the exercises in force this week, in the program's order */
+      exercises: VisitPlanExercise[];
+      /** position of the first exercise not yet done (and still in the library); null when all are done */
+      next: number | null;
+    };
+
+async function ownVisitEpisode(c: Caller, visitId: string) {
+  const v = await c.db.visit.findFirst({
+    where: { id: visitId, clinicId: c.user.clinicId },
+    select: { id: true, patient: { select: { firstName: true, lastName: true } }, episode: { select: { id: true, status: true } } },
+  });
+  if (!v) throw notFound("Visit");
+  return v;
+}
+
+/**
+ * The plan for a visit: its episode's active program, the exercises of the current program week (the week of `now`
+ * in the program's time zone) in the program's order, each with that week's dose and the therapist's note, marked
+ * done when a set of it was recorded in this visit, and the next one (the first not done). Staff of the visit's
+ * clinic; the router lets writers ask (it is the room's tool for starting sets). Reading the program is audited.
+ */
+export async function visitPlan(c: Caller, visitId: string, now: Date = new Date()): Promise<VisitPlan> {
+  const v = await ownVisitEpisode(c, visitId);
+  const patientName = formatName(v.patient);
+  if (!v.episode) return { state: "no-episode", patientName, message: "This visit is not part of an episode of care, so there is no home program to follow." };
+  if (v.episode.status !== "ACTIVE") return { state: "no-program", patientName, message: `${v.patient.firstName}'s episode of care has ended; its program no longer applies.` };
+  const row = await activeProgramOf(c.db, v.episode.id);
+  const parsed = row ? programModel.safeParse(row.model) : null;
+  if (!row || !parsed?.success) return { state: "no-program", patientName, message: row ? `${v.patient.firstName}'s home program could not be read; open it on the episode page.` : `${v.patient.firstName} has no active home program in this episode.` };
+  const model = parsed.data;
+  const at = programWeekAt(model, localDate(now, model.timeZone));
+  const recorded = await c.db.assessmentTrial.groupBy({ by: ["protocolKey"], where: { visitId: v.id, kind: "exercise", status: { in: RECORDED_SET } }, _count: { _all: true } });
+  const setsOf = new Map(recorded.map((r) => [r.protocolKey, r._count._all]));
+  const exercises = exercisesInWeek(model, at.week).map(({ index, item, dose }): VisitPlanExercise => {
+    const ex = latestExercise(item.exerciseKey);
+    const step = item.progression.filter((p) => p.fromWeek <= at.week).at(-1);
+    const setsRecorded = setsOf.get(item.exerciseKey) ?? 0;
+    return {
+      position: index + 1, exerciseKey: item.exerciseKey, exerciseVersion: ex?.version ?? null, title: ex?.title ?? item.exerciseKey, selfReported: ex?.selfReported ?? true,
+      dose: { sets: dose.sets, reps: dose.reps, holdS: dose.holdS, restS: ex?.dose.restS ?? 60, perSide: dose.perSide },
+      timesPerDay: item.timesPerDay, daysPerWeek: item.daysPerWeek, notes: item.notes, stepNote: step?.note ?? "", setsRecorded, done: setsRecorded > 0,
+    };
+  });
+  const version = await c.db.homeProgram.count({ where: { episodeId: v.episode.id, createdAt: { lte: row.createdAt } } });
+  await audit(c.db, actorOf(c), "program.read", { record: { type: "Episode", id: v.episode.id }, ip: c.ip, detail: { programId: row.id, visitId: v.id } });
+  const phase = phaseOf(model, at.week);
+  return {
+    state: "plan", patientName, programId: row.id, version, week: at.week, weeks: model.weeks, when: at.when, startDate: model.startDate, endDate: programEndDate(model),
+    phase: phase ? { key: phase.key, title: phase.title } : null, exercises, next: exercises.find((e) => !e.done && e.exerciseVersion !== null)?.position ?? null,
+  };
+}
+
+/**
+ * "Save this dose to the program" from the visit: a new program version in which the exercise at `position` has this
+ * dose from the current program week on (programs.ts `withDoseFromWeek`; earlier weeks keep theirs). The base must be
+ * the version the room showed (else CONFLICT, as any program save). Audited as a program change and as made in the visit.
+ */
+export async function saveVisitDose(c: Caller, raw: SaveVisitDoseInput, now: Date = new Date()) {
+  const input = saveVisitDoseInput.parse(raw);
+  const v = await ownVisitEpisode(c, input.visitId);
+  if (!v.episode) throw badRequest("This visit is not part of an episode of care: there is no program to change");
+  const row = await activeProgramOf(c.db, v.episode.id);
+  if (!row) throw badRequest("This episode has no active home program");
+  if (row.id !== input.programId) throw conflict("The program was changed meanwhile (someone saved a newer version). Reload to see it, then save the dose again.");
+  const model = modelOf(row);
+  const { week } = programWeekAt(model, localDate(now, model.timeZone));
+  const inForce = exercisesInWeek(model, week).find((e) => e.index === input.position - 1);
+  if (!inForce) throw badRequest(`Exercise ${input.position} is not in week ${week} of the program`);
+  const next = withDoseFromWeek(model, inForce.index, week, input.dose);
+  const templateKey = row.templateKey && templateByRef(row.templateKey) ? row.templateKey : null;
+  const saved = await saveProgram(c, { episodeId: v.episode.id, baseProgramId: row.id, templateKey, model: next, education: educationOf(row) });
+  await audit(c.db, actorOf(c), "program.dose-from-visit", {
+    record: { type: "Episode", id: v.episode.id }, ip: c.ip,
+    detail: { visitId: v.id, programId: saved.id, replaces: row.id, exercise: inForce.item.exerciseKey, position: input.position, fromWeek: week, before: inForce.dose, dose: input.dose },
+  });
+  return { programId: saved.id, version: saved.version, fromWeek: week };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,12 +3,10 @@
 // live; the trial is saved through tRPC and its stored peak matches the clip's ground truth; the
 // review page shows it and its CSV has one row per stored sample. The patient's network is cut in
 // the middle of the trial and restored: every sample reaches the database exactly once.
-import { chromium, type Browser } from "@playwright/test";
-import { chromiumArgs } from "../../playwright.config";
 import { decodeChunk } from "../../app/_shared/recording/codec";
 import { ensureY4m, loadTruth, missingPrerequisite } from "../bench/pose/harness";
-import { PASSWORD } from "../support/seed";
-import { expect, test, trpc } from "./fixtures";
+import { expect, test } from "./fixtures";
+import { useLiveVisit } from "./live-visit";
 
 const CLIP = "synthetic_sagittal_flexion";
 
@@ -19,11 +17,9 @@ const CLIP = "synthetic_sagittal_flexion";
 // frame instead of ~200). DOM snapshots are still kept for failures.
 test.use({ trace: { mode: "retain-on-failure", screenshots: false, snapshots: true, sources: true } });
 
-let browsers: Browser[] = [];
-test.afterEach(async () => {
-  await Promise.all(browsers.map((b) => b.close()));
-  browsers = [];
-});
+// The therapist joins without a camera (receive-only): two video encoders plus pose inference on a 2-core test
+// machine would starve the patient's pose worker (live-visit.ts).
+const openVisit = useLiveVisit();
 
 test("guided trunk-flexion assessment: live angles, loss-free saving across a network cut, peak vs ground truth, review and CSV", async ({ db, clinic, baseURL }) => {
   test.setTimeout(300_000);
@@ -34,26 +30,20 @@ test("guided trunk-flexion assessment: live angles, loss-free saving across a ne
   const truthPeak = Math.max(...truth.frames.map((f) => Number(f.trunkFlexionDeg)));
   const y4m = ensureY4m(CLIP, 15);
 
-  const exe = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-  const [tb, pb] = await Promise.all([
-    // The therapist joins without a camera (receive-only): two video encoders plus pose inference
-    // on a 2-core test machine would starve the patient's pose worker.
-    chromium.launch({ executablePath: exe, args: [...chromiumArgs, "--use-fake-ui-for-media-stream"] }),
-    chromium.launch({ executablePath: exe, args: [...chromiumArgs, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${y4m}`] }),
-  ]);
-  browsers = [tb, pb];
-  const tctx = await tb.newContext({ baseURL, permissions: ["camera", "microphone"], acceptDownloads: true });
-  const pctx = await pb.newContext({ baseURL, permissions: ["camera", "microphone"] });
-  // keep the patient page's peer connections reachable, to read its video sender's parameters
-  await pctx.addInitScript(() => {
-    const PC = window.RTCPeerConnection;
-    const all: RTCPeerConnection[] = ((window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = []);
-    window.RTCPeerConnection = class extends PC {
-      constructor(...a: ConstructorParameters<typeof RTCPeerConnection>) {
-        super(...a);
-        all.push(this);
-      }
-    };
+  const { therapist, patient, pctx, visitId } = await openVisit({
+    clinic, baseURL: baseURL!, y4m, patientName: "Sam Sweep", therapistContext: { acceptDownloads: true },
+    // keep the patient page's peer connections reachable, to read its video sender's parameters
+    preparePatient: (c) =>
+      c.addInitScript(() => {
+        const PC = window.RTCPeerConnection;
+        const all: RTCPeerConnection[] = ((window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = []);
+        window.RTCPeerConnection = class extends PC {
+          constructor(...a: ConstructorParameters<typeof RTCPeerConnection>) {
+            super(...a);
+            all.push(this);
+          }
+        };
+      }),
   });
   /** the patient's video sender: its encoding's frame-rate cap and scale, and the self-view's frame rate */
   const patientVideo = () =>
@@ -65,20 +55,6 @@ test("guided trunk-flexion assessment: live angles, loss-free saving across a ne
       const selfTrack = self?.srcObject instanceof MediaStream ? self.srcObject.getVideoTracks()[0] : undefined;
       return { maxFramerate: e?.maxFramerate ?? null, scale: e?.scaleResolutionDownBy ?? null, selfViewFps: selfTrack?.getSettings().frameRate ?? null };
     });
-  await trpc(tctx, baseURL!, "auth.signIn", { email: clinic.therapist.email, password: PASSWORD });
-  const scheduled = await trpc(tctx, baseURL!, "visits.schedule", { patientId: clinic.patient.id, scheduledAt: new Date(Date.now() + 5 * 60_000).toISOString() });
-  const visitId = (scheduled.visit as { id: string }).id;
-
-  const therapist = await tctx.newPage();
-  await therapist.goto(`/visits/${visitId}/room`);
-  const patient = await pctx.newPage();
-  if (process.env.E2E_DEBUG) patient.on("console", (m) => console.log(`[patient] ${m.type()}: ${m.text()}`));
-  await patient.goto(scheduled.joinPath as string);
-  await patient.getByLabel("Your name").fill("Sam Sweep");
-  await patient.getByRole("checkbox").check();
-  await patient.getByRole("button", { name: "Join the waiting room" }).click();
-  await therapist.getByRole("button", { name: "Admit Sam Sweep" }).click();
-  await expect(therapist.getByTestId("visit-room")).toHaveAttribute("data-link-state", "connected", { timeout: 30_000 });
 
   // the patient's video sender and self-view before any trial: no cap
   const before = await patientVideo();

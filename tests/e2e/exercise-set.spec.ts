@@ -6,14 +6,11 @@
 // stored samples) beside the corrected one; every sample is stored once; the review page shows both counts. The
 // visit room and the patient's screen fit a 1366×768 and a 1440×900 screen without scrolling (screenshots under
 // /tmp/ex-visit/).
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "@playwright/test";
-import { chromiumArgs } from "../../playwright.config";
 import { decodeChunk } from "../../app/_shared/recording/codec";
-import { PASSWORD } from "../support/seed";
-import { expect, test, trpc } from "./fixtures";
+import { expect, test } from "./fixtures";
+import { fitsWithoutScrolling, useLiveVisit, y4mOf } from "./live-visit";
 
 const CLIP = path.resolve("tests/media/exercises/squat_good.mp4");
 const TRUTH = JSON.parse(fs.readFileSync(CLIP.replace(/\.mp4$/, ".truth.json"), "utf8")) as { description: string; events?: unknown };
@@ -21,64 +18,14 @@ const TRUTH = JSON.parse(fs.readFileSync(CLIP.replace(/\.mp4$/, ".truth.json"), 
 const TRUTH_REPS = 4;
 const SHOTS = "/tmp/ex-visit";
 
-function y4m(fps = 15): string {
-  const out = path.resolve(`tests/.tmp/squat_good.${fps}fps.y4m`);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < fs.statSync(CLIP).mtimeMs) {
-    execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-i", CLIP, "-vf", `fps=${fps}`, "-pix_fmt", "yuv420p", `${out}.tmp.y4m`]);
-    fs.renameSync(`${out}.tmp.y4m`, out);
-  }
-  return out;
-}
-
-/** The page does not scroll and the given parts lie inside the window. */
-async function fitsWithoutScrolling(page: Page, testIds: string[]) {
-  const r = await page.evaluate((ids) => {
-    const vw = innerWidth, vh = innerHeight;
-    const boxes = ids.map((id) => {
-      const el = document.querySelector(`[data-testid="${id}"]`);
-      const b = el?.getBoundingClientRect();
-      return { id, found: !!b, inside: !!b && b.width > 0 && b.top >= -1 && b.left >= -1 && b.bottom <= vh + 1 && b.right <= vw + 1, box: b ? [b.left, b.top, b.right, b.bottom].map(Math.round) : null };
-    });
-    return { scroll: document.documentElement.scrollHeight - vh, boxes };
-  }, testIds);
-  expect(r.scroll, `page scrolls by ${r.scroll}px`).toBeLessThanOrEqual(1);
-  for (const b of r.boxes) expect(b.inside, `${b.id} inside the window: ${JSON.stringify(b)}`).toBe(true);
-}
-
 test.use({ trace: { mode: "retain-on-failure", screenshots: false, snapshots: true, sources: true } });
-let browsers: Browser[] = [];
-test.afterEach(async () => {
-  await Promise.all(browsers.map((b) => b.close()));
-  browsers = [];
-});
+const openVisit = useLiveVisit();
 
 test("exercise set: live count on both screens, a network cut loses nothing, correction kept beside the automatic count, review", async ({ db, clinic, baseURL }) => {
   test.setTimeout(580_000);
   expect(TRUTH.description).toMatch(/4 full reps/);
   fs.mkdirSync(SHOTS, { recursive: true });
-  const exe = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-  const [tb, pb] = await Promise.all([
-    chromium.launch({ executablePath: exe, args: [...chromiumArgs, "--use-fake-ui-for-media-stream"] }),
-    chromium.launch({ executablePath: exe, args: [...chromiumArgs, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${y4m()}`] }),
-  ]);
-  browsers = [tb, pb];
-  const tctx = await tb.newContext({ baseURL, permissions: ["camera", "microphone"], viewport: { width: 1440, height: 900 } });
-  const pctx = await pb.newContext({ baseURL, permissions: ["camera", "microphone"], viewport: { width: 1440, height: 900 } });
-  await trpc(tctx, baseURL!, "auth.signIn", { email: clinic.therapist.email, password: PASSWORD });
-  const scheduled = await trpc(tctx, baseURL!, "visits.schedule", { patientId: clinic.patient.id, scheduledAt: new Date(Date.now() + 5 * 60_000).toISOString() });
-  const visitId = (scheduled.visit as { id: string }).id;
-
-  const therapist = await tctx.newPage();
-  await therapist.goto(`/visits/${visitId}/room`);
-  const patient = await pctx.newPage();
-  if (process.env.E2E_DEBUG) patient.on("console", (m) => console.log(`[patient] ${m.type()}: ${m.text()}`));
-  await patient.goto(scheduled.joinPath as string);
-  await patient.getByLabel("Your name").fill("Sam Squat");
-  await patient.getByRole("checkbox").check();
-  await patient.getByRole("button", { name: "Join the waiting room" }).click();
-  await therapist.getByRole("button", { name: "Admit Sam Squat" }).click();
-  await expect(therapist.getByTestId("visit-room")).toHaveAttribute("data-link-state", "connected", { timeout: 30_000 });
+  const { therapist, patient, pctx, visitId } = await openVisit({ clinic, baseURL: baseURL!, y4m: y4mOf(CLIP), patientName: "Sam Squat", viewport: { width: 1440, height: 900 } });
 
   // The assessment tab fits too (the angle read-out and chart beside the video, nothing below the fold).
   for (const size of [{ width: 1366, height: 768 }, { width: 1440, height: 900 }]) {

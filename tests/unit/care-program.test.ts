@@ -5,13 +5,16 @@ import {
   daysBetween,
   doseInWeek,
   endOfLocalDay,
+  exercisesInWeek,
   localDate,
   missedSessionEvents,
   prescriptionOn,
   programEndDate,
   programModel,
+  programWeekAt,
   programWeekOf,
   weekdayOf,
+  withDoseFromWeek,
   type DoneSession,
   type ProgramModelInput,
 } from "../../app/_shared/care/program";
@@ -206,4 +209,38 @@ test("missed days become home.missed events with stable ids, which the missed-se
   assert.equal(a.missedSessionsInARow, 3);
   const alerts = evaluateAlerts("ep1", ev, [...ALERT_RULES, MISSED_SESSIONS_RULE]);
   assert.deepEqual(alerts.map((x) => x.dedupeKey), ["ep1:missed-sessions:missed:prog1:2026-03-03"]);
+});
+
+test("the program in a week (the visit's plan): items in force whatever the weekday, in order, with that week's dose", () => {
+  const p = programModel.parse(sixWeeks());
+  // week 3: all three, bird dog at its week-3 progression (2 sets); the stretch (Tue/Sat only) is listed on any day
+  assert.deepEqual(exercisesInWeek(p, 3).map((e) => [e.index, e.item.exerciseKey, e.dose.sets, e.dose.holdS]), [[0, "prone-press-up", 1, 2], [1, "bird-dog", 2, 5], [2, "hamstring-stretch", 3, 30]]);
+  // week 5: the stretch ended in week 4; bird dog has both progressions applied
+  assert.deepEqual(exercisesInWeek(p, 5).map((e) => [e.item.exerciseKey, e.dose.sets, e.dose.holdS]), [["prone-press-up", 1, 2], ["bird-dog", 2, 10]]);
+  // a Monday of week 1 prescribes no stretch, but the week's list has it
+  assert.ok(!prescriptionOn(p, "2026-03-02")!.exercises.some((e) => e.exerciseKey === "hamstring-stretch"));
+  assert.ok(exercisesInWeek(p, 1).some((e) => e.item.exerciseKey === "hamstring-stretch"));
+  // the week of a date, also outside the program (the nearest week, and where the date lies)
+  assert.deepEqual(programWeekAt(p, "2026-03-09"), { week: 2, when: "during" });
+  assert.deepEqual(programWeekAt(p, "2026-02-20"), { week: 1, when: "before" });
+  assert.deepEqual(programWeekAt(p, "2026-04-13"), { week: 6, when: "after" });
+  assert.deepEqual(programWeekAt(p, "2026-04-12"), { week: 6, when: "during" }, "the program's last day");
+});
+
+test("a dose saved from a visit changes the program from that week on; earlier weeks keep theirs", () => {
+  const p = programModel.parse(sixWeeks());
+  // in the item's first week: its starting dose
+  const first = programModel.parse(withDoseFromWeek(p, 0, 1, { sets: 2, reps: 12, holdS: 3 }));
+  assert.deepEqual(doseInWeek(first.items[0]!, 1), { sets: 2, reps: 12, holdS: 3, perSide: false });
+  // later: a progression step from that week, between the existing ones; weeks before are unchanged
+  const mid = programModel.parse(withDoseFromWeek(p, 1, 4, { sets: 3, reps: 8, holdS: 5 }));
+  assert.deepEqual(mid.items[1]!.progression.map((s) => s.fromWeek), [3, 4, 5]);
+  assert.deepEqual([3, 4, 5].map((w) => doseInWeek(mid.items[1]!, w)).map((d) => [d.sets, d.reps, d.holdS, d.perSide]), [[2, 10, 5, true], [3, 8, 5, true], [3, 8, 10, true]]);
+  // a step of that week is replaced (its note kept), not doubled
+  const again = programModel.parse(withDoseFromWeek(p, 1, 3, { sets: 4, reps: 6, holdS: null }));
+  assert.deepEqual(again.items[1]!.progression.map((s) => [s.fromWeek, s.dose.sets, s.dose.reps]), [[3, 4, 6], [5, undefined, undefined]]);
+  assert.equal(doseInWeek(again.items[1]!, 5).holdS, 10);
+  // the other items are the same objects' values
+  assert.deepEqual(again.items[0], p.items[0]);
+  assert.throws(() => withDoseFromWeek(p, 7, 1, { sets: 1, reps: 1, holdS: null }), /No exercise 8/);
 });

@@ -3,7 +3,9 @@
 // catalogue) and its dose, start / stop the set, follow the patient's count, hold and form cues live (the patient's
 // browser counts; its state arrives over the relay), the angle chart with each repetition and fault marked, correct
 // the count (a repetition not counted, one added; kept beside the automatic count), then pain, effort (Borg CR10) and
-// a note, a rest timer and the next set or exercise.
+// a note, a rest timer and the next set or exercise. Above the library: the patient's program (ProgramPlan), whose
+// next exercise is offered first, with its prescribed dose, whenever the picker opens (until the therapist picks
+// something else), and whose dose can be saved back to the program from here.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
@@ -19,6 +21,7 @@ import type { VisitCall } from "../../_lib/realtime/call";
 import { useRelayReceiver } from "../../_lib/realtime/relay-receiver";
 import { describeError, useTRPC } from "../../_lib/trpc";
 import { PainScale } from "../pain-scale";
+import { ProgramPlan, type PlanExercise } from "./ProgramPlan";
 import { LiveAngleChart } from "../review/angle-chart";
 import { Alert, Badge, Button } from "../ui";
 
@@ -89,6 +92,11 @@ export function ExercisePanel({ call, visitId, feed, exFeed, frameAspect, onExer
   const [dose, setDose] = useState<DoseForm | null>(exercise ? defaultDoseForm(exercise) : null);
   const [side, setSide] = useState<"left" | "right">("left");
   const [run, setRun] = useState<Running | null>(null);
+  /** the program row now in the picker (its position), null for a library choice */
+  const [fromPlan, setFromPlan] = useState<number | null>(null);
+  /** the therapist picked something since the last set started: the plan's next no longer replaces it */
+  const [touched, setTouched] = useState(false);
+  const [planSaved, setPlanSaved] = useState<string | null>(null);
   const [corrections, setCorrections] = useState<Correction[]>([]);
   const [pain, setPain] = useState<number | null>(null);
   const [effort, setEffort] = useState<number | null>(null);
@@ -103,8 +111,24 @@ export function ExercisePanel({ call, visitId, feed, exFeed, frameAspect, onExer
   const complete = useMutation(trpc.exerciseSets.complete.mutationOptions({ onError }));
   const discard = useMutation(trpc.exerciseSets.discard.mutationOptions({ onError }));
   const annotate = useMutation(trpc.exerciseSets.annotate.mutationOptions({ onError }));
+  const plan = useQuery(trpc.programs.forVisit.queryOptions({ visitId }, { refetchOnWindowFocus: false }));
+  const saveDose = useMutation(trpc.programs.saveVisitDose.mutationOptions({ onError }));
   const stored = sets.data?.find((s) => s.id === run?.id);
   const phase = live?.phase ?? (run ? "instructions" : null);
+  const picking = !run || !!run.stoppedAt;
+  const planData = plan.data?.state === "plan" ? plan.data : null;
+  const planNext = planData?.exercises.find((e) => e.position === planData.next) ?? null;
+  const chosenItem = fromPlan !== null && planData?.exercises.find((e) => e.position === fromPlan && e.exerciseKey === key) || null;
+
+  // a set recorded (its samples all in) can make an exercise of the plan done: ask the server again
+  const recordedSets = sets.data?.filter((s) => s.status === "COMPLETED" || s.status === "PENDING").length ?? 0;
+  useEffect(() => {
+    if (recordedSets) void qc.invalidateQueries({ queryKey: trpc.programs.forVisit.queryKey({ visitId }) });
+  }, [recordedSets]); // eslint-disable-line react-hooks/exhaustive-deps
+  // the plan's next exercise is offered first whenever the picker is open, unless the therapist chose otherwise
+  useEffect(() => {
+    if (picking && planNext && !touched) choosePlan(planNext);
+  }, [picking, planData?.programId, planData?.next, touched]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => onExercise?.(run?.exercise ?? null), [run?.exercise, onExercise]);
   // rest timer
@@ -119,13 +143,33 @@ export function ExercisePanel({ call, visitId, feed, exFeed, frameAspect, onExer
     if (!ex) return;
     setKey(k);
     setDose(defaultDoseForm(ex));
+    setFromPlan(null);
+    setTouched(true);
   };
-  const begin = async (ex: Exercise, setNumber: number) => {
-    if (!dose) return;
-    const problem = doseProblem(ex, dose);
+  /** A row of the program into the picker, with its prescribed dose (editable there). */
+  const choosePlan = (e: PlanExercise) => {
+    if (!getExercise(e.exerciseKey)) return;
+    setKey(e.exerciseKey);
+    setDose(planDose(e));
+    setFromPlan(e.position);
+    setPlanSaved(null);
+  };
+  /** "Start next": the program's dose, or the picker's if the therapist changed it there. */
+  const startPlan = (e: PlanExercise) => {
+    const ex = getExercise(e.exerciseKey);
+    if (!ex) return;
+    const d = fromPlan === e.position && key === e.exerciseKey && dose ? dose : planDose(e);
+    choosePlan(e);
+    setDose(d);
+    return begin(ex, e.setsRecorded + 1, d);
+  };
+  const begin = async (ex: Exercise, setNumber: number, form: DoseForm | null = dose) => {
+    if (!form) return;
+    const problem = doseProblem(ex, form);
     if (problem) return setError(problem);
     setError(null);
-    const d = engineDose(ex, dose, side);
+    setTouched(false);
+    const d = engineDose(ex, form, side);
     feed.resetTrial();
     setCorrections([]);
     setPain(null);
@@ -179,7 +223,6 @@ export function ExercisePanel({ call, visitId, feed, exFeed, frameAspect, onExer
     const found = new Set(searchExercises(query).map((e) => e.key));
     return exercisesByGroup().map((g) => ({ ...g, exercises: g.exercises.filter((e) => found.has(e.key)) })).filter((g) => g.exercises.length);
   }, [query]);
-  const picking = !run || !!run.stoppedAt;
   const saved = stored?.status === "COMPLETED" || phase === "saved";
   const restLeft = run?.stoppedAt ? Math.max(0, Math.ceil(run.dose.restS - (now - run.stoppedAt) / 1000)) : null;
   const removed = new Set(corrections.flatMap((c) => (c.action === "remove" ? [c.rep] : [])));
@@ -249,7 +292,10 @@ export function ExercisePanel({ call, visitId, feed, exFeed, frameAspect, onExer
               </label>
               <div className="flex flex-wrap gap-2">
                 <Button variant="secondary" busy={annotate.isPending} onClick={() => void saveNotes().catch(onError)} data-testid="save-set-notes">Save pain, effort and note</Button>
-                <Button busy={start.isPending} disabled={!saved} onClick={() => void begin(run.exercise, run.setNumber + 1).catch(onError)} data-testid="next-set">Next set ({run.setNumber + 1})</Button>
+                <Button busy={start.isPending} disabled={!saved} onClick={() => void begin(run.exercise, run.setNumber + 1, { sets: run.dose.sets, reps: run.dose.reps, holdS: run.dose.holdS, restS: run.dose.restS }).catch(onError)} data-testid="next-set">Next set ({run.setNumber + 1})</Button>
+                {planNext && planNext.exerciseKey !== run.exercise.key && (
+                  <Button variant="secondary" busy={start.isPending} disabled={!saved} onClick={() => void startPlan(planNext)?.catch(onError)} data-testid="after-set-plan-next">Next in the program: {planNext.title}</Button>
+                )}
               </div>
               {stored?.status === "COMPLETED" && (
                 <p className="text-sm text-emerald-900" data-testid="set-saved">Saved: {stored.automaticCount ?? "—"} counted{stored.correctedCount !== null && `, ${stored.correctedCount} after your correction`}. <Link className="underline" href={`/sets/${run.id}`} target="_blank">Open set</Link></p>
@@ -260,10 +306,14 @@ export function ExercisePanel({ call, visitId, feed, exFeed, frameAspect, onExer
       )}
 
       {picking && (
+        <ProgramPlan plan={plan.data} loading={plan.isLoading} error={plan.error ? describeError(plan.error).message : null} chosen={chosenItem?.position ?? null}
+          busy={start.isPending} onChoose={(e) => { choosePlan(e); setTouched(true); }} onStart={(e) => void startPlan(e)?.catch(onError)} />
+      )}
+      {picking && (
         <div className="space-y-2 rounded-md border border-slate-200 p-2" data-testid="exercise-picker">
           <div className="flex flex-wrap items-end gap-2">
             <label className="flex min-w-40 flex-1 flex-col gap-1 text-sm">
-              <span className="font-medium text-slate-700">{run ? "Next exercise" : "Exercise"}</span>
+              <span className="font-medium text-slate-700">{run ? "Next exercise" : "Exercise"}{chosenItem && <span className="font-normal text-slate-500"> · program no. {chosenItem.position}</span>}</span>
               <input type="search" placeholder="Search: bridge, plank, McKenzie…" value={query} onChange={(e) => setQuery(e.target.value)} className="rounded-md border border-slate-300 px-2 py-1.5 text-sm" data-testid="exercise-search" />
             </label>
             <select value={key} onChange={(e) => choose(e.target.value)} aria-label="Choose the exercise" className="min-w-48 flex-1 rounded-md border border-slate-300 px-2 py-1.5 text-sm" data-testid="exercise-select">
@@ -275,9 +325,23 @@ export function ExercisePanel({ call, visitId, feed, exFeed, frameAspect, onExer
               ))}
             </select>
           </div>
-          {exercise && dose && <DoseFields exercise={exercise} dose={dose} onChange={setDose} side={side} onSide={setSide} />}
+          {exercise && dose && <DoseFields exercise={exercise} dose={dose} onChange={(d) => { setDose(d); setTouched(true); }} side={side} onSide={setSide} />}
+          {chosenItem && planData && dose && doseDiffers(chosenItem, dose) && !doseProblem(exercise!, dose) && (
+            <div className="flex flex-wrap items-center gap-2 text-xs">
+              <span className="text-slate-600">Program: {chosenItem.dose.sets} × {chosenItem.dose.reps ?? `hold ${chosenItem.dose.holdS} s`}</span>
+              <Button variant="secondary" className="px-2 py-1 text-xs" busy={saveDose.isPending} data-testid="save-dose-to-program"
+                title="A new version of the program, with this dose from this week on (the rest between sets is not part of the program)"
+                onClick={() => void saveDose.mutateAsync({ visitId, programId: planData.programId, position: chosenItem.position, dose: { sets: dose.sets, reps: dose.reps, holdS: dose.holdS } }).then((r) => {
+                  setPlanSaved(`Saved to the program: version ${r.version}, from week ${r.fromWeek}.`);
+                  return qc.invalidateQueries({ queryKey: trpc.programs.forVisit.queryKey({ visitId }) });
+                }).catch(onError)}>
+                Save this dose to the program
+              </Button>
+            </div>
+          )}
+          {planSaved && <p className="text-xs text-emerald-800" role="status" data-testid="dose-saved">{planSaved}</p>}
           {exercise && <p className="text-xs text-slate-500">{exercise.camera.note}{exercise.contraindications[0] && ` ⚠ ${exercise.contraindications[0]}`}</p>}
-          <Button busy={start.isPending} disabled={!exercise} onClick={() => exercise && void begin(exercise, run && run.exercise.key === exercise.key ? run.setNumber + 1 : 1).catch(onError)} data-testid="start-set">
+          <Button busy={start.isPending} disabled={!exercise} onClick={() => exercise && void begin(exercise, run && run.exercise.key === exercise.key ? run.setNumber + 1 : (chosenItem?.setsRecorded ?? 0) + 1).catch(onError)} data-testid="start-set">
             Start {run && exercise && run.exercise.key === exercise.key ? `set ${run.setNumber + 1}` : "the exercise"}
           </Button>
         </div>
@@ -292,6 +356,11 @@ export function ExercisePanel({ call, visitId, feed, exFeed, frameAspect, onExer
     </section>
   );
 }
+
+/** A program row's dose as the picker's dose form. */
+const planDose = (e: PlanExercise): DoseForm => ({ sets: e.dose.sets, reps: e.dose.reps, holdS: e.dose.holdS, restS: e.dose.restS });
+/** The picker's dose is not the program's (the rest is not part of the program). */
+const doseDiffers = (e: PlanExercise, d: DoseForm) => d.sets !== e.dose.sets || d.reps !== e.dose.reps || d.holdS !== e.dose.holdS;
 
 function num(v: string): number | null {
   if (v.trim() === "") return null;

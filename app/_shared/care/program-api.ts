@@ -11,6 +11,25 @@ export const homeToken = z.string().trim().min(20, "This link is not valid").max
 export const episodeRefInput = z.strictObject({ episodeId: id });
 export const programRefInput = z.strictObject({ programId: id });
 export const linkRefInput = z.strictObject({ linkId: id });
+/** The plan of a visit: its episode's active program (server/services/programs.ts `visitPlan`). */
+export const visitRefInput = z.strictObject({ visitId: id });
+
+/**
+ * "Save this dose to the program" from the visit: the exercise at `position` (1-based, in the program's order) of the
+ * program version the room shows (`programId`; a newer version meanwhile is a CONFLICT) gets this dose from the
+ * current program week on, as a new program version.
+ */
+export const saveVisitDoseInput = z.strictObject({
+  visitId: id,
+  programId: id,
+  position: z.number().int().min(1).max(30),
+  dose: z.strictObject({
+    sets: z.number().int().min(1, "At least 1 set").max(10, "At most 10 sets"),
+    reps: z.number().int().min(1, "At least 1 repetition").max(100, "At most 100 repetitions").nullable(),
+    holdS: z.number().int().min(1, "At least 1 second").max(600, "At most 10 minutes").nullable(),
+  }).refine((d) => d.reps !== null || d.holdS !== null, "Give repetitions, a hold time, or both"),
+});
+export type SaveVisitDoseInput = z.input<typeof saveVisitDoseInput>;
 
 export const saveProgramInput = z.strictObject({
   episodeId: id,

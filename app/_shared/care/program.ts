@@ -171,17 +171,50 @@ export type DayPrescription = {
   reps: number;
 };
 
+/**
+ * The program's exercises in force in a program week (whatever the weekday), in the program's order: each item with
+ * its place in the program (0-based) and that week's dose (progressions applied).
+ */
+export function exercisesInWeek(p: ProgramModel, week: number): { index: number; item: ProgramItem; dose: Dose }[] {
+  return p.items.flatMap((item, index) => (week >= item.fromWeek && week <= (item.toWeek ?? p.weeks) ? [{ index, item, dose: doseInWeek(item, week) }] : []));
+}
+
+/**
+ * The program week that applies on a date, also outside the program: before its start the first week, after its end
+ * the last (a visit before or after the home program still shows the nearest phase), with where the date lies.
+ */
+export function programWeekAt(p: Pick<ProgramModel, "startDate" | "weeks">, date: string): { week: number; when: "before" | "during" | "after" } {
+  const week = programWeekOf(p, date);
+  if (week !== null) return { week, when: "during" };
+  return date < p.startDate ? { week: 1, when: "before" } : { week: p.weeks, when: "after" };
+}
+
+/**
+ * The program with one item's dose changed from a program week on (what came before stays as it was): in the item's
+ * first week its starting dose changes; later, a progression step from that week holds the new dose (an existing step
+ * of that week is replaced, later steps still apply after it). Returns the model to validate and save as a new version.
+ */
+export function withDoseFromWeek(p: ProgramModel, index: number, week: number, d: { sets: number; reps: number | null; holdS: number | null }): ProgramModel {
+  const it = p.items[index];
+  if (!it) throw new RangeError(`No exercise ${index + 1} in the program`);
+  const items = [...p.items];
+  if (week <= it.fromWeek) items[index] = { ...it, dose: { ...it.dose, sets: d.sets, reps: d.reps, holdS: d.holdS } };
+  else {
+    const old = it.progression.find((s) => s.fromWeek === week);
+    const step = { fromWeek: week, dose: { sets: d.sets, reps: d.reps, holdS: d.holdS }, note: old?.note ?? "" };
+    items[index] = { ...it, progression: [...it.progression.filter((s) => s.fromWeek !== week), step].sort((a, b) => a.fromWeek - b.fromWeek) };
+  }
+  return { ...p, items };
+}
+
 /** What is prescribed on a date (null outside the program). */
 export function prescriptionOn(p: ProgramModel, date: string): DayPrescription | null {
   const week = programWeekOf(p, date);
   if (week === null) return null;
   const wd = weekdayOf(date);
-  const exercises = p.items
-    .filter((it) => week >= it.fromWeek && week <= (it.toWeek ?? p.weeks) && weekdaysOf(it).includes(wd))
-    .map((it) => {
-      const d = doseInWeek(it, week);
-      return { exerciseKey: it.exerciseKey, dose: d, timesPerDay: it.timesPerDay, reps: repsPerTime(d) * it.timesPerDay };
-    });
+  const exercises = exercisesInWeek(p, week)
+    .filter(({ item }) => weekdaysOf(item).includes(wd))
+    .map(({ item: it, dose: d }) => ({ exerciseKey: it.exerciseKey, dose: d, timesPerDay: it.timesPerDay, reps: repsPerTime(d) * it.timesPerDay }));
   const phase = phaseOf(p, week);
   return {
     date, week, phase: phase ? { key: phase.key, title: phase.title } : null, exercises,

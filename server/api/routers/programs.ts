@@ -1,6 +1,6 @@
 // Home exercise programs (issue 19): the therapist's builder, versions, home links, handout and adherence; the patient's
 // reminder choice and handout through the home link. Thin: every procedure is one call into services/programs.ts.
-import { episodeRefInput, homeTokenInput, issueHomeLinkInput, linkRefInput, programRefInput, reminderInput, saveProgramInput } from "../../../app/_shared/care/program-api";
+import { episodeRefInput, homeTokenInput, issueHomeLinkInput, linkRefInput, programRefInput, reminderInput, saveProgramInput, saveVisitDoseInput, visitRefInput } from "../../../app/_shared/care/program-api";
 import * as programs from "../../services/programs";
 import { authedProcedure, publicProcedure, router, writerProcedure } from "../trpc";
 
@@ -14,6 +14,9 @@ export const programsRouter = router({
   homeLinks: authedProcedure.input(episodeRefInput).query(({ ctx, input }) => programs.listHomeLinks(ctx.caller, input.episodeId)),
   issueHomeLink: writerProcedure.input(issueHomeLinkInput).mutation(({ ctx, input }) => programs.issueHomeLink(ctx.caller, input)),
   revokeHomeLink: writerProcedure.input(linkRefInput).mutation(({ ctx, input }) => programs.revokeHomeLink(ctx.caller, input.linkId)),
+  // the visit room (therapists and admins, like starting a set): the plan for the visit, and its dose saved back
+  forVisit: writerProcedure.input(visitRefInput).query(({ ctx, input }) => programs.visitPlan(ctx.caller, input.visitId)),
+  saveVisitDose: writerProcedure.input(saveVisitDoseInput).mutation(({ ctx, input }) => programs.saveVisitDose(ctx.caller, input)),
   // the patient, holding the home link
   homeReminder: publicProcedure.input(homeTokenInput).query(({ ctx, input }) => programs.homeReminder(ctx.db, ctx.env, input.token)),
   setHomeReminder: publicProcedure.input(reminderInput).mutation(({ ctx, input }) => programs.setHomeReminder(ctx.db, ctx.env, input, ctx.ip)),
