@@ -56,6 +56,7 @@ export const CLIPS: ClipSpec[] = [
   // directions, camera placements.
   { clip: "bird_dog_level", dir: CLIP_DIR, exercise: "bird-dog", dose: dose({ reps: 3, perSide: true }), sides: { R: "left", L: "right" }, faults: { pelvisRotating: "pelvis-rotating", trunkTilting: "trunk-tilting" }, heldOut: true, note: "held out: a good bird dog (pelvis level), 3 per side, holds 0.5-1.2 s" },
   { clip: "bird_dog_roll", dir: CLIP_DIR, exercise: "bird-dog", dose: dose({ reps: 2, perSide: true }), sides: { R: "left", L: "right" }, faults: { pelvisRotating: "pelvis-rotating", trunkTilting: "trunk-tilting" }, heldOut: true, note: "held out: a 12 deg roll lifting the far hip (left leg back) and a 22 deg roll (right leg back), 2 per side" },
+  { clip: "bird_dog_tilt", dir: CLIP_DIR, exercise: "bird-dog", dose: dose({ reps: 3, perSide: true }), sides: { R: "left", L: "right" }, faults: { pelvisRotating: "pelvis-rotating", trunkTilting: "trunk-tilting" }, heldOut: true, note: "held out: the trunk tilting 16 deg (rep 2, L) and 19 deg (rep 5, R) toward the floor as the limbs lift (the supporting elbow bends), 4 good reps, 3 per side" },
   { clip: "hamstring_pauses", dir: CLIP_DIR, exercise: "hamstring-stretch", dose: dose({ holdS: 20, perSide: true, side: "right" }), faults: { holdLost: "pause:*" }, heldOut: true, note: "held out: two losses of the hold (a short slip, a longer lowering)" },
   {
     clip: "real_frontal_squats", dir: SHARED_MEDIA, exercise: "squat", dose: dose({ reps: 2 }), faults: {},
