@@ -55,6 +55,8 @@ export const HOME = {
   nextSet: (n: number) => `Start set ${n}`,
   saving: "Saving your set…",
   saved: "Set saved.",
+  /** on the exercise player once a set is saved at home */
+  setSavedRest: "Set saved. Rest a moment, then go back to your list for the next exercise.",
   setKept: "Set saved on this device. It is sent when you are back online.",
   setFailed: "Part of this set could not be saved (the reason is shown above).",
   selfTitle: "What did you do?",

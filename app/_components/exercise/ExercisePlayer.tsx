@@ -35,7 +35,7 @@ export interface PlayerSet {
 export type SaveStatus = { phase: "saving" | "saved" | "failed"; pending?: number; message?: string };
 export type PlayerState = Omit<ExerciseStateMsg, "setId">;
 
-export function ExercisePlayer({ set, stream, sink, stopped, save, onState, onSample, className = "" }: {
+export function ExercisePlayer({ set, stream, sink, stopped, save, onState, onSample, savedText = "Set saved. Rest now; your therapist will guide you on.", className = "" }: {
   set: PlayerSet;
   stream: MediaStream | null;
   /** where the set's samples go (t in ms since the set started); null: nothing is saved */
@@ -47,6 +47,8 @@ export function ExercisePlayer({ set, stream, sink, stopped, save, onState, onSa
   onState?: (s: PlayerState) => void;
   /** every analysed sample: `t` of the capture clock, and whether it belongs to the set (recorded) */
   onSample?: (s: PoseSample, inSet: boolean, capturedAt: number) => void;
+  /** what the patient reads once the set is saved (the visit's wording by default; home practice has its own) */
+  savedText?: string;
   className?: string;
 }) {
   const ex = set.exercise;
@@ -214,7 +216,7 @@ export function ExercisePlayer({ set, stream, sink, stopped, save, onState, onSa
         {shown === "active" && view.cue && <p className="rounded-md bg-amber-100 px-3 py-2 text-2xl font-semibold text-amber-900" role="status" data-testid="exercise-cue">{view.cue}</p>}
         {shown === "active" && !view.cue && view.reason && <p className="rounded-md bg-slate-100 px-3 py-2 text-lg text-slate-800" data-testid="exercise-reason">{view.reason}</p>}
         {shown === "saving" && <p className="text-sm text-slate-600">Saving your set… {save?.pending ? `(${save.pending} part${save.pending === 1 ? "" : "s"} to send)` : ""}</p>}
-        {shown === "saved" && <p className="rounded-md bg-emerald-50 px-3 py-2 text-lg font-medium text-emerald-800" data-testid="exercise-saved">Set saved. Rest now; your therapist will guide you on.</p>}
+        {shown === "saved" && <p className="rounded-md bg-emerald-50 px-3 py-2 text-lg font-medium text-emerald-800" data-testid="exercise-saved">{savedText}</p>}
         {shown === "failed" && <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">Part of this set could not be saved{save?.message ? `: ${save.message}` : ""}.</p>}
 
         {live.selfReported && (shown === "instructions" || shown === "framing" || shown === "active") && (

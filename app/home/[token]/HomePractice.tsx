@@ -339,7 +339,7 @@ function CameraSet({ token, item, session, online, sync, onStarted, onCounted, o
   if (!set) return <Card><p className="text-sm text-slate-600">{HOME.cameraAsk}</p><Spinner /></Card>;
   return (
     <div className="flex min-h-0 flex-1 flex-col gap-2" data-testid="home-camera-set">
-      <ExercisePlayer set={set} stream={stream} sink={recorder.current} stopped={stopped} save={save} onState={onState} className="h-[75vh] lg:h-[calc(100vh-11rem)]" />
+      <ExercisePlayer set={set} stream={stream} sink={recorder.current} stopped={stopped} save={save} onState={onState} savedText={HOME.setSavedRest} className="h-[75vh] lg:h-[calc(100vh-11rem)]" />
       <div className="flex flex-wrap items-center gap-2">
         {!stopped ? <Button className="py-3 text-base" onClick={finish} data-testid="home-finish-set">{HOME.finishSet}</Button>
           : <Button className="py-3 text-base" onClick={onClose} data-testid="home-back">{HOME.backToList}</Button>}
