@@ -2,7 +2,6 @@
 // (one row in AssessmentTrial with its kind and spec, its samples in AngleSampleChunk). The patient's browser feeds it
 // in idempotent chunks keyed by (recording, seq); the server validates every sample, stores its own canonical encoding
 // (chunk format 2) and summarises the recording itself from what is stored, through one summariser entry point.
-import { randomBytes } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import type { z } from "zod";
 import { MEASURES } from "../../app/_shared/pose/measures";
@@ -14,7 +13,7 @@ import { exerciseContextOf, hasExerciseSetSummariser, summariseRecording } from 
 import { isUniqueViolation, type Db } from "../db/client";
 import { audit, type Actor as AuditActor } from "./audit";
 import { actorOf, type Caller } from "./context";
-import { tokenHash } from "./crypto";
+import { randomToken, tokenHash } from "./crypto";
 import { badRequest, conflict, notFound } from "./errors";
 import { assertExerciseAllowed } from "./episodes";
 import { checkLink, LINK_PROBLEM_MESSAGES, linkActor } from "./patient-links";
@@ -71,6 +70,13 @@ type PatientRecording = {
 };
 const patientRecordingSelect = { id: true, kind: true, status: true, protocolKey: true, protocolVersion: true, dose: true, side: true, frameAspect: true, rollDeg: true, startedAt: true, endedAt: true } as const;
 
+/** A visit's join token uploads while the visit runs, and for LATE_UPLOAD_MS after it ended; never once revoked or expired. */
+function assertVisitTakesUploads(visit: { status: string; endedAt: Date | null; joinExpiresAt: Date; joinRevokedAt: Date | null }) {
+  const lateOk = visit.status === "ENDED" && visit.endedAt && Date.now() - visit.endedAt.getTime() < LATE_UPLOAD_MS;
+  if (!lateOk && (visit.status !== "IN_PROGRESS" || visit.joinRevokedAt || visit.joinExpiresAt.getTime() < Date.now()))
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "This visit link does not allow uploads" });
+}
+
 /** The recording, if the join token belongs to its visit and the visit still accepts samples (null: not a join token). */
 async function visitRecording(db: Db, secret: string, token: string, id: string): Promise<PatientRecording | null> {
   const visit = await db.visit.findUnique({
@@ -78,9 +84,7 @@ async function visitRecording(db: Db, secret: string, token: string, id: string)
     select: { id: true, clinicId: true, status: true, endedAt: true, joinExpiresAt: true, joinRevokedAt: true },
   });
   if (!visit) return null;
-  const lateOk = visit.status === "ENDED" && visit.endedAt && Date.now() - visit.endedAt.getTime() < LATE_UPLOAD_MS;
-  if (!lateOk && (visit.status !== "IN_PROGRESS" || visit.joinRevokedAt || visit.joinExpiresAt.getTime() < Date.now()))
-    throw new TRPCError({ code: "UNAUTHORIZED", message: "This visit link does not allow uploads" });
+  assertVisitTakesUploads(visit);
   const rec = await db.assessmentTrial.findFirst({ where: { id, visitId: visit.id }, select: patientRecordingSelect });
   if (!rec) throw notFound("Recording");
   return { rec, actor: { kind: "patient", visitId: visit.id, clinicId: visit.clinicId } };
@@ -104,9 +108,7 @@ async function visitUploadTarget(db: Db, secret: string, token: string, id: stri
     LIMIT 1`;
   const r = rows[0];
   if (!r) return null;
-  const lateOk = r.visitStatus === "ENDED" && r.visitEndedAt && Date.now() - r.visitEndedAt.getTime() < LATE_UPLOAD_MS;
-  if (!lateOk && (r.visitStatus !== "IN_PROGRESS" || r.joinRevokedAt || r.joinExpiresAt.getTime() < Date.now()))
-    throw new TRPCError({ code: "UNAUTHORIZED", message: "This visit link does not allow uploads" });
+  assertVisitTakesUploads({ status: r.visitStatus, endedAt: r.visitEndedAt, joinExpiresAt: r.joinExpiresAt, joinRevokedAt: r.joinRevokedAt });
   if (r.id === null || r.kind === null || r.status === null || r.startedAt === null) throw notFound("Recording");
   return { id: r.id, kind: r.kind, status: r.status, startedAt: r.startedAt, endedAt: r.endedAt };
 }
@@ -222,8 +224,8 @@ type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 const MAX_BATCH = 32;
 /**
  * While chunks arrive faster than BUSY_PER_S a second, the writer collects them for BATCH_WINDOW_MS before a commit.
- * A new transaction costs more than its statements (on SQLite the driver opens a fresh connection after every
- * transaction, which then reads the schema again; each commit syncs the log): a busy server commits at most ~40 times
+ * A new transaction costs more than its statements (BEGIN and COMMIT round trips, and each commit syncs the log;
+ * server/db/sqlite-adapter.ts keeps SQLite on one connection across them): a busy server commits at most ~40 times
  * a second however many uploads arrive, and an upload waits at most one window more. Below that rate each chunk is
  * committed as soon as it arrives.
  */
@@ -356,7 +358,7 @@ async function writeChunk(tx: Tx, job: ChunkJob): Promise<ChunkResult> {
 }
 
 /** A chunk row's id: never shown or referenced outside its row; unique and unguessable as the model's cuids are. */
-const chunkId = () => `c${randomBytes(12).toString("base64url")}`;
+const chunkId = () => `c${randomToken(12)}`;
 
 /** A retried upload is accepted once: the same samples (whatever format either was sent in), never others. */
 function duplicateOf(existing: { samples: Uint8Array; format: number }, canonical: Uint8Array, seq: number) {
