@@ -37,7 +37,7 @@ export function singleConnectionClient(config: Config, pragmas: string[] = []): 
         await inner.execute(sql);
       };
       const tx: Transaction = {
-        execute: (stmt: InStatement) => {
+        execute: async (stmt: InStatement) => {
           if (!open) throw new Error("The transaction is closed");
           return inner.execute(stmt);
         },
@@ -69,15 +69,15 @@ export function singleConnectionClient(config: Config, pragmas: string[] = []): 
   return client;
 }
 
-/** Prisma's libsql adapter factory on a single-connection client, with connection settings applied once. */
+/** Prisma's libsql adapter factory on a single-connection client, with connection settings applied once per client. */
 export class SingleConnectionLibSql extends PrismaLibSql {
   constructor(
-    private readonly config: Config,
+    config: Config,
     private readonly pragmas: string[],
   ) {
     super(config);
   }
   override createClient(config: Config): Client {
-    return singleConnectionClient(config, config.url === this.config.url ? this.pragmas : []);
+    return singleConnectionClient(config, this.pragmas);
   }
 }
