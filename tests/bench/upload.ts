@@ -7,16 +7,14 @@
 // uploads as the browser sends them, tRPC over HTTP on loopback. CPU per upload is this process's CPU (for the HTTP
 // pass it includes the client's fetch and superjson; the direct pass is the reference measured in the same run), and
 // the heap after a forced GC every 100 waves shows whether the upload path keeps anything.
-import { io as ioc, type Socket } from "socket.io-client";
 import { uploadChunkInput } from "../../app/_shared/recording/schemas";
 import { bytesToBase64, packSamples } from "../../app/_shared/pose/sample";
-import { PROTOCOL_VERSION } from "../../app/_shared/protocol";
 import { uploadChunk } from "../../server/services/recordings";
-import { scheduleVisit } from "../../server/services/visits";
 import { flexionSweep } from "../support/samples";
-import { PASSWORD, seedClinic } from "../support/seed";
+import { seedClinic } from "../support/seed";
 import { HttpClient, startTestServer } from "../support/server";
 import { speedIndexMs } from "../support/speed-index";
+import { connect, newVisit, patientAuth, staffCookie, therapistAuth, type Conn } from "../integration/realtime-support";
 
 const K = Number(process.env.BENCH_K ?? 20);
 const N = Number(process.env.BENCH_N ?? 60);
@@ -26,24 +24,15 @@ if (!gc) throw new Error("run with node --expose-gc (npm run bench:upload does)"
 const speedBefore = speedIndexMs();
 const s = await startTestServer({ realtime: { handshakeLimits: { perAddress: { points: 1e6, durationSec: 60 } } } });
 const c = await seedClinic(s.db);
-const caller = { db: s.db, env: s.env, ip: "bench", user: { id: c.therapist.id, clinicId: c.clinic.id, email: c.therapist.email, name: c.therapist.name, role: "THERAPIST" as const, mustChangePassword: false } };
 const staff = new HttpClient(s.url);
-await staff.signIn(c.therapist.email, PASSWORD);
-const sockets: Socket[] = [];
-const connect = (auth: object, cookie?: string) =>
-  new Promise<Socket>((resolve, reject) => {
-    const so = ioc(s.url, { transports: ["websocket"], auth: { v: PROTOCOL_VERSION, ...auth }, extraHeaders: cookie ? { cookie, origin: s.url } : { origin: s.url }, reconnection: false, forceNew: true });
-    sockets.push(so);
-    so.once("session:welcome", () => resolve(so));
-    so.once("connect_error", reject);
-  });
+staff.cookie = await staffCookie(s, c.therapist.email);
+const conns: Conn[] = [];
 const visits: { visitId: string; token: string }[] = [];
 for (let i = 0; i < K; i++) {
-  const r = await scheduleVisit(caller, { patientId: c.patient.id, scheduledAt: new Date(Date.now() + 60_000), durationMin: 120, reason: "" });
-  const v = { visitId: r.visit.id, token: r.joinPath.slice("/join/".length) };
-  const th = await connect({ role: "therapist", visitId: v.visitId, instanceId: `bench-t-${i}`.padEnd(12, "x") }, staff.cookie);
-  await connect({ role: "patient", token: v.token, instanceId: `bench-p-${i}`.padEnd(12, "x"), name: "Bench Patient", consent: true });
-  await th.timeout(5_000).emitWithAck("visit:admit", {});
+  const v = await newVisit(s, c);
+  const th = await connect(s, therapistAuth(v.visitId), { cookie: staff.cookie, origin: s.url });
+  conns.push(th, await connect(s, patientAuth(v.token), { origin: s.url }));
+  await th.socket.timeout(5_000).emitWithAck("visit:admit", {});
   visits.push(v);
 }
 const sweep = flexionSweep({ reps: 5, peakDeg: 70 });
@@ -87,6 +76,6 @@ const client = new HttpClient(s.url);
 const http = await pass("tRPC over HTTP (as the browser)", (b) => client.call("mutation", "trials.uploadChunk", b).then((r) => r.ok));
 console.log(`tRPC over HTTP / service call: ${(http / direct).toFixed(2)}×`);
 console.log(`machine speed index (ms for a fixed loop, lower is faster): ${speedBefore} before, ${speedIndexMs()} after`);
-for (const so of sockets) so.close();
+for (const x of conns) x.socket.close();
 await s.close();
 process.exit(0);
