@@ -13,6 +13,7 @@
 // namespace, a per-namespace sequence number and end-to-end acknowledgements (see relayMsg).
 import { z } from "zod";
 import { DoseSchema } from "./exercises/spec";
+import { VISIT_CHUNK_JSON_MAX, visitChunkInput } from "./recording/schemas";
 
 export const PROTOCOL_VERSION = 1;
 export const SOCKET_PATH = "/socket.io";
@@ -53,6 +54,7 @@ export const ERROR_CODES = [
   "JOIN_ENDED",
   "NOT_ASSIGNED", // handshake: the visit is assigned to another therapist (take it over first)
   "SERVER_BUSY", // handshake: the server is overloaded and admits no new joins for now (retry after retryAfterMs)
+  "CONFLICT", // recording:chunk: this seq was already stored with other samples
   "INTERNAL",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -145,6 +147,13 @@ export const C2S_SCHEMAS = {
   relay: relayMsg,
   /** Acknowledge relayed messages received from `sender`. */
   "relay:ack": relayAckMsg,
+  /**
+   * Patient: one chunk of a recording of this visit, stored by the one recording pipeline exactly as
+   * `recordings.uploadChunk` stores it (server/services/recordings.ts: same checks, idempotent by (trialId, seq)).
+   * While the visit's socket is up the recorder sends its chunks here (one event on the open socket instead of an
+   * HTTP request each second; tests/bench/upload.ts measures both); offline buffers and home practice use tRPC.
+   */
+  "recording:chunk": visitChunkInput,
 } as const;
 export type C2SEvent = keyof typeof C2S_SCHEMAS;
 export type C2SPayload<E extends C2SEvent> = z.input<(typeof C2S_SCHEMAS)[E]>;
@@ -159,6 +168,7 @@ export const C2S_SIZE: Record<C2SEvent, number> = {
   ping: LIMITS.small,
   relay: LIMITS.relay,
   "relay:ack": LIMITS.small,
+  "recording:chunk": VISIT_CHUNK_JSON_MAX,
 };
 
 /** Which roles may send each event. */
@@ -172,6 +182,7 @@ export const C2S_ROLES: Record<C2SEvent, readonly ParticipantRole[]> = {
   ping: ROLES,
   relay: ROLES,
   "relay:ack": ROLES,
+  "recording:chunk": ["patient"],
 };
 
 export type IceServer = { urls: string[]; username?: string; credential?: string };
@@ -186,6 +197,7 @@ export type C2SResult = {
   ping: { t: number; serverTime: number };
   relay: object;
   "relay:ack": object;
+  "recording:chunk": { stored: boolean; duplicate: boolean; seq: number };
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -296,6 +308,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   JOIN_ENDED: "This visit has ended. Thank you!",
   NOT_ASSIGNED: "This visit is assigned to another therapist. Take it over to join.",
   SERVER_BUSY: "The server is busy. Retrying shortly.",
+  CONFLICT: "This was already saved differently.",
   INTERNAL: "Something went wrong on our side.",
 };
 

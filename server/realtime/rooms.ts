@@ -2,6 +2,7 @@
 // signals/feature messages to the other participant. State lives in a RoomStore; messages are
 // routed by the socket ids stored there, so the same code runs against a shared store + adapter.
 import type { Server, Socket } from "socket.io";
+import { uploadFromSocket } from "./uploads";
 import {
   protocolError,
   RECONNECT_GRACE_MS,
@@ -246,6 +247,8 @@ export class RoomManager {
         return (await this.decline(d, (payload as C2SPayload<"visit:decline">).message)) as R;
       case "visit:end":
         return (await this.end(d)) as R;
+      case "recording:chunk":
+        return (await uploadFromSocket(this.deps.db, d.visitId, payload as never)) as R;
     }
     return protocolError("UNKNOWN_EVENT") as R;
   }

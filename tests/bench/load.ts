@@ -8,9 +8,11 @@
 //   BENCH_JSON=1 for JSON; BENCH_MAX_VISITS (default 400), BENCH_STEP (25), BENCH_STEP_S (10), BENCH_SOAK_S (600)
 //   BENCH_CPU_PROF=<dir>: V8 CPU profiles of the server processes (tests/bench/cpu-profile.ts reads them); BENCH_ONLY=app;
 //   BENCH_ADMISSION=1: the app's admission control on (server/realtime/admission.ts); BENCH_NO_UPLOAD=1: live messages
-//   only, no chunk uploads (splits the relay's cost from the recording's)
+//   only, no chunk uploads (splits the relay's cost from the recording's); BENCH_UPLOAD=http: chunks as tRPC calls over
+//   HTTP (the app's path before recording:chunk; the default sends them over the patient's socket, as the app does)
 // Each visit: a patient sends the app's real live pose message (one packed sample, as PatientAssessment sends it) at
-// 20 Hz with the app's acknowledged relay, and uploads a trial chunk (15 samples) once a second; the therapist receives
+// 20 Hz with the app's acknowledged relay, and uploads a trial chunk (15 samples) once a second over its socket
+// (recording:chunk, acknowledged once stored); the therapist receives
 // and acknowledges. Both participants of a visit live in the same generator process (one clock), and the visits are
 // split over 2 generator processes that share the machine's cores with the server, as a real test rig would here.
 // Everything is on loopback and bounded: at most BENCH_MAX_VISITS visits, each step BENCH_STEP_S seconds.
@@ -131,6 +133,7 @@ if (arg("--server")) {
       s.on("relay", (m, ack) => (io.to(peer).emit("relay", { ...m, from: s.id, fromRole: role }), ack?.({ ok: true })));
       s.on("relay:ack", (m, ack) => (io.to(peer).emit("relay:ack", m), ack?.({ ok: true })));
       s.on("visit:admit", (_m, ack) => ack?.({ ok: true }));
+      s.on("recording:chunk", (m, ack) => ack?.({ ok: true, stored: true, duplicate: false, seq: (m as { seq: number }).seq }));
     });
     await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
     url = `http://127.0.0.1:${(srv.address() as { port: number }).port}`;
@@ -149,6 +152,7 @@ if (arg("--server")) {
   let boot: Boot;
   let kind = "app";
   const sweep = flexionSweep({ reps: 40, peakDeg: 70 });
+  const viaHttp = process.env.BENCH_UPLOAD === "http";
   type Live = { stop: () => void; sockets: { close: () => void }[] };
   const live: Live[] = [];
   const totals = { sent: 0, received: 0 };
@@ -229,7 +233,12 @@ if (arg("--server")) {
         const part = sweep.slice((seq * 15) % (sweep.length - 15), ((seq * 15) % (sweep.length - 15)) + 15).map((x, k) => ({ ...x, t: seq * 1000 + 1 + k * 66 }));
         const body = { token: v.token, trialId: v.trialId, seq, startMs: part[0]!.t, rateHz: 15, samples: bytesToBase64(packSamples(part)) };
         seq++;
-        const p = http && v.trialId ? http.call("mutation", "trials.uploadChunk", body).then((r) => r.ok) : fetch(`${boot.url}/api/trpc/trials.uploadChunk`, { method: "POST", body: JSON.stringify({ json: body }) }).then((r) => r.ok);
+        const { token: _t, ...chunk } = body;
+        // As the app sends them (app/_lib/recording/transport.ts): over the visit's socket while it is up;
+        // BENCH_UPLOAD=http sends them as tRPC calls over HTTP, as the app did before recording:chunk.
+        const p = viaHttp
+          ? http && v.trialId ? http.call("mutation", "trials.uploadChunk", body).then((r) => r.ok) : fetch(`${boot.url}/api/trpc/trials.uploadChunk`, { method: "POST", body: JSON.stringify({ json: body }) }).then((r) => r.ok)
+          : ack<{ ok: boolean }>(paS, "recording:chunk", chunk).then((r) => r.ok);
         void p.then((ok) => (ok ? rep.uploads++ : rep.uploadFails++), () => rep.uploadFails++);
       }
     }, 1000 / RATE_HZ);

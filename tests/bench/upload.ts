@@ -4,7 +4,8 @@
 // The real server runs in this process (SQLite, no Next.js) with K live visits (therapist and patient connected and
 // admitted, a trunk-flexion trial started on each). Two passes over fresh trials: (1) the service function
 // `uploadChunk` called directly (zod, decode, per-sample validation, canonical re-encode, database), (2) the same
-// uploads as the browser sends them, tRPC over HTTP on loopback. CPU per upload is this process's CPU (for the HTTP
+// uploads as tRPC over HTTP on loopback (the browser's path outside a live visit: home practice, offline buffers),
+// (3) the same uploads over the patient's visit socket (recording:chunk, the browser's path in a live visit). CPU per upload is this process's CPU (for the HTTP
 // pass it includes the client's fetch and superjson; the direct pass is the reference measured in the same run), and
 // the heap after a forced GC every 100 waves shows whether the upload path keeps anything.
 import { uploadChunkInput } from "../../app/_shared/recording/schemas";
@@ -28,10 +29,13 @@ const staff = new HttpClient(s.url);
 staff.cookie = await staffCookie(s, c.therapist.email);
 const conns: Conn[] = [];
 const visits: { visitId: string; token: string }[] = [];
+const patients = new Map<string, Conn>();
 for (let i = 0; i < K; i++) {
   const v = await newVisit(s, c);
   const th = await connect(s, therapistAuth(v.visitId), { cookie: staff.cookie, origin: s.url });
-  conns.push(th, await connect(s, patientAuth(v.token), { origin: s.url }));
+  const pa = await connect(s, patientAuth(v.token), { origin: s.url });
+  conns.push(th, pa);
+  patients.set(v.token, pa);
   await th.socket.timeout(5_000).emitWithAck("visit:admit", {});
   visits.push(v);
 }
@@ -73,8 +77,10 @@ async function pass(label: string, send: (body: Record<string, unknown>) => Prom
 console.log(`Chunk upload cost — ${K} live visits, ${N} one-second chunks (15 samples) each, waves of ${K} concurrent uploads; SQLite`);
 const direct = await pass("service call (reference)", (b) => uploadChunk(s.db, s.env.SESSION_SECRET, uploadChunkInput.parse(b)).then(() => true, () => false));
 const client = new HttpClient(s.url);
-const http = await pass("tRPC over HTTP (as the browser)", (b) => client.call("mutation", "trials.uploadChunk", b).then((r) => r.ok));
-console.log(`tRPC over HTTP / service call: ${(http / direct).toFixed(2)}×`);
+const http = await pass("tRPC over HTTP (home, offline flush)", (b) => client.call("mutation", "trials.uploadChunk", b).then((r) => r.ok));
+const socket = await pass("recording:chunk over the socket", ({ token, ...chunk }) =>
+  (patients.get(token as string)!.socket.timeout(10_000) as unknown as { emitWithAck: (e: string, p: unknown) => Promise<{ ok: boolean }> }).emitWithAck("recording:chunk", chunk).then((r) => r.ok, () => false));
+console.log(`tRPC over HTTP / service call: ${(http / direct).toFixed(2)}×; socket / service call: ${(socket / direct).toFixed(2)}×; socket / tRPC over HTTP: ${(socket / http).toFixed(2)}×`);
 console.log(`machine speed index (ms for a fixed loop, lower is faster): ${speedBefore} before, ${speedIndexMs()} after`);
 for (const x of conns) x.socket.close();
 await s.close();

@@ -28,7 +28,7 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
   // while recording, a low-rate copy of the camera (priority.ts); the pose worker reads the camera itself
   const [preview, setPreview] = useState<MediaStream | null>(null);
   useVideoSource(video, preview ?? stream, true);
-  const transport = useRecordingTransport();
+  const transport = useRecordingTransport({ call, token });
   const [trial, setTrial] = useState<{ id: string; protocol: Protocol } | null>(null);
   const [phase, setPhase] = useState<Phase | null>(null);
   const [count, setCount] = useState(COUNTDOWN_S);

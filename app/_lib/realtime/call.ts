@@ -1,6 +1,6 @@
 // The live-visit client: signalling socket + reconnect handling + the peer connection + quality.
 // Framework-free (a React hook wraps it in hooks.ts); state is published as immutable snapshots.
-import type { ErrorCode, IceServer, MediaState, ParticipantRole, RoomView, S2CEvents, SignalMsg, Welcome } from "../../_shared/protocol";
+import type { C2SPayload, ErrorCode, IceServer, MediaState, ParticipantRole, RoomView, S2CEvents, SignalMsg, Welcome } from "../../_shared/protocol";
 import { IceCredentials } from "./ice-credentials";
 import { PeerLink, type LinkState } from "./peer";
 import { MEDIA_NS, mediaSentMsg } from "../../_shared/media-report";
@@ -227,6 +227,13 @@ export class VisitCall {
   }
   end() {
     return emitAck(this.socket, "visit:end", {});
+  }
+  /**
+   * Patient: one recording chunk over the visit's socket (`recording:chunk`); null while the socket is down (the
+   * recorder then uses tRPC). The chunk must belong to this visit's recording.
+   */
+  uploadChunk(chunk: C2SPayload<"recording:chunk">) {
+    return this.socket.connected ? emitAck(this.socket, "recording:chunk", chunk) : null;
   }
   /** Sends feature data to the other participant reliably (see relay.ts). */
   relay(ns: string, data: unknown) {

@@ -1,11 +1,25 @@
 "use client";
 // The recording pipeline's transport in a patient's page: the Recorder's chunks and finish go to recordings.* over
 // tRPC. Network failures, 5xx, 408 and 429 are retried; any other 4xx is the server refusing for good.
+// In a live visit (`call` given) a chunk of this visit's recording goes over the visit's open socket instead
+// (`recording:chunk`, the same service and checks server-side): one event on a socket that is already open costs the
+// server a fraction of an HTTP request and a tRPC call (tests/bench/upload.ts measures both). When the socket is down,
+// or the chunk is a leftover of another visit (another token), it goes through tRPC as before.
 import { useMutation } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import { useMemo } from "react";
 import { useTRPC } from "../trpc";
+import type { Ack, ErrorCode } from "../../_shared/protocol";
+import type { VisitCall } from "../realtime/call";
 import type { SendResult, Transport } from "./recorder";
+
+/** Socket refusals worth another try (the server busy or restarting, the socket gone mid-send); others are final. */
+const RETRY_CODES: ReadonlySet<ErrorCode> = new Set(["INTERNAL", "RATE_LIMITED", "SERVER_BUSY"]);
+
+export function socketResultOf(r: Ack): SendResult {
+  if (r.ok) return "ok";
+  return RETRY_CODES.has(r.code) ? "retry" : { fatal: r.message };
+}
 
 export function sendResultOf(e: unknown): SendResult {
   if (e instanceof TRPCClientError) {
@@ -15,13 +29,19 @@ export function sendResultOf(e: unknown): SendResult {
   return "retry"; // network down, server restarting, 5xx
 }
 
-export function useRecordingTransport(): Transport {
+export function useRecordingTransport(live?: { call: VisitCall; token: string }): Transport {
   const trpc = useTRPC();
   const upload = useMutation(trpc.recordings.uploadChunk.mutationOptions());
   const finish = useMutation(trpc.recordings.finish.mutationOptions());
+  const call = live?.call ?? null;
+  const callToken = live?.token ?? null;
   return useMemo<Transport>(() => ({
-    send: (t, c) => upload.mutateAsync({ token: t, ...c }).then(() => "ok" as const, sendResultOf),
+    send: (t, c) => {
+      const viaSocket = call && t === callToken ? call.uploadChunk({ trialId: c.trialId, seq: c.seq, startMs: c.startMs, rateHz: c.rateHz, format: c.format ?? 1, samples: c.samples }) : null;
+      if (viaSocket) return viaSocket.then(socketResultOf);
+      return upload.mutateAsync({ token: t, ...c }).then(() => "ok" as const, sendResultOf);
+    },
     finish: (t, trialId, chunkCount) => finish.mutateAsync({ token: t, trialId, chunkCount }).then(() => "ok" as const, sendResultOf),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }), []);
+  }), [call, callToken]);
 }

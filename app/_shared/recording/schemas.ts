@@ -31,6 +31,10 @@ export const uploadChunkInput = z.object({
   format: z.union(CHUNK_FORMATS.map((f) => z.literal(f)) as [z.ZodLiteral<1>, z.ZodLiteral<2>], { error: "Unknown chunk format" }).default(LEGACY_CHUNK_FORMAT),
   samples: base64,
 });
+/** The same upload from a patient's live visit socket (`recording:chunk`): the socket's handshake holds the token. */
+export const visitChunkInput = uploadChunkInput.omit({ token: true }).strict();
+/** Largest JSON size of a `recording:chunk` payload (the longest base64 chunk and its fields). */
+export const VISIT_CHUNK_JSON_MAX = Math.ceil(MAX_CHUNK_BYTES / 3) * 4 + 512;
 export const finishRecordingInput = z.object({ token: joinToken, trialId: id, chunkCount: z.number().int().min(0).max(MAX_CHUNKS_PER_RECORDING) });
 export const recordingIdInput = z.object({ trialId: id });
 

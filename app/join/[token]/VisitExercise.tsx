@@ -18,7 +18,7 @@ import { useTrialPriority } from "../../_lib/realtime/priority";
 const STATE_EVERY_MS = 250;
 
 export function VisitExercise({ call, stream, token, onActive }: { call: VisitCall; stream: MediaStream | null; token: string; onActive?: (on: boolean) => void }) {
-  const transport = useRecordingTransport();
+  const transport = useRecordingTransport({ call, token });
   const [set, setSet] = useState<PlayerSet | null>(null);
   const [stopped, setStopped] = useState(false);
   const [save, setSave] = useState<SaveStatus | null>(null);
