@@ -11,6 +11,64 @@
 // cache and its settings live as long as the client.
 import { createClient, type Client, type InStatement, type Transaction, type TransactionMode } from "@libsql/client";
 import { PrismaLibSql } from "@prisma/adapter-libsql";
+import Database from "libsql";
+
+// Prepared statements are reused on the app's connection. @libsql/client prepares every statement anew (`db.prepare`
+// in each execute, and `columns()` twice per query), and in libsql's native binding a prepare costs about as much as
+// running the statement: in the profile of `npm run bench:upload` (2026-12-02, read with tests/bench/cpu-profile.ts)
+// `prepare` was the largest single cost of the recording upload's SQL (0.4-0.5 ms of about 2.7 ms per upload) and
+// `columns` another 0.15 ms. The client's own statement handling is unchanged: it sets the same modes (safeIntegers,
+// raw) on every use and reads every row before it returns, so a statement is never in two executions at once. The
+// cache is per connection, bounded (most recently used kept), and only on the connections singleConnectionClient opens
+// (the app's: its schema does not change while it runs; migrations use their own connections, uncached).
+const STATEMENT_CACHE = 200;
+/** The statement @libsql/client runs right after opening a connection: how singleConnectionClient recognises its own. */
+const OPEN_CHECK = "SELECT 1 AS checkThatTheDatabaseCanBeOpened";
+type Conn = Database.Database;
+type Stmt = Database.Statement;
+const caches = new WeakMap<Conn, Map<string, Stmt>>();
+const prepareUncached = Database.prototype.prepare;
+let claiming = false;
+/** Prepares served from a cache and prepared anew, on cached connections (tests read them). */
+export const statementCacheStats = { hits: 0, misses: 0 };
+let patched = false;
+function reusePreparedStatements(): void {
+  if (patched) return;
+  patched = true;
+  (Database.prototype as { prepare: (this: Conn, sql: string) => Stmt }).prepare = function prepare(this: Conn, sql: string): Stmt {
+    let cache = caches.get(this);
+    if (!cache) {
+      if (!(claiming && sql === OPEN_CHECK)) return prepareUncached.call(this, sql);
+      caches.set(this, (cache = new Map()));
+    }
+    const hit = cache.get(sql);
+    if (hit) {
+      statementCacheStats.hits++;
+      cache.delete(sql); // most recently used last
+      cache.set(sql, hit);
+      return hit;
+    }
+    statementCacheStats.misses++;
+    const stmt = prepareUncached.call(this, sql);
+    let columns: ReturnType<Stmt["columns"]> | null = null;
+    const columnsUncached = stmt.columns.bind(stmt);
+    stmt.columns = () => (columns ??= columnsUncached());
+    cache.set(sql, stmt);
+    if (cache.size > STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
+    return stmt;
+  };
+}
+
+/** @libsql/client's createClient, its connection's statements cached (it opens the connection synchronously). */
+function createCachingClient(config: Config): Client {
+  reusePreparedStatements();
+  claiming = true;
+  try {
+    return createClient(config);
+  } finally {
+    claiming = false;
+  }
+}
 
 type Config = Parameters<typeof createClient>[0];
 
@@ -18,7 +76,7 @@ const BEGIN: Record<TransactionMode, string> = { write: "BEGIN IMMEDIATE", read:
 
 /** A client whose transactions run on its own connection (safe only under an exclusive lock, as Prisma's adapter holds). */
 export function singleConnectionClient(config: Config, pragmas: string[] = []): Client {
-  const inner = createClient(config);
+  const inner = createCachingClient(config);
   const ready = (async () => {
     for (const p of pragmas) await inner.execute(p);
   })();

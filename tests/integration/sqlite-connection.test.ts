@@ -1,5 +1,6 @@
 // The embedded SQLite adapter keeps one connection (server/db/sqlite-adapter.ts): its settings survive transactions,
-// a failed transaction rolls back and leaves the connection usable, and a unique violation from raw SQL is recognised.
+// a failed transaction rolls back and leaves the connection usable, a unique violation from raw SQL is recognised, and
+// its prepared statements are reused (results unchanged, new values bound each time).
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -7,6 +8,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createDb, isUniqueViolation, type Db } from "../../server/db/client";
 import { deployMigrations } from "../../server/db/schema-engine";
+import { statementCacheStats } from "../../server/db/sqlite-adapter";
 
 describe("embedded SQLite connection", () => {
   let dir: string;
@@ -52,5 +54,22 @@ describe("embedded SQLite connection", () => {
     const raw = await db.$executeRaw`INSERT INTO "Clinic" ("id", "name", "createdAt") VALUES (${c.id}, ${"again"}, ${new Date()})`.catch((e: unknown) => e);
     assert.ok(isUniqueViolation(raw), String(raw));
     assert.ok(!isUniqueViolation(new Error("other")));
+  });
+
+  it("reuses prepared statements: the same query prepared once, every execution with its own values and results", async () => {
+    const names = Array.from({ length: 50 }, (_, i) => `Reuse ${i}`);
+    for (const name of names) await db.clinic.create({ data: { name } }); // the same INSERT 50 times
+    const { hits, misses } = statementCacheStats;
+    const found: string[] = [];
+    for (const name of names) {
+      const r = await db.$queryRaw<{ name: string }[]>`SELECT "name" FROM "Clinic" WHERE "name" = ${name}`;
+      found.push(...r.map((x) => x.name));
+    }
+    assert.deepEqual(found, names);
+    assert.ok(statementCacheStats.misses - misses <= 1, `the SELECT was prepared ${statementCacheStats.misses - misses} times`);
+    assert.ok(statementCacheStats.hits - hits >= 49, `only ${statementCacheStats.hits - hits} cache hits`);
+    // a statement that fails does not poison its cached copy
+    await assert.rejects(db.$executeRaw`INSERT INTO "Clinic" ("id", "name", "createdAt") VALUES (${"dup"}, ${"x"}, ${new Date()}), (${"dup"}, ${"y"}, ${new Date()})`);
+    assert.equal(await db.clinic.count({ where: { name: { startsWith: "Reuse " } } }), 50);
   });
 });
