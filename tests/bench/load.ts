@@ -3,8 +3,10 @@
 // reference.
 //   npm run bench:load                      ramp both (steps of BENCH_STEP visits, BENCH_STEP_S seconds each)
 //   npm run bench:load -- --soak            then 10 min at 80 % of the app's capacity, memory slope reported
-//   npm run bench:load -- --cluster         all on PostgreSQL, plus two server processes with Redis (patients on one,
-//                                           therapists on the other): CPU per visit against one process
+//   npm run bench:load -- --cluster         all on PostgreSQL, plus two server processes with Redis: visits routed by id
+//                                           (both participants on one process, as the deployment's proxy routes them),
+//                                           then patients on one and therapists on the other (every message crosses
+//                                           Redis; BENCH_CLUSTER=affinity skips it): CPU per visit against one process
 //   BENCH_JSON=1 for JSON; BENCH_MAX_VISITS (default 400), BENCH_STEP (25), BENCH_STEP_S (10), BENCH_SOAK_S (600)
 //   BENCH_CPU_PROF=<dir>: V8 CPU profiles of the server processes (tests/bench/cpu-profile.ts reads them); BENCH_ONLY=app;
 //   BENCH_ADMISSION=1: the app's admission control on (server/realtime/admission.ts); BENCH_NO_UPLOAD=1: live messages
@@ -23,13 +25,23 @@ import { fileURLToPath } from "node:url";
 import { speedIndexMs } from "../support/speed-index";
 
 const self = fileURLToPath(import.meta.url);
+/** Which of n processes a visit goes to, as a proxy hashing the socket URL's `visit` parameter would send it (FNV-1a). */
+const visitShard = (visitId: string, n: number) => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < visitId.length; i++) h = Math.imul(h ^ visitId.charCodeAt(i), 0x01000193) >>> 0;
+  return h % n;
+};
 const P99_LIMIT_MS = 50;
 const RATE_HZ = 20;
 type Cpu = { user: number; system: number };
 type ServerStat = { cpuMs: number; rss: number; heap: number; at: number; redisCpuMs?: number };
 type Visit = { visitId: string; token: string; trialId: string | null };
-/** `therapistUrl`: in cluster mode therapists connect to the second process (patients to the first). */
-type Boot = { url: string; therapistUrl?: string; cookie: string; visits: Visit[] };
+/**
+ * `secondUrl`: the cluster's second process. `affinity` false: patients on the first process, therapists on the second
+ * (every live message crosses Redis: the worst case); true: both participants of a visit on the process its visit id
+ * hashes to, as the deployment's proxy routes them (server/realtime/README.md, "Deployment").
+ */
+type Boot = { url: string; secondUrl?: string; affinity?: boolean; cookie: string; visits: Visit[] };
 type GenReport = { sent: number; received: number; lat: number[]; uploads: number; uploadFails: number; joinMs: number[]; joinFails: number; busyRefusals: number; resends: number; cpuMs: number };
 
 const arg = (k: string) => process.argv.includes(k);
@@ -172,9 +184,16 @@ if (arg("--server")) {
       }
     }
   };
+  /** The process a visit's participant connects to (one process unless cluster mode). */
+  const urlFor = (visitId: string, role: "patient" | "therapist") => {
+    if (!boot.secondUrl) return boot.url;
+    if (boot.affinity) return visitShard(visitId, 2) === 0 ? boot.url : boot.secondUrl;
+    return role === "therapist" ? boot.secondUrl : boot.url;
+  };
   const connectOnce = (auth: Record<string, unknown>, cookie?: string) =>
     new Promise<ReturnType<typeof ioc>>((resolve, reject) => {
-      const base = auth.role === "therapist" && boot.therapistUrl ? boot.therapistUrl : boot.url;
+      const base = String(auth.url);
+      delete auth.url;
       const s = ioc(base, { path: "/socket.io", transports: ["websocket"], auth: { v: PROTOCOL_VERSION, ...auth }, extraHeaders: cookie ? { cookie, origin: base } : { origin: base }, reconnection: false, forceNew: true });
       const t = setTimeout(() => (s.close(), reject(new Error("join timeout"))), 8_000);
       s.once("session:welcome", () => (clearTimeout(t), resolve(s)));
@@ -188,14 +207,14 @@ if (arg("--server")) {
     const pInst = rid();
     let th, pa;
     try {
-      th = await connect(kind !== "bare" ? { role: "therapist", visitId: v.visitId, instanceId: tInst } : { role: "therapist", visitId: v.visitId }, boot.cookie);
-      pa = await connect(kind !== "bare" ? { role: "patient", token: v.token, instanceId: pInst, name: "Load Patient", consent: true } : { role: "patient", visitId: v.visitId });
+      th = await connect(kind !== "bare" ? { role: "therapist", visitId: v.visitId, instanceId: tInst, url: urlFor(v.visitId, "therapist") } : { role: "therapist", visitId: v.visitId, url: boot.url }, boot.cookie);
+      pa = await connect(kind !== "bare" ? { role: "patient", token: v.token, instanceId: pInst, name: "Load Patient", consent: true, url: urlFor(v.visitId, "patient") } : { role: "patient", visitId: v.visitId, url: boot.url });
       const a = await ack<{ ok: boolean }>(th, "visit:admit", {});
       if (!a.ok) throw new Error("admit failed");
       rep.joinMs.push(performance.now() - t0);
       if (kind !== "bare") {
         // The therapist starts a trial, so the chunk uploads are real writes of a recording.
-        const staff = new HttpClient(boot.therapistUrl ?? boot.url);
+        const staff = new HttpClient(urlFor(v.visitId, "therapist"));
         staff.cookie = boot.cookie;
         const r = await staff.call("mutation", "trials.start", { visitId: v.visitId, protocolKey: "trunk-flexion" });
         if (r.ok) v.trialId = r.data.id as string;
@@ -217,7 +236,7 @@ if (arg("--server")) {
     thS.on("relay", (m) => inbox.receive(m));
     const outbox = new RelayOutbox({ send: async (m) => (await ack<{ ok: boolean }>(paS, "relay", m)).ok, ack: () => {} });
     paS.on("relay:ack", (m: { ns: string; upTo: number }) => outbox.onAck(m.ns, m.upTo));
-    const http = kind !== "bare" ? new HttpClient(boot.url) : null;
+    const http = kind !== "bare" ? new HttpClient(urlFor(v.visitId, "patient")) : null;
     let i = 0;
     let seq = 0;
     const tick = setInterval(() => {
@@ -303,9 +322,9 @@ if (arg("--server")) {
     process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${name}`] : []; // one file per thread
   type Step = { visits: number; live: number; redisCores: number; msgsPerS: number; deliveredPct: number; p50: number; p95: number; p99: number; serverCpuMsPerVisitS: number; serverCores: number; memPerVisitKiB: number; genCores: number; uploadsPerS: number; uploadFails: number; joinP99Ms: number; joinFails: number; busyRefusals: number; resends: number };
 
-  async function ramp(kind: "app" | "bare" | "cluster", fixedVisits?: number, holdS?: number) {
+  async function ramp(kind: "app" | "bare" | "cluster" | "split", fixedVisits?: number, holdS?: number) {
     const dbEnv: Record<string, string> = shared.db ? { BENCH_DATABASE_URL: await shared.db() } : {};
-    const redis = kind === "cluster" ? await (await import("../support/redis")).startRedis() : null;
+    const redis = kind === "cluster" || kind === "split" ? await (await import("../support/redis")).startRedis() : null;
     const secret = (await import("node:crypto")).randomBytes(32).toString("base64url");
     const spawnServer = (k: string, extra: Record<string, string>) =>
       fork(self, ["--server", k], { execArgv: ["--import", "tsx", "--expose-gc", ...profArgs(`${kind}-${k}`)], stdio: ["ignore", "inherit", "inherit", "ipc"], env: { ...process.env, BENCH_MAX_VISITS: String(fixedVisits ?? maxVisits), BENCH_SECRET: secret, ...dbEnv, ...extra } });
@@ -315,7 +334,8 @@ if (arg("--server")) {
     const servers = [server];
     if (redis) {
       const second = spawnServer("app", { BENCH_REDIS_URL: redis.url, BENCH_SEED: "0" });
-      boot.therapistUrl = (await ipc<Boot>(second, null, "boot")).url;
+      boot.secondUrl = (await ipc<Boot>(second, null, "boot")).url;
+      boot.affinity = kind === "cluster";
       servers.push(second);
     }
     const gens = [0, 1].map(() => fork(self, ["--gen"], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] }));
@@ -416,12 +436,21 @@ if (arg("--server")) {
   const only = process.env.BENCH_ONLY;
   const app = await ramp("app");
   const bare = only === "app" ? { ...app, kind: "bare", steps: [], capacity: 0, cpuPerVisitAtCapacity: NaN } : await ramp("bare");
+  // --cluster: two processes with Redis, visits routed by id (as the proxy of the deployment does), then (unless
+  // BENCH_CLUSTER=affinity) the worst case without routing: every patient on one process, every therapist on the other.
   const cluster = clusterMode ? await ramp("cluster") : null;
+  const split = clusterMode && process.env.BENCH_CLUSTER !== "affinity" ? await ramp("split") : null;
   let soak: Awaited<ReturnType<typeof ramp>> | null = null;
   if (arg("--soak") && app.capacity > 0) {
     const n = Math.max(1, Math.round(app.capacity * 0.8));
     console.log(`  soak: ${n} visits (80 % of ${app.capacity}) for ${soakS} s`);
     soak = await ramp("app", n, soakS);
+  }
+  /** Two processes + Redis against one process: server CPU per visit at the largest common step within the limit. */
+  function vsOneProcess(c: Awaited<ReturnType<typeof ramp>>) {
+    const common = c.steps.filter((x) => x.p99 <= P99_LIMIT_MS && app.steps.some((a) => a.visits === x.visits)).at(-1);
+    const a = common && app.steps.find((x) => x.visits === common.visits);
+    return { capacity: c.capacity, steps: c.steps, cpuPerVisitVsOneProcess: common && a ? { visits: common.visits, ratio: +(common.serverCpuMsPerVisitS / a.serverCpuMsPerVisitS).toFixed(2) } : null };
   }
   const speedAfter = speedIndexMs();
   const result = {
@@ -438,26 +467,17 @@ if (arg("--server")) {
         return common && b ? { visits: common.visits, ratio: +(common.serverCpuMsPerVisitS / b.serverCpuMsPerVisitS).toFixed(2) } : null;
       })(),
     },
-    cluster: cluster
-      ? {
-          capacity: cluster.capacity,
-          steps: cluster.steps,
-          // server CPU per visit of two processes + Redis against one process, at the largest common step within the limit
-          cpuPerVisitVsOneProcess: (() => {
-            const common = cluster.steps.filter((c) => c.p99 <= P99_LIMIT_MS && app.steps.some((a) => a.visits === c.visits)).at(-1);
-            const a = common && app.steps.find((x) => x.visits === common.visits);
-            return common && a ? { visits: common.visits, ratio: +(common.serverCpuMsPerVisitS / a.serverCpuMsPerVisitS).toFixed(2) } : null;
-          })(),
-        }
-      : null,
+    cluster: cluster ? vsOneProcess(cluster) : null,
+    split: split ? vsOneProcess(split) : null,
     soak: soak ? { visits: soak.steps[0]?.visits, seconds: soakS, heapSlopeBytesPerMin: soak.heapSlopeBytesPerMin, samples: soak.soak, step: soak.steps[0] } : null,
   };
   if (process.env.BENCH_JSON) console.log(JSON.stringify(result));
   else {
     console.log(`capacity at p99 ≤ ${P99_LIMIT_MS} ms: app ${app.capacity} visits, bare relay ${bare.capacity} visits → app / bare ${result.ratios.capacity}× (target ≥ 0.9×)`);
     if (result.ratios.cpuPerVisit) console.log(`server CPU per visit at ${result.ratios.cpuPerVisit.visits} visits: app / bare ${result.ratios.cpuPerVisit.ratio}× (target ≤ 1.15×)`);
-    if (result.cluster?.cpuPerVisitVsOneProcess)
-      console.log(`two processes + Redis: capacity ${result.cluster.capacity} visits; server CPU per visit vs one process at ${result.cluster.cpuPerVisitVsOneProcess.visits} visits: ${result.cluster.cpuPerVisitVsOneProcess.ratio}× (target ≤ 1.3×; redis-server's CPU counted)`);
+    for (const [label, c] of [["visits routed by id", result.cluster], ["patients on one, therapists on the other", result.split]] as const)
+      if (c)
+        console.log(`two processes + Redis, ${label}: capacity ${c.capacity} visits; server CPU per visit vs one process` + (c.cpuPerVisitVsOneProcess ? ` at ${c.cpuPerVisitVsOneProcess.visits} visits: ${c.cpuPerVisitVsOneProcess.ratio}× (target ≤ 1.3×; redis-server's CPU counted)` : ": no common step within the limit"));
     if (result.soak) {
       const xs = result.soak.samples, mb = (b: number) => (b / 1048576).toFixed(1);
       const first = xs[0], last = xs.at(-1);

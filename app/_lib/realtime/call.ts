@@ -9,7 +9,12 @@ import { sampleQuality, SENT_STALE_MS, type Quality, type Sending } from "./qual
 import { RelayInbox, RelayOutbox } from "./relay";
 import { emitAck, FATAL_HANDSHAKE, handshakeError, openSocket, type VisitSocket } from "./socket";
 
-export type CallAuth = { role: "patient"; token: string; name: string; consent: true } | { role: "therapist"; visitId: string };
+/**
+ * `visit` (the patient's; the therapist's is its visitId) is a routing key only, never a credential: it goes in the
+ * socket URL's query so that a proxy in front of several server processes sends both participants of a visit to the
+ * same process (server/realtime/README.md, "Deployment"). The server ignores it.
+ */
+export type CallAuth = { role: "patient"; token: string; name: string; consent: true; visit?: string } | { role: "therapist"; visitId: string };
 
 export type CallPhase = "connecting" | "waiting" | "in-call" | "reconnecting" | "declined" | "ended" | "replaced" | "failed";
 
@@ -64,7 +69,9 @@ export class VisitCall {
     this.role = auth.role;
     const log = opts.log ?? (() => {});
     this.log = log;
-    this.socket = openSocket({ ...auth, instanceId: this.instanceId }, { url: opts.url, extraHeaders: opts.extraHeaders, autoConnect: false });
+    const { visit, ...handshake } = auth.role === "patient" ? auth : { ...auth, visit: auth.visitId };
+    const query = visit ? { visit } : undefined;
+    this.socket = openSocket({ ...handshake, instanceId: this.instanceId }, { url: opts.url, extraHeaders: opts.extraHeaders, autoConnect: false, query });
     const s = this.socket;
     this.relayOut = new RelayOutbox({
       send: async (m) => (await emitAck(s, "relay", m)).ok,

@@ -40,7 +40,7 @@ export function JoinFlow({ token }: { token: string }) {
   return <Visit token={token} visit={v} resume={resume} />;
 }
 
-type VisitInfo = { scheduledAt: Date; durationMin: number; status: string; therapistName: string; clinicName: string; clinicTimeZone: string; suggestedName: string };
+type VisitInfo = { scheduledAt: Date; durationMin: number; status: string; therapistName: string; clinicName: string; clinicTimeZone: string; suggestedName: string; visit: string };
 
 function Visit({ token, visit, resume }: { token: string; visit: VisitInfo; resume: Saved | null }) {
   const [joined, setJoined] = useState<Saved | null>(resume);
@@ -51,7 +51,7 @@ function Visit({ token, visit, resume }: { token: string; visit: VisitInfo; resu
   const assessing = assessingTrial || exercising;
   const media = useLocalMedia(resume ? { cameraId: resume.cameraId, micId: resume.micId } : {});
   const auth = useMemo<CallAuth | null>(
-    () => (joined && media.stream ? { role: "patient", token, name: joined.name, consent: true } : null),
+    () => (joined && media.stream ? { role: "patient", token, name: joined.name, consent: true, visit: visit.visit } : null),
     // `attempt` starts a fresh connection after being turned away or replaced.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [joined, !!media.stream, token, attempt],

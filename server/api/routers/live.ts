@@ -27,6 +27,8 @@ export const liveRouter = router({
         clinicName: clinic?.name ?? "",
         clinicTimeZone: safeTimeZone(clinic?.timezone),
         suggestedName: v.patientName ?? v.patient.firstName,
+        /** routing key for a proxy in front of several processes (app/_lib/realtime/call.ts, CallAuth) */
+        visit: v.id,
       },
     };
   }),
