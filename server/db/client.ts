@@ -12,7 +12,9 @@ export async function createDb(url: string): Promise<Db> {
   const adapter = runtimeAdapterFor(url);
   if (isPostgresUrl(url)) {
     const pg = await import("./generated/pg/client");
-    return new pg.PrismaClient({ adapter }) as unknown as Db;
+    const db = new pg.PrismaClient({ adapter }) as unknown as Db;
+    pooled.add(db);
+    return db;
   }
   const db = new PrismaClient({ adapter });
   // WAL lets readers run while a writer commits (journal_mode is kept in the file); the connection's own settings
@@ -20,6 +22,10 @@ export async function createDb(url: string): Promise<Db> {
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   return db;
 }
+
+const pooled = new WeakSet<Db>();
+/** Whether transactions of `db` run side by side (PostgreSQL's connection pool); SQLite's one connection takes one at a time. */
+export const runsConcurrentTransactions = (db: Db): boolean => pooled.has(db);
 
 /** Prisma's "unique constraint failed" error, from either provider; from a raw query it is a P2010 carrying the driver's kind. */
 export function isUniqueViolation(e: unknown): boolean {
