@@ -10,6 +10,10 @@
 //     every frame the processor gave the measure for, unsmoothed; frames off the line by more than 4 robust SDs
 //     (a left/right swap) are dropped and the line refitted. The node sits at the clip's scaled estimate, which is
 //     what the processor looks the line up by.
+//  3. (round 3) "standing offset per view": the base line's gain (v1's for trunk flexion, 1 for lateral flexion) and, per
+//     clip, only the offset, from its standing frames (the same pose in every clip, so the bend profile does not
+//     enter). The automatic choice below ranks ways by the left-out clips' MAE over whole bends; this way targets the
+//     standing error, so it is chosen explicitly: --way=trunkFlexion:"standing offset per view" (and lateralFlexion:).
 // The benchmark's other clips (the shared sweeps, offaxis_*) are never read here: they are the held-out evaluation.
 import fs from "node:fs";
 import path from "node:path";
