@@ -205,3 +205,21 @@ test("smoothing: during a 45 deg/s bend sampled at 20 Hz the shown angle lags th
   }
   assert.ok(worst < 1, `lag error ${worst.toFixed(2)} deg`); // 0.05 (the old beta) lags 2.3 deg here
 });
+
+test("start-up: with weak facing evidence (a deep bend: toes just ahead of the heels, the face hidden) trunk flexion shows right after the settling frames", () => {
+  // MediaPipe's first frames of a subject found mid-bend: facing score about 0.33. Averaged with the 0 of "no
+  // evidence", the facing stayed unknown (no trunk flexion) for 4 more frames after the 2 settling ones.
+  const weak = (t: number): PoseFrame => {
+    const f = figure({ view: "side", offAxisDeg: 0, flexionDeg: 80, t });
+    const heelL = f.image![LM.leftHeel]!, heelR = f.image![LM.rightHeel]!;
+    const scale = 0.5 * 250; // the figure's trunk length in pixels
+    for (const [toe, heel] of [[LM.leftFootIndex, heelL], [LM.rightFootIndex, heelR]] as const) f.image![toe] = { ...heel, x: heel.x + (0.05 * scale) / 640 };
+    f.image![LM.nose] = { ...f.image![LM.nose]!, visibility: 0.1 };
+    return f;
+  };
+  const proc = new PoseProcessor({ guidance: {} });
+  const shown: Array<number | null> = [];
+  for (let i = 0; i < 6; i++) shown.push(proc.process(weak(i * 50)).angles.trunkFlexion);
+  assert.deepEqual(shown.slice(0, 2), [null, null], "the 2 settling frames show nothing");
+  assert.ok(shown.slice(2).every((v) => v !== null && Math.abs(v - 80) < 0.5), `from the third frame on: ${JSON.stringify(shown)}`);
+});

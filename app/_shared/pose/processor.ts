@@ -136,6 +136,8 @@ export class PoseProcessor {
   private wRight = 0;
   private facingS = 0;
   private facing: Facing = 0;
+  /** facingS holds no evidence yet (after a reset): the next score seeds it instead of being averaged with 0 */
+  private facingFresh = true;
   private lastBodyT = -Infinity;
   private sway: { t: number; a: number }[] = [];
   private settle = SETTLE_FRAMES;
@@ -167,6 +169,7 @@ export class PoseProcessor {
     this.wFront = this.wRight = 0;
     this.facingS = 0;
     this.facing = 0;
+    this.facingFresh = true;
     this.sway = [];
     this.settle = SETTLE_FRAMES;
   }
@@ -187,6 +190,8 @@ export class PoseProcessor {
     if (p && seen && this.settle > 0) {
       this.settle--;
       this.lastBodyT = t;
+      // no value while tracking settles, but the facing gathers its evidence, so the first value shown has a sign
+      this.updateFacing(p);
       return { t, frame, seen: false, view, facing: this.facing, raw, angles, conf, confidence: 0, withheld: {}, guidance, sample: null, variants };
     }
     if (!p || !seen) {
@@ -197,6 +202,7 @@ export class PoseProcessor {
         this.wFront = this.wRight = 0;
         this.facingS = 0;
         this.facing = 0;
+        this.facingFresh = true;
         this.sway = [];
       }
       this.resetStale(t);
@@ -208,10 +214,7 @@ export class PoseProcessor {
     const v = classifyView(p);
     if (Number.isFinite(v.yawDeg)) this.yaw = this.yaw === null ? v.yawDeg : this.yaw + YAW_EMA * (v.yawDeg - this.yaw);
     view = { ...v, yawDeg: this.yaw ?? NaN, view: viewFromYaw(this.yaw ?? NaN) };
-    this.facingS += FACING_EMA * (facingScore(p) - this.facingS);
-    const f = facingFromScore(this.facingS);
-    if (f !== 0) this.facing = f;
-    const facing = this.facing;
+    const facing = this.updateFacing(p);
 
     const neutral = cal && this.o.zeroAtNeutral && cal.view === view.view ? cal.neutralTrunkImageDeg : 0;
     const w = frame.world ? toWorld(frame.world) : null;
@@ -315,6 +318,21 @@ export class PoseProcessor {
     }
     if (!Number.isFinite(yaw)) return 0;
     return view.view === "sagittal" ? front * (90 - yaw) : right * yaw;
+  }
+
+  /**
+   * The facing (smoothed score with hysteresis: it only flips on clear evidence). The first score after a reset seeds
+   * the average: averaged with the 0 of "no evidence" (as until issue 15 round 3), a side-on subject in a deep bend
+   * (feet seen, face to the floor: score 0.3-0.8) stayed "unknown", so without trunk flexion, for up to 4 frames
+   * after the 2 settling frames (full model, training clip train_flexion_f10).
+   */
+  private updateFacing(p: ReturnType<typeof toPixels>): Facing {
+    const score = facingScore(p);
+    this.facingS = this.facingFresh ? score : this.facingS + FACING_EMA * (score - this.facingS);
+    this.facingFresh = false;
+    const f = facingFromScore(this.facingS);
+    if (f !== 0) this.facing = f;
+    return this.facing;
   }
 
   /** Drops the smoothing of measures that have been missing for a while. */

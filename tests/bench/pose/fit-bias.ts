@@ -10,11 +10,15 @@
 //     every frame the processor gave the measure for, unsmoothed; frames off the line by more than 4 robust SDs
 //     (a left/right swap) are dropped and the line refitted. The node sits at the clip's scaled estimate, which is
 //     what the processor looks the line up by.
+//  3. (round 3) "standing offset per view": the base line's gain (v1's for trunk flexion, 1 for lateral flexion) and, per
+//     clip, only the offset, from its standing frames (the same pose in every clip, so the bend profile does not
+//     enter). The automatic choice below ranks ways by the left-out clips' MAE over whole bends; this way targets the
+//     standing error, so it is chosen explicitly: --way=trunkFlexion:"standing offset per view" (and lateralFlexion:).
 // The benchmark's other clips (the shared sweeps, offaxis_*) are never read here: they are the held-out evaluation.
 import fs from "node:fs";
 import path from "node:path";
 import { lateralFlexion } from "@/app/_shared/pose/angles";
-import { biasAt, MODEL_BIAS, removeBias, unforeshorten, type ViewBias, type ViewBiasNode } from "@/app/_shared/pose/correction";
+import { biasAt, type LinearBias, MODEL_BIAS, removeBias, unforeshorten, type ViewBias, type ViewBiasNode } from "@/app/_shared/pose/correction";
 import { toPixels } from "@/app/_shared/pose/geometry";
 import { PoseProcessor } from "@/app/_shared/pose/processor";
 import { loadTruth, REPO, TMP } from "./harness";
@@ -38,6 +42,8 @@ interface Pt {
   truth: number;
   /** the same angle from the apparent body width (classifyView's yaw), unsigned: a diagnostic */
   estImage: number;
+  /** the rig stands still here (the clip's standing value, within 0.3 deg, as the benchmark's standing figure) */
+  standing: boolean;
 }
 
 const median = (a: number[]) => {
@@ -74,6 +80,8 @@ function points(clip: string, run: BenchRun, measure: Measure): { pts: Pt[]; tru
   const trueOffAxis = measure === "trunkFlexion" ? 90 - az : az;
   const proc = new PoseProcessor({ guidance: {}, modelBias: false });
   const pts: Pt[] = [];
+  const truthKey = measure === "trunkFlexion" ? "trunkFlexionDeg" : "lateralFlexionDeg";
+  const rest = truth.frames[0]![truthKey] as number;
   for (const r of run.records) {
     const frame = recordFrame(r, run.videoSize);
     const res = proc.process(frame);
@@ -88,7 +96,8 @@ function points(clip: string, run: BenchRun, measure: Measure): { pts: Pt[]; tru
       m = lateralFlexion(toPixels(frame.image!, frame.width, frame.height)).value;
       t = -img; // faces the camera: the subject's right is the image left
     }
-    pts.push({ m, t, est: res.variants.offAxisDeg, truth: f[measure === "trunkFlexion" ? "trunkFlexionDeg" : "lateralFlexionDeg"] as number, estImage: measure === "trunkFlexion" ? 90 - res.view.yawDeg : res.view.yawDeg });
+    const tr = f[truthKey] as number;
+    pts.push({ m, t, est: res.variants.offAxisDeg, truth: tr, estImage: measure === "trunkFlexion" ? 90 - res.view.yawDeg : res.view.yawDeg, standing: Math.abs(tr - rest) <= 0.3 });
   }
   return { pts, trueOffAxis };
 }
@@ -121,13 +130,37 @@ function fitOneLine(clips: ClipPts[], measure: Measure, scaled: boolean): ViewBi
   return { offAxisGain: r4(k), nodes: [{ offAxisDeg: 0, gain: r4(l.gain), offsetDeg: r2(l.offsetDeg) }], ...(measure === "lateralFlexion" ? { mirror: false } : {}) };
 }
 /** unsmoothed clinical errors of a clip's frames under a bias (the processor's raw value, without its gating) */
-function errors(c: ClipPts, bias: ViewBias | null, measure: Measure): { mae: number; p95: number; bias: number } {
+function errors(c: ClipPts, bias: ViewBias | null, measure: Measure): { mae: number; p95: number; bias: number; standing: number } {
   const e = c.pts.map((p) => {
     const a = (bias?.offAxisGain ?? 1) * p.est;
     return unforeshorten(removeBias(p.m, bias ? biasAt(bias, a) : undefined, measure === "trunkFlexion"), a) - p.truth;
   });
   const abs = e.map(Math.abs).sort((x, y) => x - y);
-  return { mae: abs.reduce((x, y) => x + y, 0) / abs.length, p95: abs[Math.ceil(0.95 * abs.length) - 1]!, bias: e.reduce((x, y) => x + y, 0) / e.length };
+  const st = e.filter((_, i) => c.pts[i]!.standing);
+  return {
+    mae: abs.reduce((x, y) => x + y, 0) / abs.length,
+    p95: abs[Math.ceil(0.95 * abs.length) - 1]!,
+    bias: e.reduce((x, y) => x + y, 0) / e.length,
+    standing: st.length ? st.reduce((x, y) => x + y, 0) / st.length : NaN,
+  };
+}
+/**
+ * Issue 15 round 3: the gain of a base line (v1's for trunk flexion, 1 for lateral flexion) and, per view, only the
+ * OFFSET, from the clip's standing frames (median of measured - gain * true, in the image). Standing, every clip
+ * shows the same pose, so the bend profile (what made round 2's lines per view fail) does not enter the offset; the
+ * node sits at the view estimate of those standing frames. null when fewer than 2 clips have 10 standing frames.
+ */
+function fitStandingOffsets(clips: ClipPts[], measure: Measure, base: LinearBias | undefined): ViewBias | null {
+  const gain = base?.gain ?? 1;
+  const nodes: ViewBiasNode[] = [];
+  for (const c of clips) {
+    const st = c.pts.filter((p) => p.standing);
+    if (st.length < 10) continue;
+    nodes.push({ offAxisDeg: r2(median(st.map((p) => p.est))), gain: r4(gain), offsetDeg: r2(median(st.map((p) => p.m - gain * p.t))) });
+  }
+  if (nodes.length < 2) return null;
+  nodes.sort((a, b) => a.offAxisDeg - b.offAxisDeg);
+  return { offAxisGain: 1, nodes, ...(measure === "lateralFlexion" ? { mirror: true } : {}) };
 }
 const V1: Record<string, ViewBias> = {
   lite: { offAxisGain: 1, nodes: [{ offAxisDeg: 0, gain: 1.0507, offsetDeg: -1.57 }] },
@@ -145,6 +178,7 @@ function ways(measure: Measure, model: string): Array<[string, (train: ClipPts[]
     ["one line, scaled view", (tr) => fitOneLine(tr, measure, true)],
     ["line per view", (tr) => fitBias(tr, measure, false)],
     ["line per view, scaled view", (tr) => fitBias(tr, measure, true)],
+    ["standing offset per view", (tr) => fitStandingOffsets(tr, measure, measure === "trunkFlexion" ? V1[model]?.nodes[0] : undefined)],
   ];
 }
 const out: Record<Measure, Record<string, ViewBias>> = { trunkFlexion: {}, lateralFlexion: {} };
@@ -184,23 +218,31 @@ for (const measure of Object.keys(TRAINING) as Measure[]) {
     byModel.set(`${measure}/${model}`, perClip);
     if (perClip.length < 2) continue;
     // leave one training clip out: fit on the others, judge on it (unsmoothed clinical error), for each way to correct
-    console.log(`\nleave-one-clip-out, ${measure}, ${model}: MAE / p95 / bias ° of the left-out clip (unsmoothed)`);
+    console.log(`\nleave-one-clip-out, ${measure}, ${model}: MAE / p95 / bias / standing error ° of the left-out clip (unsmoothed)`);
     console.log(`| way | ${perClip.map((c) => c.clip).join(" | ")} | mean MAE |`);
     console.log(`|---|${perClip.map(() => "---:").join("|")}|---:|`);
     for (const [name, fit] of ways(measure, model)) {
       const cells = perClip.map((c) => errors(c, fit(perClip.filter((o) => o !== c)), measure));
       const mean = cells.reduce((a, e) => a + e.mae, 0) / cells.length;
-      console.log(`| ${name} | ${cells.map((e) => `${e.mae.toFixed(2)} / ${e.p95.toFixed(1)} / ${e.bias >= 0 ? "+" : ""}${e.bias.toFixed(1)}`).join(" | ")} | ${mean.toFixed(2)} |`);
+      const sg = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? "+" : ""}${v.toFixed(1)}` : "–");
+      console.log(`| ${name} | ${cells.map((e) => `${e.mae.toFixed(2)} / ${e.p95.toFixed(1)} / ${sg(e.bias)} / ${sg(e.standing)}`).join(" | ")} | ${mean.toFixed(2)} |`);
       const key = `${measure}/${name}`;
       loo.set(key, [...(loo.get(key) ?? []), mean]);
     }
   }
   // the way with the lowest leave-one-out MAE (mean over the models); within 0.05 deg the simpler way wins
   const fitted_ = FITTED_WAYS.map((name) => ({ name, mae: (loo.get(`${measure}/${name}`) ?? [NaN]).reduce((a, b) => a + b, 0) / (loo.get(`${measure}/${name}`)?.length ?? 1) }));
-  let best = fitted_[0]!;
+  let best: { name: string; mae: number } = fitted_[0]!;
   for (const w of fitted_.slice(1)) if (w.mae < best.mae - 0.05) best = w;
   if (!Number.isFinite(best.mae)) continue;
   console.log(`\n${measure}: chosen by leave-one-clip-out: "${best.name}" (mean MAE ${best.mae.toFixed(2)}°; ${fitted_.map((w) => `${w.name} ${w.mae.toFixed(2)}`).join(", ")})`);
+  // --way=<measure>:<way name> overrides the choice (e.g. "standing offset per view", which only targets the standing)
+  const forced = process.argv.find((a) => a.startsWith(`--way=${measure}:`))?.slice(`--way=${measure}:`.length);
+  if (forced) {
+    if (!ways(measure, "lite").some(([n]) => n === forced)) throw new Error(`unknown way "${forced}"`);
+    console.log(`${measure}: --way overrides it with "${forced}"`);
+    best = { name: forced, mae: NaN };
+  }
   for (const model of ["lite", "full"]) {
     const perClip = byModel.get(`${measure}/${model}`);
     if (!perClip?.length) continue;
