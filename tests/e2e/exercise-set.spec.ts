@@ -51,6 +51,11 @@ test("exercise set: live count on both screens, a network cut loses nothing, cor
   });
   await expect(therapist.getByTestId("exercise-phase")).toHaveText("Set running");
   const set = await db.assessmentTrial.findFirstOrThrow({ where: { visitId, kind: "exercise" }, orderBy: { startedAt: "desc" } });
+  // Chunks stored over HTTP (tRPC); the rest went over the visit's socket (recording:chunk).
+  let httpChunks = 0;
+  patient.on("requestfinished", (r) => {
+    if (r.url().includes("uploadChunk")) void r.response().then((res) => res?.ok() && (httpChunks += (r.url().match(/uploadChunk/g) ?? []).length));
+  });
 
   // Both screens count: the patient's at once, the therapist's over the relay.
   const patientCount = async () => Number(await player.getAttribute("data-count"));
@@ -96,6 +101,9 @@ test("exercise set: live count on both screens, a network cut loses nothing, cor
   const samples = chunks.flatMap((c) => decodeChunk(new Uint8Array(c.samples), c.format));
   for (let i = 1; i < samples.length; i++) expect(samples[i]!.t).toBeGreaterThan(samples[i - 1]!.t);
   expect(samples.length).toBe(recorded);
+  // While the socket was up the chunks rode it; only those of the cut (and its reconnect) may have gone over tRPC.
+  console.log(`chunks: ${chunks.length} stored, ${httpChunks} of them over HTTP`);
+  expect(httpChunks).toBeLessThan(chunks.length / 2);
   await expect.poll(async () => (await db.assessmentTrial.findUniqueOrThrow({ where: { id: set.id } })).correctedCount, { timeout: 15_000 }).toBe(shown - 1);
   const row = await db.assessmentTrial.findUniqueOrThrow({ where: { id: set.id } });
   expect(row.automaticCount).toBe(shown);

@@ -38,8 +38,10 @@ export function useRecordingTransport(live?: { call: VisitCall; token: string })
   return useMemo<Transport>(() => ({
     send: (t, c) => {
       const viaSocket = call && t === callToken ? call.uploadChunk({ trialId: c.trialId, seq: c.seq, startMs: c.startMs, rateHz: c.rateHz, format: c.format ?? 1, samples: c.samples }) : null;
-      if (viaSocket) return viaSocket.then(socketResultOf);
-      return upload.mutateAsync({ token: t, ...c }).then(() => "ok" as const, sendResultOf);
+      const viaTrpc = () => upload.mutateAsync({ token: t, ...c }).then(() => "ok" as const, sendResultOf);
+      // a server process from before recording:chunk (a rolling update) does not know the event: tRPC then
+      if (viaSocket) return viaSocket.then((r) => (!r.ok && r.code === "UNKNOWN_EVENT" ? viaTrpc() : socketResultOf(r)));
+      return viaTrpc();
     },
     finish: (t, trialId, chunkCount) => finish.mutateAsync({ token: t, trialId, chunkCount }).then(() => "ok" as const, sendResultOf),
     // eslint-disable-next-line react-hooks/exhaustive-deps
