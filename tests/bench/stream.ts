@@ -144,6 +144,42 @@ function cpuNow() {
   return out;
 }
 
+/**
+ * CPU seconds so far of every thread of both browsers, keyed "<side> <process type> <thread name>" (threads of one name
+ * summed): which part of Chromium the time goes to (the pose worker is the patient's "DedicatedWorker", the video
+ * encoder works in "ThreadPoolForeg…", software compositing in the GPU process's "VizCompositorTh…").
+ */
+function threadsNow(): Map<string, number> {
+  const out = new Map<string, number>();
+  const procs = readProcs();
+  const kids = new Map<number, number[]>();
+  for (const [pid, p] of procs) kids.set(p.ppid, [...(kids.get(p.ppid) ?? []), pid]);
+  const walk = (pid: number, side: string) => {
+    const p = procs.get(pid);
+    if (!p) return;
+    // Chromium rewrites its command line into one space-separated string
+    const type = /--type=([a-z-]+)/.exec(p.cmd)?.[1] ?? "browser";
+    const sub = /--utility-sub-type=([a-z_]+)/.exec(p.cmd)?.[1];
+    try {
+      for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
+        const st = fs.readFileSync(`/proc/${pid}/task/${t}/stat`, "utf8");
+        const name = st.slice(st.indexOf("(") + 1, st.lastIndexOf(")")).replace(/\d+$/, "#");
+        const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
+        const key = `${side} ${sub ? `${type}:${sub}` : type} ${name}`;
+        out.set(key, (out.get(key) ?? 0) + (Number(f[11]) + Number(f[12])) / CLK_TCK);
+      }
+    } catch {
+      /* the process ended meanwhile */
+    }
+    for (const k of kids.get(pid) ?? []) walk(k, side);
+  };
+  for (const pid of kids.get(process.pid) ?? []) {
+    const p = procs.get(pid)!;
+    if (p.cmd.includes("chrom")) walk(pid, p.cmd.includes("--use-file-for-fake-video-capture") ? "patient" : "therapist");
+  }
+  return out;
+}
+
 // ---- in-page helpers (run in the browsers) ----
 type Row = [captured: number, received: number, shown: number];
 declare global {
@@ -329,6 +365,7 @@ try {
     await patient.evaluate(() => void window.__pvPose!.splice(0));
     const start = Date.now();
     const cpu0 = cpuNow();
+    const threads0 = threadsNow();
     while (Date.now() - start < SECONDS * 1000) {
       await therapist.waitForTimeout(1000);
       const r = await therapist.evaluate((from) => {
@@ -360,7 +397,11 @@ try {
     const seconds = (Date.now() - start) / 1000, cpu1 = cpuNow();
     const cores = (k: keyof typeof cpu0) => +((cpu1[k] - cpu0[k]) / seconds).toFixed(2);
     const cpu = { patient: cores("patient"), therapist: cores("therapist"), server: cores("server"), driver: cores("driver"), machine: cores("total") };
-    return { relay, dc, sent, parts, seconds, cpu, videoFps, videoSentFps };
+    const threads = [...threadsNow()]
+      .map(([k, v]) => [k, +((v - (threads0.get(k) ?? 0)) / seconds).toFixed(3)] as const)
+      .filter(([, v]) => v >= 0.01)
+      .sort((a, b) => b[1] - a[1]);
+    return { relay, dc, sent, parts, seconds, cpu, threads, videoFps, videoSentFps };
   }
   const alone = await measure(false);
   if (COMPARE) log("measured the relay alone; now with the data channel comparison");
@@ -396,6 +437,8 @@ try {
     frames: [...new Set(m.parts.map((x) => x[6]))].join(", "),
     /** CPU in use during the phase, in cores (1 = one core busy all the time), and the patient browser's CPU per analysed frame */
     cpuCores: m.cpu,
+    /** cores per browser thread (side, process type, thread name), the busiest first */
+    threadCores: Object.fromEntries(m.threads),
     patientCpuMsPerFrame: m.sent.length ? +((m.cpu.patient * m.seconds * 1000) / m.sent.length).toFixed(1) : null,
   });
   const med = (a: number[]) => (a.length ? +pct(a, 50).toFixed(1) : null);
@@ -435,6 +478,7 @@ try {
       console.log(`patient's video on the therapist's screen: ${result.patientVideo.receivedFps} fps received (lowest ${result.patientVideo.minReceivedFps}), ${result.patientVideo.sentFps} fps sent by the patient`);
       console.log(`patient: ${p.sentHz} analysed frames/s sent (frames from: ${p.frames}; per model: ${JSON.stringify(p.models)}; camera frames dropped while busy: ${p.droppedFrames}, skipped by the pacer for fresher ones: ${p.pacedFrames})`);
       console.log(`  CPU in use (cores of ${result.cores}): patient browser ${p.cpuCores.patient} (${p.patientCpuMsPerFrame} ms per analysed frame), therapist browser ${p.cpuCores.therapist}, server ${p.cpuCores.server}, bench driver ${p.cpuCores.driver}; whole machine ${p.cpuCores.machine}`);
+      console.log(`  busiest browser threads (cores): ${Object.entries(p.threadCores).slice(0, 10).map(([k, v]) => `${k} ${v}`).join("; ")}`);
       console.log(`  capture → handed to the socket p50 ${p.captureToSendMs.p50} / p95 ${p.captureToSendMs.p95} ms; of which capture → pose result p50 ${p.captureToResultMs.p50} / p95 ${p.captureToResultMs.p95}, model inference p50 ${p.inferenceMs.p50} / p95 ${p.inferenceMs.p95}, scaling the frame p50 ${p.scalingMs.p50} / p95 ${p.scalingMs.p95}\n`);
       const row = (name: string, x: typeof result.relay, screen: string) =>
         `| ${name} | ${x.captureToScreenMs.p50} | ${x.captureToScreenMs.p95} | ${x.captureToScreenMs.p99} | ${x.sendToReceiveMs.p50} | ${x.sendToReceiveMs.p95} | ${x.sendToReceiveMs.p99} | ${x.rateHz} | ${screen} |`;
