@@ -157,6 +157,8 @@ export const C2S_SCHEMAS = {
 } as const;
 export type C2SEvent = keyof typeof C2S_SCHEMAS;
 export type C2SPayload<E extends C2SEvent> = z.input<(typeof C2S_SCHEMAS)[E]>;
+/** A payload as the server's dispatcher hands it on: parsed by its schema (defaults filled in). */
+export type C2SParsed<E extends C2SEvent> = z.output<(typeof C2S_SCHEMAS)[E]>;
 
 export const C2S_SIZE: Record<C2SEvent, number> = {
   signal: LIMITS.signal,

@@ -16,11 +16,12 @@ import Database from "libsql";
 // Prepared statements are reused on the app's connection. @libsql/client prepares every statement anew (`db.prepare`
 // in each execute, and `columns()` twice per query), and in libsql's native binding a prepare costs about as much as
 // running the statement: in the profile of `npm run bench:upload` (2026-12-02, read with tests/bench/cpu-profile.ts)
-// `prepare` was the largest single cost of the recording upload's SQL (0.4-0.5 ms of about 2.7 ms per upload) and
-// `columns` another 0.15 ms. The client's own statement handling is unchanged: it sets the same modes (safeIntegers,
-// raw) on every use and reads every row before it returns, so a statement is never in two executions at once. The
-// cache is per connection, bounded (most recently used kept), and only on the connections singleConnectionClient opens
-// (the app's: its schema does not change while it runs; migrations use their own connections, uncached).
+// `prepare` was the largest single cost of the recording upload's SQL (0.4-0.5 ms of about 2.7 ms per upload). The
+// client's own statement handling is unchanged: it sets the same modes (safeIntegers, raw) on every use and reads every
+// row before it returns, so a statement is never in two executions at once; SQLite re-prepares a cached statement
+// itself after a schema change, and its column list is read from the statement each time (not cached). The cache is
+// per connection, bounded (most recently used kept), and only on the connections singleConnectionClient opens (the
+// app's; migrations use their own connections, uncached).
 const STATEMENT_CACHE = 200;
 /** The statement @libsql/client runs right after opening a connection: how singleConnectionClient recognises its own. */
 const OPEN_CHECK = "SELECT 1 AS checkThatTheDatabaseCanBeOpened";
@@ -50,9 +51,6 @@ function reusePreparedStatements(): void {
     }
     statementCacheStats.misses++;
     const stmt = prepareUncached.call(this, sql);
-    let columns: ReturnType<Stmt["columns"]> | null = null;
-    const columnsUncached = stmt.columns.bind(stmt);
-    stmt.columns = () => (columns ??= columnsUncached());
     cache.set(sql, stmt);
     if (cache.size > STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
     return stmt;

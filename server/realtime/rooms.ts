@@ -2,12 +2,12 @@
 // signals/feature messages to the other participant. State lives in a RoomStore; messages are
 // routed by the socket ids stored there, so the same code runs against a shared store + adapter.
 import type { Server, Socket } from "socket.io";
-import { uploadFromSocket } from "./uploads";
 import {
   protocolError,
   RECONNECT_GRACE_MS,
   type Ack,
   type C2SEvents,
+  type C2SParsed,
   type C2SPayload,
   type C2SResult,
   type ClinicVisitUpdate,
@@ -22,6 +22,7 @@ import type { Actor } from "../services/audit";
 import { audit } from "../services/audit";
 import type { ServiceEvent } from "../services/events";
 import { setVisitStatus } from "../services/visits";
+import { uploadFromSocket } from "./uploads";
 import type { ParticipantData, SocketData } from "./auth";
 import { iceServersFor } from "./ice";
 import { roomView, type RoomStore, type StoredParticipant, type StoredRoom } from "./store";
@@ -228,7 +229,7 @@ export class RoomManager {
 
   // ---- events --------------------------------------------------------------------------------
 
-  async handle<E extends keyof C2SResult>(socket: Sock, d: ParticipantData, event: E, payload: C2SPayload<E>): Promise<Ack<C2SResult[E]>> {
+  async handle<E extends keyof C2SResult>(socket: Sock, d: ParticipantData, event: E, payload: C2SParsed<E>): Promise<Ack<C2SResult[E]>> {
     type R = Ack<C2SResult[E]>;
     switch (event) {
       case "ping":
@@ -248,7 +249,7 @@ export class RoomManager {
       case "visit:end":
         return (await this.end(d)) as R;
       case "recording:chunk":
-        return (await uploadFromSocket(this.deps.db, d.visitId, payload as never)) as R;
+        return (await uploadFromSocket(this.deps.db, d, payload as C2SParsed<"recording:chunk">)) as R;
     }
     return protocolError("UNKNOWN_EVENT") as R;
   }

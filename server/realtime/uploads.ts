@@ -14,14 +14,13 @@ const CODES: Partial<Record<TRPCError["code"], ErrorCode>> = {
   NOT_FOUND: "NOT_FOUND",
   UNAUTHORIZED: "JOIN_ENDED",
   FORBIDDEN: "FORBIDDEN",
-  PAYLOAD_TOO_LARGE: "TOO_LARGE",
-  TOO_MANY_REQUESTS: "RATE_LIMITED",
 };
 
 /** `chunk` is the dispatcher's parse of the payload (visitChunkInput's output: the format's default filled in). */
-export async function uploadFromSocket(db: Db, visitId: string, chunk: z.output<typeof visitChunkInput>): Promise<Ack<C2SResult["recording:chunk"]>> {
+export async function uploadFromSocket(db: Db, d: { visitId: string; linkHash: string | null }, chunk: z.output<typeof visitChunkInput>): Promise<Ack<C2SResult["recording:chunk"]>> {
+  if (!d.linkHash) return protocolError("FORBIDDEN"); // not a patient's link (the role check already refused others)
   try {
-    const r = await uploadVisitChunk(db, visitId, chunk);
+    const r = await uploadVisitChunk(db, { visitId: d.visitId, linkHash: d.linkHash }, chunk);
     return { ok: true, ...r };
   } catch (e) {
     if (e instanceof TRPCError && CODES[e.code]) return protocolError(CODES[e.code]!, e.message);

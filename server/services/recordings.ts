@@ -98,9 +98,9 @@ async function visitRecording(db: Db, secret: string, token: string, id: string)
  * path uses typed raw SQL (portable: quoted identifiers, bound parameters; SQLite and PostgreSQL run the same text)
  * and the rest of the service stays on the model API. null: the token is not a visit's join token.
  */
-async function visitUploadTarget(db: Db, by: { tokenHash: string } | { visitId: string }, id: string): Promise<UploadTarget | null> {
+async function visitUploadTarget(db: Db, by: { tokenHash: string; visitId?: string }, id: string): Promise<UploadTarget | null> {
   type Row = { visitId: string; visitStatus: string; visitEndedAt: Date | null; joinExpiresAt: Date; joinRevokedAt: Date | null; id: string | null; kind: string | null; status: string | null; startedAt: Date | null; endedAt: Date | null };
-  const where = "visitId" in by ? Prisma.sql`v."id" = ${by.visitId}` : Prisma.sql`v."joinTokenHash" = ${by.tokenHash}`;
+  const where = by.visitId === undefined ? Prisma.sql`v."joinTokenHash" = ${by.tokenHash}` : Prisma.sql`v."joinTokenHash" = ${by.tokenHash} AND v."id" = ${by.visitId}`;
   const rows = await db.$queryRaw<Row[]>`
     SELECT v."id" AS "visitId", v."status" AS "visitStatus", v."endedAt" AS "visitEndedAt", v."joinExpiresAt", v."joinRevokedAt",
            t."id", t."kind", t."status", t."startedAt", t."endedAt"
@@ -199,11 +199,13 @@ export async function uploadChunk(db: Db, secret: string, input: z.output<typeof
 
 /**
  * The same upload from a patient's live visit socket (`recording:chunk`, app/_shared/protocol.ts): the socket's
- * handshake already proved the join token, so the visit is known by its id; the visit's rules (running, or ended less
- * than LATE_UPLOAD_MS ago; link not revoked or expired) and everything after are the same as uploadChunk's.
+ * handshake proved a join token; its hash (`linkHash`) must still be the visit's link, so a link rotated or revoked
+ * since stops the socket's uploads at once, as it stops tRPC's (whether or not the socket was closed yet). The visit's
+ * rules (running, or ended less than LATE_UPLOAD_MS ago; link not revoked or expired) and everything after are
+ * uploadChunk's.
  */
-export async function uploadVisitChunk(db: Db, visitId: string, input: z.output<typeof visitChunkInput>) {
-  const rec = await visitUploadTarget(db, { visitId }, input.trialId);
+export async function uploadVisitChunk(db: Db, link: { visitId: string; linkHash: string }, input: z.output<typeof visitChunkInput>) {
+  const rec = await visitUploadTarget(db, { tokenHash: link.linkHash, visitId: link.visitId }, input.trialId);
   if (!rec) throw new TRPCError({ code: "UNAUTHORIZED", message: "This visit link does not allow uploads" });
   return storeChunk(db, rec, input);
 }

@@ -190,10 +190,9 @@ if (arg("--server")) {
     if (boot.affinity) return visitShard(visitId, 2) === 0 ? boot.url : boot.secondUrl;
     return role === "therapist" ? boot.secondUrl : boot.url;
   };
-  const connectOnce = (auth: Record<string, unknown>, cookie?: string) =>
+  const connectOnce = ({ url, ...auth }: Record<string, unknown>, cookie?: string) =>
     new Promise<ReturnType<typeof ioc>>((resolve, reject) => {
-      const base = String(auth.url);
-      delete auth.url;
+      const base = String(url);
       const s = ioc(base, { path: "/socket.io", transports: ["websocket"], auth: { v: PROTOCOL_VERSION, ...auth }, extraHeaders: cookie ? { cookie, origin: base } : { origin: base }, reconnection: false, forceNew: true });
       const t = setTimeout(() => (s.close(), reject(new Error("join timeout"))), 8_000);
       s.once("session:welcome", () => (clearTimeout(t), resolve(s)));

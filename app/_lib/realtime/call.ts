@@ -18,6 +18,9 @@ export type CallAuth = { role: "patient"; token: string; name: string; consent: 
 
 export type CallPhase = "connecting" | "waiting" | "in-call" | "reconnecting" | "declined" | "ended" | "replaced" | "failed";
 
+/** How long the recorder waits for a `recording:chunk` acknowledgement before it retries. */
+export const CHUNK_ACK_TIMEOUT_MS = 35_000;
+
 export type CallSnapshot = {
   phase: CallPhase;
   error: { code: ErrorCode | "NETWORK"; message: string } | null;
@@ -240,7 +243,9 @@ export class VisitCall {
    * recorder then uses tRPC). The chunk must belong to this visit's recording.
    */
   uploadChunk(chunk: C2SPayload<"recording:chunk">) {
-    return this.socket.connected ? emitAck(this.socket, "recording:chunk", chunk) : null;
+    // waits as long as the server may (its chunk writer waits up to 10 s for a transaction and 20 s to run it), so a
+    // slow answer is not sent again on top of a busy server
+    return this.socket.connected ? emitAck(this.socket, "recording:chunk", chunk, CHUNK_ACK_TIMEOUT_MS) : null;
   }
   /** Sends feature data to the other participant reliably (see relay.ts). */
   relay(ns: string, data: unknown) {

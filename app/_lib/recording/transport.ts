@@ -29,6 +29,22 @@ export function sendResultOf(e: unknown): SendResult {
   return "retry"; // network down, server restarting, 5xx
 }
 
+/**
+ * How a chunk goes: over the visit's socket when `live` is this chunk's visit (same token) and its socket is up, else
+ * (and when the server does not know the event) through `viaTrpc`.
+ */
+export function chunkSender(live: { call: Pick<VisitCall, "uploadChunk">; token: string } | null, viaTrpc: Transport["send"]): Transport["send"] {
+  return (t, c) => {
+    // the chunk's fields only (one stored by an older page may carry others; the event's schema is strict); a chunk
+    // without a format is format 1, as the schema's default says
+    const { trialId, seq, startMs, rateHz, format, samples } = c;
+    const viaSocket = live && t === live.token ? live.call.uploadChunk({ trialId, seq, startMs, rateHz, format, samples }) : null;
+    // a server process from before recording:chunk (a rolling update) does not know the event: tRPC then
+    if (viaSocket) return viaSocket.then((r) => (!r.ok && r.code === "UNKNOWN_EVENT" ? viaTrpc(t, c) : socketResultOf(r)));
+    return viaTrpc(t, c);
+  };
+}
+
 export function useRecordingTransport(live?: { call: VisitCall; token: string }): Transport {
   const trpc = useTRPC();
   const upload = useMutation(trpc.recordings.uploadChunk.mutationOptions());
@@ -36,13 +52,7 @@ export function useRecordingTransport(live?: { call: VisitCall; token: string })
   const call = live?.call ?? null;
   const callToken = live?.token ?? null;
   return useMemo<Transport>(() => ({
-    send: (t, c) => {
-      const viaSocket = call && t === callToken ? call.uploadChunk({ trialId: c.trialId, seq: c.seq, startMs: c.startMs, rateHz: c.rateHz, format: c.format ?? 1, samples: c.samples }) : null;
-      const viaTrpc = () => upload.mutateAsync({ token: t, ...c }).then(() => "ok" as const, sendResultOf);
-      // a server process from before recording:chunk (a rolling update) does not know the event: tRPC then
-      if (viaSocket) return viaSocket.then((r) => (!r.ok && r.code === "UNKNOWN_EVENT" ? viaTrpc() : socketResultOf(r)));
-      return viaTrpc();
-    },
+    send: chunkSender(call && callToken ? { call, token: callToken } : null, (t, c) => upload.mutateAsync({ token: t, ...c }).then(() => "ok" as const, sendResultOf)),
     finish: (t, trialId, chunkCount) => finish.mutateAsync({ token: t, trialId, chunkCount }).then(() => "ok" as const, sendResultOf),
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }), [call, callToken]);
