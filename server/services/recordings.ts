@@ -71,10 +71,13 @@ type PatientRecording = {
 const patientRecordingSelect = { id: true, kind: true, status: true, protocolKey: true, protocolVersion: true, dose: true, side: true, frameAspect: true, rollDeg: true, startedAt: true, endedAt: true } as const;
 
 /** A visit's join token uploads while the visit runs, and for LATE_UPLOAD_MS after it ended; never once revoked or expired. */
+/** The refusal of an upload whose link takes none (revoked, expired, rotated, visit over). */
+const noUploads = (message = "This visit link does not allow uploads") => new TRPCError({ code: "UNAUTHORIZED", message });
+
 function assertVisitTakesUploads(visit: { status: string; endedAt: Date | null; joinExpiresAt: Date; joinRevokedAt: Date | null }) {
   const lateOk = visit.status === "ENDED" && visit.endedAt && Date.now() - visit.endedAt.getTime() < LATE_UPLOAD_MS;
   if (!lateOk && (visit.status !== "IN_PROGRESS" || visit.joinRevokedAt || visit.joinExpiresAt.getTime() < Date.now()))
-    throw new TRPCError({ code: "UNAUTHORIZED", message: "This visit link does not allow uploads" });
+    throw noUploads();
 }
 
 /** The recording, if the join token belongs to its visit and the visit still accepts samples (null: not a join token). */
@@ -123,7 +126,7 @@ async function homeRecording(db: Db, secret: string, token: string, id: string):
   const checked = await checkLink(db, { SESSION_SECRET: secret }, token, "HOME");
   if (!checked.ok) {
     const known = checked.problem !== "unknown" && checked.problem !== "wrong-purpose";
-    throw new TRPCError({ code: "UNAUTHORIZED", message: known ? LINK_PROBLEM_MESSAGES[checked.problem] : "This visit link does not allow uploads" });
+    throw noUploads(known ? LINK_PROBLEM_MESSAGES[checked.problem] : undefined);
   }
   const link = checked.link;
   const rec = await db.assessmentTrial.findFirst({ where: { id, visitId: null, homeSession: { episodeId: link.episodeId } }, select: patientRecordingSelect });
@@ -206,7 +209,7 @@ export async function uploadChunk(db: Db, secret: string, input: z.output<typeof
  */
 export async function uploadVisitChunk(db: Db, link: { visitId: string; linkHash: string }, input: z.output<typeof visitChunkInput>) {
   const rec = await visitUploadTarget(db, { tokenHash: link.linkHash, visitId: link.visitId }, input.trialId);
-  if (!rec) throw new TRPCError({ code: "UNAUTHORIZED", message: "This visit link does not allow uploads" });
+  if (!rec) throw noUploads();
   return storeChunk(db, rec, input);
 }
 
