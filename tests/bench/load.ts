@@ -159,7 +159,22 @@ if (arg("--server")) {
   const { RelayInbox, RelayOutbox } = await import("../../app/_lib/realtime/relay");
   const { HttpClient } = await import("../support/server");
   const { bytesToBase64, packSamples } = await import("../../app/_shared/pose/sample");
-  const { flexionSweep } = await import("../support/samples");
+  const { flexionSweep, recordedSweep } = await import("../support/samples");
+  const { CHUNK_FORMAT, encodeChunk } = await import("../../app/_shared/recording/codec");
+  // One second of the recording as the patient's recorder sends it (app/_lib/recording/recorder.ts): 15 samples of a
+  // realistic recorded trial (33 jittering landmarks), timed from the trial's start, in the current compact format.
+  // Encoded once per seq and shared by the visits (the encoding is the browser's work, not the generator's).
+  const recorded = await recordedSweep({ seconds: 60 });
+  const chunks = new Map<number, { seq: number; startMs: number; rateHz: number; format: number; samples: string }>();
+  const chunkOf = (seq: number) => {
+    let c = chunks.get(seq);
+    if (!c) {
+      const from = (seq * 15) % (recorded.length - 15);
+      const part = recorded.slice(from, from + 15).map((x, k) => ({ ...x, t: seq * 1000 + 1 + k * 66 }));
+      chunks.set(seq, (c = { seq, startMs: part[0]!.t, rateHz: 15, format: CHUNK_FORMAT, samples: bytesToBase64(encodeChunk(part)) }));
+    }
+    return c;
+  };
   const { PROTOCOL_VERSION } = await import("../../app/_shared/protocol");
   let boot: Boot;
   let kind = "app";
@@ -248,8 +263,7 @@ if (arg("--server")) {
       if (i % RATE_HZ === 0 && outbox.retransmit()) rep.resends++;
       if (i % RATE_HZ === 0 && process.env.BENCH_NO_UPLOAD !== "1") {
         // One second of the recording: 15 samples timed from the trial's start, as the patient's recorder sends them.
-        const part = sweep.slice((seq * 15) % (sweep.length - 15), ((seq * 15) % (sweep.length - 15)) + 15).map((x, k) => ({ ...x, t: seq * 1000 + 1 + k * 66 }));
-        const body = { token: v.token, trialId: v.trialId, seq, startMs: part[0]!.t, rateHz: 15, samples: bytesToBase64(packSamples(part)) };
+        const body = { token: v.token, trialId: v.trialId, ...chunkOf(seq) };
         seq++;
         const { token: _t, ...chunk } = body;
         // As the app sends them (app/_lib/recording/transport.ts): over the visit's socket while it is up;

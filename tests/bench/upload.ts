@@ -9,9 +9,10 @@
 // pass it includes the client's fetch and superjson; the direct pass is the reference measured in the same run), and
 // the heap after a forced GC every 100 waves shows whether the upload path keeps anything.
 import { uploadChunkInput } from "../../app/_shared/recording/schemas";
-import { bytesToBase64, packSamples } from "../../app/_shared/pose/sample";
+import { bytesToBase64 } from "../../app/_shared/pose/sample";
+import { CHUNK_FORMAT, encodeChunk } from "../../app/_shared/recording/codec";
 import { uploadChunk } from "../../server/services/recordings";
-import { flexionSweep } from "../support/samples";
+import { recordedSweep } from "../support/samples";
 import { seedClinic } from "../support/seed";
 import { HttpClient, startTestServer } from "../support/server";
 import { speedIndexMs } from "../support/speed-index";
@@ -39,7 +40,14 @@ for (let i = 0; i < K; i++) {
   await th.socket.timeout(5_000).emitWithAck("visit:admit", {});
   visits.push(v);
 }
-const sweep = flexionSweep({ reps: 5, peakDeg: 70 });
+// One second of the recording as the patient's recorder sends it: 15 samples of a realistic recorded trial (33
+// jittering landmarks) in the current compact format, encoded before the clock starts (the browser's work).
+const sweep = await recordedSweep({ seconds: 60 });
+const chunkBytes = Array.from({ length: N }, (_, seq) => {
+  const from = (seq * 15) % (sweep.length - 15);
+  const part = sweep.slice(from, from + 15).map((x, k) => ({ ...x, t: seq * 1000 + 1 + k * 66 }));
+  return { startMs: part[0]!.t, samples: bytesToBase64(encodeChunk(part)) };
+});
 
 async function pass(label: string, send: (body: Record<string, unknown>) => Promise<boolean>) {
   const trials: { token: string; trialId: string }[] = [];
@@ -58,8 +66,7 @@ async function pass(label: string, send: (body: Record<string, unknown>) => Prom
     if (seq % 100 === 0) (gc!(), heap.push(process.memoryUsage().heapUsed));
     await Promise.all(
       trials.map(async (t) => {
-        const part = sweep.slice(0, 15).map((x, k) => ({ ...x, t: seq * 1000 + 1 + k * 66 }));
-        const ok = await send({ token: t.token, trialId: t.trialId, seq, startMs: part[0]!.t, rateHz: 15, samples: bytesToBase64(packSamples(part)) });
+        const ok = await send({ token: t.token, trialId: t.trialId, seq, rateHz: 15, format: CHUNK_FORMAT, ...chunkBytes[seq]! });
         if (!ok) failed++;
       }),
     );

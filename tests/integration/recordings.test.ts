@@ -4,6 +4,7 @@
 // set waits as PENDING until an exercise-set summariser is registered and is then summarised by the server.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { deflateSync, inflateSync } from "fflate";
 import { flushLeftovers, Recorder, type KV, type SendResult, type Transport } from "../../app/_lib/recording/recorder";
 import { base64ToBytes, bytesToBase64, packSamples } from "../../app/_shared/pose/sample";
 import { decodeChunk, encodeChunk } from "../../app/_shared/recording/codec";
@@ -15,6 +16,32 @@ import type { SeededClinic } from "../support/seed";
 import { HttpClient, startTestServer } from "../support/server";
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
+/** The same compact chunk with its body DEFLATE-compressed at level 1 (as another client's encoder might). */
+function recompress(chunk: Uint8Array): Uint8Array {
+  let o = 0;
+  const varint = () => {
+    let v = 0, shift = 0, b: number;
+    do {
+      b = chunk[o++]!;
+      v += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (b & 0x80);
+    return v;
+  };
+  const head = [varint(), varint(), varint(), varint(), varint()];
+  varint(); // the old packed length
+  const packed = deflateSync(inflateSync(chunk.subarray(o)), { level: 1 });
+  const out: number[] = [];
+  for (let v of [...head, packed.length]) {
+    while (v >= 0x80) {
+      out.push((v & 0x7f) | 0x80);
+      v = Math.floor(v / 128);
+    }
+    out.push(v);
+  }
+  return Uint8Array.from([...out, ...packed]);
+}
+
 const memoryKV = (): KV & { map: Map<string, string> } => {
   const map = new Map<string, string>();
   return { map, getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v), removeItem: (k) => void map.delete(k), keys: () => [...map.keys()] };
@@ -206,6 +233,28 @@ for (const kind of databaseKinds()) {
       assert.equal(discarded.ok, false);
       if (!discarded.ok) assert.match(discarded.error.message, /discarded/);
       assert.equal(await s.db.angleSampleChunk.count({ where: { trialId: set2 } }), 0);
+    });
+
+    test("a chunk in the current format is stored as sent; a retry compressed differently is a duplicate, other samples a conflict", async () => {
+      registerExerciseSetSummariser(null);
+      const { visitId, token } = await open();
+      const setId = await startSet(visitId);
+      const sw = flexionSweep({ reps: 2 });
+      const part = (k: number) => sw.slice(15 * k, 15 * k + 15);
+      const up = (seq: number, bytes: Uint8Array) => patient.call("mutation", "recordings.uploadChunk", { token, trialId: setId, seq, startMs: part(seq)[0]!.t, rateHz: 15, format: 2, samples: bytesToBase64(bytes) });
+      const fast = (k: number) => recompress(encodeChunk(part(k)));
+      assert.notEqual(Buffer.compare(Buffer.from(fast(0)), Buffer.from(encodeChunk(part(0)))), 0, "another compression gives other bytes");
+      assert.deepEqual((await up(0, fast(0))).data, { stored: true, duplicate: false, seq: 0 });
+      assert.deepEqual((await up(1, encodeChunk(part(1)))).data, { stored: true, duplicate: false, seq: 1 });
+      const stored = await snapshot(setId);
+      assert.deepEqual(stored, [[0, 2, Buffer.from(fast(0)).toString("hex")], [1, 2, Buffer.from(encodeChunk(part(1))).toString("hex")]]);
+      assert.deepEqual(decodeChunk(base64ToBytes(bytesToBase64(fast(0))), 2), decodeChunk(encodeChunk(part(0)), 2));
+      assert.deepEqual((await up(0, encodeChunk(part(0)))).data, { stored: false, duplicate: true, seq: 0 });
+      assert.deepEqual((await up(1, fast(1))).data, { stored: false, duplicate: true, seq: 1 });
+      const other = await up(1, recompress(encodeChunk(part(1).map((x) => ({ ...x, t: x.t + 1 })))));
+      assert.equal(other.ok, false);
+      if (!other.ok) assert.equal(other.error.data.code, "CONFLICT");
+      assert.deepEqual(await snapshot(setId), stored);
     });
 
     test("set rules: clinicians cannot start or change sets, one recording at a time, clinic scoping, valid doses only", async () => {
