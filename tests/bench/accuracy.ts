@@ -41,7 +41,7 @@ const ALL_CLIPS: Array<{ clip: string; seconds: number; training?: true }> = [
   { clip: "offaxis_flexion_f20", seconds: 18 },
   { clip: "offaxis_side_bend_left", seconds: 15 },
   // the training clips of MODEL_BIAS v2 (tests/media/training/spec.json): the bias is fitted on these, never judged on them
-  ...(["train_flexion_side", "train_flexion_f10", "train_flexion_f30", "train_flexion_b10", "train_flexion_b30", "train_side_bend_r10", "train_side_bend_r30"] as const).map(
+  ...(["train_flexion_side", "train_flexion_f10", "train_flexion_f30", "train_flexion_b10", "train_flexion_b30", "train_side_bend_r10", "train_side_bend_r30", "train_side_bend_l10", "train_side_bend_l30"] as const).map(
     (clip) => ({ clip, seconds: clip.includes("side_bend") ? 15 : 16, training: true as const }),
   ),
 ];

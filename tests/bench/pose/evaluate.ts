@@ -84,6 +84,9 @@ export const CLIP_MEASURES: Record<string, MeasureSpec[]> = {
   train_flexion_b30: OFFAXIS_FLEXION(),
   train_side_bend_r10: SIDE_BEND("camera 10° off frontal"),
   train_side_bend_r30: SIDE_BEND("camera 30° off frontal"),
+  // round 4: the mirror views (camera toward the subject's left), for choosing how the view estimate is held in a bend
+  train_side_bend_l10: SIDE_BEND("camera 10° off frontal toward the subject's left"),
+  train_side_bend_l30: SIDE_BEND("camera 30° off frontal toward the subject's left"),
 };
 
 function SIDE_BEND(view: string): MeasureSpec[] {
@@ -117,6 +120,8 @@ export const MAIN_MEASURE: Record<string, { key: string; truthKey: string } | un
   ...Object.fromEntries(["train_flexion_side", "train_flexion_f10", "train_flexion_f30", "train_flexion_b10", "train_flexion_b30"].map((c) => [c, FLEXION])),
   train_side_bend_r10: LATERAL,
   train_side_bend_r30: LATERAL,
+  train_side_bend_l10: LATERAL,
+  train_side_bend_l30: LATERAL,
 };
 
 /**
