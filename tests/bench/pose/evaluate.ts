@@ -76,6 +76,8 @@ export const CLIP_MEASURES: Record<string, MeasureSpec[]> = {
   // rendered for issue 15 round 3, after MODEL_BIAS was fitted
   offaxis_flexion_f20: OFFAXIS_FLEXION(),
   offaxis_side_bend_left: SIDE_BEND("camera 20° off frontal toward the subject's left"),
+  // rendered for issue 15 round 4, after the view hold was chosen
+  offaxis_side_bend_l15: SIDE_BEND("camera 15° off frontal toward the subject's left"),
   // the training clips of the view-dependent model bias (tests/media/training): figures reported apart, as fitted-on
   train_flexion_side: OFFAXIS_FLEXION(),
   train_flexion_f10: OFFAXIS_FLEXION(),
@@ -117,6 +119,7 @@ export const MAIN_MEASURE: Record<string, { key: string; truthKey: string } | un
   offaxis_side_bend: LATERAL,
   offaxis_flexion_f20: FLEXION,
   offaxis_side_bend_left: LATERAL,
+  offaxis_side_bend_l15: LATERAL,
   ...Object.fromEntries(["train_flexion_side", "train_flexion_f10", "train_flexion_f30", "train_flexion_b10", "train_flexion_b30"].map((c) => [c, FLEXION])),
   train_side_bend_r10: LATERAL,
   train_side_bend_r30: LATERAL,
