@@ -223,3 +223,52 @@ test("start-up: with weak facing evidence (a deep bend: toes just ahead of the h
   assert.deepEqual(shown.slice(0, 2), [null, null], "the 2 settling frames show nothing");
   assert.ok(shown.slice(2).every((v) => v !== null && Math.abs(v - 80) < 0.5), `from the third frame on: ${JSON.stringify(shown)}`);
 });
+
+test("view hold: from the front, the view estimates are held during a side bend (the model's drift no longer makes it oblique or moves the off-axis angle)", () => {
+  // What lite does 20 deg off frontal (issue 15 round 4): bent, its shoulder points close in (the image yaw from the
+  // body's apparent width rises past 35 deg: "oblique", withheld) and its world landmarks turn further (the off-axis
+  // angle, and with it the view's correction, grows). The camera has not moved: both are drift of a bent trunk.
+  const drift = (f: PoseFrame): PoseFrame => {
+    const im = f.image!, ls = im[LM.leftShoulder]!, rs = im[LM.rightShoulder]!;
+    const mx = (ls.x + rs.x) / 2;
+    im[LM.leftShoulder] = { ...ls, x: mx + 0.35 * (ls.x - mx) };
+    im[LM.rightShoulder] = { ...rs, x: mx + 0.35 * (rs.x - mx) };
+    const d = 15 * D;
+    f.world = f.world!.map((l) => ({ ...l, x: l.x * Math.cos(d) + l.z * Math.sin(d), z: -l.x * Math.sin(d) + l.z * Math.cos(d) }));
+    return f;
+  };
+  const run = (proc: PoseProcessor) => {
+    let t = 0;
+    let r = proc.process(figure({ view: "front", offAxisDeg: 20, t }));
+    for (let i = 0; i < 10; i++) r = proc.process(figure({ view: "front", offAxisDeg: 20, t: (t += 50) }));
+    const standingOff = r.variants.offAxisDeg!;
+    assert.equal(r.view.view, "frontal");
+    for (let i = 0; i < 10; i++) r = proc.process(drift(figure({ view: "front", offAxisDeg: 20, lateralDeg: 25, t: (t += 50) })));
+    return { r, standingOff };
+  };
+  const held = run(new PoseProcessor({ guidance: {} }));
+  assert.equal(held.r.view.view, "frontal");
+  assert.ok(held.r.angles.lateralFlexion !== null, `withheld: ${JSON.stringify(held.r.withheld)}`);
+  assert.ok(Math.abs(held.r.variants.offAxisDeg! - held.standingOff) < 0.01, `off-axis ${held.r.variants.offAxisDeg} vs ${held.standingOff} standing`);
+  // without the hold (as before round 4) the same frames are oblique: no side bend shown
+  const followed = run(new PoseProcessor({ guidance: {}, viewHoldDeg: Infinity }));
+  assert.equal(followed.r.view.view, "oblique");
+  assert.equal(followed.r.angles.lateralFlexion, null);
+});
+
+test("view hold: released when the trunk is upright again (a turn to side-on is followed), and never side-on", () => {
+  const proc = new PoseProcessor({ guidance: {} });
+  let t = 0, r = proc.process(figure({ view: "front", offAxisDeg: 10, t }));
+  for (let i = 0; i < 6; i++) r = proc.process(figure({ view: "front", offAxisDeg: 10, lateralDeg: 20, t: (t += 50) }));
+  assert.equal(r.view.view, "frontal");
+  for (let i = 0; i < 15; i++) r = proc.process(figure({ view: "side", offAxisDeg: 0, t: (t += 50) }));
+  assert.equal(r.view.view, "sagittal", "upright again, the view follows the body");
+  // side-on the estimates follow the body during a forward bend, as before
+  const a = new PoseProcessor({ guidance: {} }), b = new PoseProcessor({ guidance: {}, viewHoldDeg: Infinity });
+  for (let i = 0; i < 12; i++) {
+    const f = () => figure({ view: "side", offAxisDeg: i < 6 ? 5 : 20, flexionDeg: i < 6 ? 0 : 60, t: i * 50 });
+    const ra = a.process(f()), rb = b.process(f());
+    assert.equal(ra.variants.offAxisDeg, rb.variants.offAxisDeg);
+    assert.equal(ra.angles.trunkFlexion, rb.angles.trunkFlexion);
+  }
+});

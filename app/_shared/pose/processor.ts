@@ -52,6 +52,18 @@ export interface ProcessorOptions {
    */
   foreshortening: "image" | "world" | false;
   modelBias: boolean;
+  /**
+   * The view estimates (the image yaw that picks the view, and the world landmarks' yaw and side that give the
+   * off-axis angle) follow the body only while its trunk's image angle is within this many degrees of vertical, and
+   * are held during a bend (Infinity: always follow). Only in a frontal view: a side bend does not move the camera,
+   * but both estimates drift with a bent trunk (lite 20 deg off frontal: the image yaw rises past 35 deg, "oblique",
+   * and the world yaw grows, so the off-axis correction grows). Side-on the hold helped on some training clips and
+   * hurt on others, so there both follow the body. 5 deg and "both" were chosen on the training side bends
+   * (tests/media/training, right and left views), issue 15 round 4.
+   */
+  viewHoldDeg: number;
+  /** which estimates are held: the image yaw (view class), the world yaw (off-axis angle), or both */
+  viewHold: "image" | "world" | "both";
 }
 
 export const DEFAULT_PROCESSOR: ProcessorOptions = {
@@ -64,6 +76,8 @@ export const DEFAULT_PROCESSOR: ProcessorOptions = {
   gapResetMs: 500,
   foreshortening: "world",
   modelBias: true,
+  viewHoldDeg: 5,
+  viewHold: "both",
 };
 
 export interface PoseResult {
@@ -210,15 +224,19 @@ export class PoseProcessor {
     }
     this.lastBodyT = t;
 
-    // View (smoothed yaw) and facing (smoothed score with hysteresis: it only flips on clear evidence).
+    // View (smoothed yaw, held during a bend) and facing (smoothed score with hysteresis: it only flips on clear
+    // evidence).
+    const it = imageTrunkAngle(p);
+    // held only from the front (see viewHoldDeg); a body found bent is seeded from its first frame
+    const hold = Math.abs(it.value) > this.o.viewHoldDeg && this.yaw !== null && viewFromYaw(this.yaw) === "frontal";
     const v = classifyView(p);
-    if (Number.isFinite(v.yawDeg)) this.yaw = this.yaw === null ? v.yawDeg : this.yaw + YAW_EMA * (v.yawDeg - this.yaw);
+    if (Number.isFinite(v.yawDeg) && (this.yaw === null || !hold || this.o.viewHold === "world"))
+      this.yaw = this.yaw === null ? v.yawDeg : this.yaw + YAW_EMA * (v.yawDeg - this.yaw);
     view = { ...v, yawDeg: this.yaw ?? NaN, view: viewFromYaw(this.yaw ?? NaN) };
     const facing = this.updateFacing(p);
 
     const neutral = cal && this.o.zeroAtNeutral && cal.view === view.view ? cal.neutralTrunkImageDeg : 0;
     const w = frame.world ? toWorld(frame.world) : null;
-    const it = imageTrunkAngle(p);
     variants.imageTrunkDeg = it.value;
     if (w) {
       variants.trunkFlexionWorld = trunkFlexionWorld(w).value;
@@ -226,7 +244,7 @@ export class PoseProcessor {
     }
 
     // how far the camera is off the view's ideal (side-on for flexion, frontal for side bending), signed, deg
-    const offAxis = this.offAxis(view, w);
+    const offAxis = this.offAxis(view, w, !hold || this.o.viewHold === "image");
     variants.offAxisDeg = view.view === "sagittal" || view.view === "frontal" ? offAxis : null;
     // image angle -> the model's bias removed for this view (in the image) -> the view's foreshortening inverted
     const correct = (measure: BiasMeasure, inView: boolean) => {
@@ -300,14 +318,14 @@ export class PoseProcessor {
    * camera (frontal; + = toward the subject's right), -90..90 deg; 0 when the correction is off or the view is
    * neither. The "image" mode has no sign (+).
    */
-  private offAxis(view: ViewEstimate, w: ReturnType<typeof toWorld> | null): number {
+  private offAxis(view: ViewEstimate, w: ReturnType<typeof toWorld> | null, follow = true): number {
     const mode = this.o.foreshortening;
     if (!mode || (view.view !== "sagittal" && view.view !== "frontal")) return 0;
     let yaw = view.yawDeg; // 0 = facing the camera, 90 = side-on
     let front = 1, right = 1;
     if (mode === "world") {
       const y = w ? worldView(w) : null;
-      if (y) {
+      if (y && (this.wYaw === null || follow)) {
         this.wYaw = this.wYaw === null ? y.yawDeg : this.wYaw + YAW_EMA * (y.yawDeg - this.wYaw);
         this.wFront += YAW_EMA * (y.front - this.wFront);
         this.wRight += YAW_EMA * (y.right - this.wRight);

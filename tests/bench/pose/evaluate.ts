@@ -76,6 +76,8 @@ export const CLIP_MEASURES: Record<string, MeasureSpec[]> = {
   // rendered for issue 15 round 3, after MODEL_BIAS was fitted
   offaxis_flexion_f20: OFFAXIS_FLEXION(),
   offaxis_side_bend_left: SIDE_BEND("camera 20° off frontal toward the subject's left"),
+  // rendered for issue 15 round 4, after the view hold was chosen
+  offaxis_side_bend_l15: SIDE_BEND("camera 15° off frontal toward the subject's left"),
   // the training clips of the view-dependent model bias (tests/media/training): figures reported apart, as fitted-on
   train_flexion_side: OFFAXIS_FLEXION(),
   train_flexion_f10: OFFAXIS_FLEXION(),
@@ -84,6 +86,9 @@ export const CLIP_MEASURES: Record<string, MeasureSpec[]> = {
   train_flexion_b30: OFFAXIS_FLEXION(),
   train_side_bend_r10: SIDE_BEND("camera 10° off frontal"),
   train_side_bend_r30: SIDE_BEND("camera 30° off frontal"),
+  // round 4: the mirror views (camera toward the subject's left), for choosing how the view estimate is held in a bend
+  train_side_bend_l10: SIDE_BEND("camera 10° off frontal toward the subject's left"),
+  train_side_bend_l30: SIDE_BEND("camera 30° off frontal toward the subject's left"),
 };
 
 function SIDE_BEND(view: string): MeasureSpec[] {
@@ -114,9 +119,12 @@ export const MAIN_MEASURE: Record<string, { key: string; truthKey: string } | un
   offaxis_side_bend: LATERAL,
   offaxis_flexion_f20: FLEXION,
   offaxis_side_bend_left: LATERAL,
+  offaxis_side_bend_l15: LATERAL,
   ...Object.fromEntries(["train_flexion_side", "train_flexion_f10", "train_flexion_f30", "train_flexion_b10", "train_flexion_b30"].map((c) => [c, FLEXION])),
   train_side_bend_r10: LATERAL,
   train_side_bend_r30: LATERAL,
+  train_side_bend_l10: LATERAL,
+  train_side_bend_l30: LATERAL,
 };
 
 /**
