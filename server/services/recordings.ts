@@ -70,10 +70,10 @@ type PatientRecording = {
 };
 const patientRecordingSelect = { id: true, kind: true, status: true, protocolKey: true, protocolVersion: true, dose: true, side: true, frameAspect: true, rollDeg: true, startedAt: true, endedAt: true } as const;
 
-/** A visit's join token uploads while the visit runs, and for LATE_UPLOAD_MS after it ended; never once revoked or expired. */
 /** The refusal of an upload whose link takes none (revoked, expired, rotated, visit over). */
 const noUploads = (message = "This visit link does not allow uploads") => new TRPCError({ code: "UNAUTHORIZED", message });
 
+/** A visit's join token uploads while the visit runs, and for LATE_UPLOAD_MS after it ended; never once revoked or expired. */
 function assertVisitTakesUploads(visit: { status: string; endedAt: Date | null; joinExpiresAt: Date; joinRevokedAt: Date | null }) {
   const lateOk = visit.status === "ENDED" && visit.endedAt && Date.now() - visit.endedAt.getTime() < LATE_UPLOAD_MS;
   if (!lateOk && (visit.status !== "IN_PROGRESS" || visit.joinRevokedAt || visit.joinExpiresAt.getTime() < Date.now()))
@@ -218,9 +218,9 @@ async function storeChunk(db: Db, rec: UploadTarget, input: z.output<typeof visi
   const samples = decode(sent, input.format);
   // What is stored is what was validated, in the current format. A chunk already in it is stored as sent: its decoder
   // is strict (declared sizes exact, no byte after the last column, every value in range), so the bytes are exactly
-  // the samples checked below. Re-encoding them anyway (DEFLATE at level 9) cost 0.4-0.7 ms of CPU per chunk
-  // (/tmp codec measurement of 2026-12-02, 15 samples with landmarks), the largest single step of the upload after
-  // the SQL; chunks of an older format are re-encoded.
+  // the samples checked below. Re-encoding them anyway (DEFLATE at level 9) cost about 0.3 ms of the service's
+  // 2.1 ms of CPU per chunk (`npm run bench:upload`, 2026-12-02: 2.13 -> 1.68-1.82 ms); chunks of an older format
+  // are re-encoded.
   const canonical = input.format === CHUNK_FORMAT ? sent : encodeChunk(samples, CHUNK_FORMAT);
   try {
     if (rec.status !== "RECORDING") throw badRequest(`This ${label(rec.kind).toLowerCase()} is ${rec.status.toLowerCase()} and takes no more samples`);
@@ -405,13 +405,14 @@ async function writeChunk(tx: Tx, job: ChunkJob): Promise<ChunkResult> {
 const chunkId = () => `c${randomToken(12)}`;
 
 /** A retried upload is accepted once: the same samples (whatever format either was sent in), never others. */
-function duplicateOf(existing: { samples: Uint8Array; format: number }, sent: Uint8Array, seq: number) {
+function duplicateOf(existing: { samples: Uint8Array; format: number }, canonical: Uint8Array, seq: number) {
   const stored = new Uint8Array(existing.samples);
-  // The same bytes in the same format are the same samples; otherwise both are compared as the server's own encoding
-  // (a chunk stored as sent may have been compressed differently from its retry).
-  if (existing.format === CHUNK_FORMAT && Buffer.compare(Buffer.from(stored), Buffer.from(sent)) === 0) return { stored: false, duplicate: true, seq };
+  // `canonical` is the retry's bytes in the current format. The same bytes in the same format are the same samples;
+  // otherwise both are compared as the server's own encoding (a chunk stored as sent may have been compressed
+  // differently from its retry).
+  if (existing.format === CHUNK_FORMAT && Buffer.compare(Buffer.from(stored), Buffer.from(canonical)) === 0) return { stored: false, duplicate: true, seq };
   const mine = (bytes: Uint8Array, format: number) => Buffer.from(encodeChunk(decodeChunk(bytes, format), CHUNK_FORMAT));
-  if (Buffer.compare(mine(stored, existing.format), mine(sent, CHUNK_FORMAT)) !== 0) throw conflict(`Chunk ${seq} was already stored with other samples`);
+  if (Buffer.compare(mine(stored, existing.format), mine(canonical, CHUNK_FORMAT)) !== 0) throw conflict(`Chunk ${seq} was already stored with other samples`);
   return { stored: false, duplicate: true, seq };
 }
 
