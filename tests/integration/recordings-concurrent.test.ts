@@ -5,11 +5,16 @@
 //    the other a duplicate;
 //  - in the same burst, a chunk with other samples under a stored seq (CONFLICT) and one whose times overlap its
 //    neighbour (BAD_REQUEST): refused, and nothing else in their batch is lost;
-//  - a chunk for a recording closed meanwhile is refused, while a retry of one of its stored chunks is a duplicate.
+//  - a chunk for a recording closed meanwhile is refused, while a retry of one of its stored chunks is a duplicate;
+//  - chunks of one recording in the same batch are checked against each other (a batch's checks read the stored
+//    neighbours once, before its chunks are inserted together): of two new chunks whose times overlap, one is stored;
+//    the same seq twice is stored once (a duplicate, or a conflict for other samples).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { base64ToBytes, bytesToBase64, packSamples } from "../../app/_shared/pose/sample";
-import { decodeChunk } from "../../app/_shared/recording/codec";
+import { CHUNK_FORMAT, decodeChunk, encodeChunk } from "../../app/_shared/recording/codec";
+import { uploadChunkInput } from "../../app/_shared/recording/schemas";
+import { uploadChunk } from "../../server/services/recordings";
 import { databaseKinds, freshDatabaseUrl } from "../support/databases";
 import { testEnv } from "../support/env";
 import { chunked, flexionSweep } from "../support/samples";
@@ -117,6 +122,34 @@ for (const kind of databaseKinds()) {
       // what is stored is what was sent
       const stored = await s.db.angleSampleChunk.findMany({ where: { trialId: r.trialId }, orderBy: { seq: "asc" } });
       assert.deepEqual(stored.map((x) => decodeChunk(new Uint8Array(x.samples), x.format).length), first.map((c) => decodeChunk(base64ToBytes(c.samples), 1).length));
+    });
+    test("chunks of one recording arriving together are checked against each other, not only against what is stored", async () => {
+      const [busy, r] = [await recording(), await recording()];
+      const samples = flexionSweep({ reps: 1 });
+      const part = (from: number, n: number, dt = 0) => samples.slice(from, from + n).map((x) => ({ ...x, t: x.t + dt }));
+      const body = (rec: { token: string; trialId: string }, seq: number, xs: typeof samples) =>
+        uploadChunkInput.parse({ token: rec.token, trialId: rec.trialId, seq, startMs: xs[0]!.t, rateHz: 15, format: CHUNK_FORMAT, samples: bytesToBase64(encodeChunk(xs)) });
+      // The service itself, on the server's own database handle (its writer): the first upload starts a commit, the
+      // others arrive while it runs and are written together in the next batch.
+      const send = (b: ReturnType<typeof body>) => uploadChunk(s.db, s.env.SESSION_SECRET, b).then((x) => (x.stored ? "stored" : "duplicate"), (e: { code?: string }) => e.code ?? "error");
+      const a = part(0, 15), overlapping = part(10, 15, 1); // seq 1 starts before seq 0 ends
+      const c = part(30, 15);
+      const got = await Promise.all([
+        send(body(busy, 0, part(0, 15))),
+        send(body(r, 0, a)), send(body(r, 1, overlapping)),
+        send(body(r, 2, c)), send(body(r, 2, c)), // a retry racing its first send
+        send(body(r, 3, part(45, 15))), send(body(r, 3, part(45, 15, 1))), // other samples under the same seq
+      ]);
+      assert.equal(got[0], "stored");
+      // seq 0 and 1 overlap: whichever is checked first is stored, the other refused as out of order; never both
+      assert.deepEqual([got[1], got[2]].sort(), ["BAD_REQUEST", "stored"]);
+      assert.deepEqual([got[3], got[4]].sort(), ["duplicate", "stored"]);
+      assert.deepEqual([got[5], got[6]].sort(), ["CONFLICT", "stored"]);
+      const stored = await s.db.angleSampleChunk.findMany({ where: { trialId: r.trialId }, orderBy: { seq: "asc" } });
+      assert.deepEqual(stored.map((x) => x.seq), [got[1] === "stored" ? 0 : 1, 2, 3]);
+      const times = stored.flatMap((x) => decodeChunk(new Uint8Array(x.samples), x.format).map((y) => y.t));
+      assert.deepEqual(times, [...times].sort((x, y) => x - y), "time runs forward across what is stored");
+      assert.equal(new Set(times).size, times.length, "no sample twice");
     });
   });
 }
