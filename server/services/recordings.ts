@@ -94,27 +94,38 @@ async function visitRecording(db: Db, secret: string, token: string, id: string)
 }
 
 /**
- * The upload path's own lookup of a visit recording: the same rules as visitRecording, in ONE query (the visit by its
- * token hash, joined to the recording). Uploads are the server's hottest database path (one a second per live
- * visit); measured with tests/bench/load.ts and a CPU profile (2026-12-02), a Prisma model query costs about 0.7 ms of
- * CPU here against 0.25 ms for the same SELECT through $queryRaw, and the upload made seven of them. So the upload
- * path uses typed raw SQL (portable: quoted identifiers, bound parameters; SQLite and PostgreSQL run the same text)
- * and the rest of the service stays on the model API. null: the token is not a visit's join token.
+ * The upload path's own lookup of the visit recordings a batch's chunks feed: the same rules as visitRecording (the
+ * visit by its token hash, joined to the recording), for every chunk of the batch in ONE query. Uploads are the
+ * server's hottest database path (one a second per live visit); measured with tests/bench/load.ts and a CPU profile
+ * (2026-12-02), a Prisma model query costs about 0.7 ms of CPU here against 0.25 ms for the same SELECT through
+ * $queryRaw, and the upload made seven of them, then one lookup per chunk. So the upload path uses typed raw SQL
+ * (portable: quoted identifiers, bound parameters; SQLite and PostgreSQL run the same text) and the rest of the service
+ * stays on the model API. What comes back answers for job k: its recording, or throws that chunk's refusal
+ * (NotAVisitToken: the token is not a visit's join token).
  */
-async function visitUploadTarget(db: Db, by: { tokenHash: string; visitId?: string }, id: string): Promise<UploadTarget | null> {
-  type Row = { visitId: string; visitStatus: string; visitEndedAt: Date | null; joinExpiresAt: Date; joinRevokedAt: Date | null; id: string | null; kind: string | null; status: string | null; startedAt: Date | null; endedAt: Date | null };
-  const where = by.visitId === undefined ? Prisma.sql`v."joinTokenHash" = ${by.tokenHash}` : Prisma.sql`v."joinTokenHash" = ${by.tokenHash} AND v."id" = ${by.visitId}`;
-  const rows = await db.$queryRaw<Row[]>`
-    SELECT v."id" AS "visitId", v."status" AS "visitStatus", v."endedAt" AS "visitEndedAt", v."joinExpiresAt", v."joinRevokedAt",
-           t."id", t."kind", t."status", t."startedAt", t."endedAt"
-    FROM "Visit" v LEFT JOIN "AssessmentTrial" t ON t."visitId" = v."id" AND t."id" = ${id}
-    WHERE ${where}
-    LIMIT 1`;
-  const r = rows[0];
-  if (!r) return null;
-  assertVisitTakesUploads({ status: r.visitStatus, endedAt: r.visitEndedAt, joinExpiresAt: r.joinExpiresAt, joinRevokedAt: r.joinRevokedAt });
-  if (r.id === null || r.kind === null || r.status === null || r.startedAt === null) throw notFound("Recording");
-  return { id: r.id, kind: r.kind, status: r.status, startedAt: r.startedAt, endedAt: r.endedAt };
+async function resolveTargets(tx: Tx, jobs: ChunkJob[]): Promise<(k: number, trialId: string) => UploadTarget> {
+  type Row = { k: number | bigint; visitStatus: string; visitEndedAt: Date | null; joinExpiresAt: Date; joinRevokedAt: Date | null; id: string | null; kind: string | null; status: string | null; startedAt: Date | null; endedAt: Date | null };
+  const asks = jobs.flatMap((j, k) => ("id" in j.target ? [] : [{ k, by: j.target, trialId: j.chunk.trialId }]));
+  const rows = asks.length
+    ? await tx.$queryRaw<Row[]>`${Prisma.join(
+        asks.map(({ k, by, trialId }) => {
+          const where = by.visitId === undefined ? Prisma.sql`v."joinTokenHash" = ${by.tokenHash}` : Prisma.sql`v."joinTokenHash" = ${by.tokenHash} AND v."id" = ${by.visitId}`;
+          return Prisma.sql`SELECT * FROM (SELECT ${Prisma.raw(String(k))} AS "k", v."status" AS "visitStatus", v."endedAt" AS "visitEndedAt", v."joinExpiresAt", v."joinRevokedAt",
+              t."id", t."kind", t."status", t."startedAt", t."endedAt"
+            FROM "Visit" v LEFT JOIN "AssessmentTrial" t ON t."visitId" = v."id" AND t."id" = ${trialId}
+            WHERE ${where} LIMIT 1) AS "q${Prisma.raw(String(k))}"`;
+        }),
+        " UNION ALL ",
+      )}`
+    : [];
+  const byK = new Map(rows.map((r) => [Number(r.k), r]));
+  return (k) => {
+    const r = byK.get(k);
+    if (!r) throw new NotAVisitToken();
+    assertVisitTakesUploads({ status: r.visitStatus, endedAt: r.visitEndedAt, joinExpiresAt: r.joinExpiresAt, joinRevokedAt: r.joinRevokedAt });
+    if (r.id === null || r.kind === null || r.status === null || r.startedAt === null) throw notFound("Recording");
+    return { id: r.id, kind: r.kind, status: r.status, startedAt: r.startedAt, endedAt: r.endedAt };
+  };
 }
 type UploadTarget = { id: string; kind: string; status: string; startedAt: Date; endedAt: Date | null };
 
@@ -192,12 +203,20 @@ async function endOf(ch: { endMs: number | null; samples: Uint8Array; format: nu
  * Stores one chunk exactly once. Chunks of every recording are written through one group-committing writer per
  * database (ChunkWriter): the chunks that arrive while a commit runs go into the next transaction together, so a busy
  * server pays one transaction (and one fsync) for many uploads instead of one each, and an idle one writes at once.
- * Inside the transaction each chunk is checked as before (its recording still open and locked, no chunk stored under
- * its seq, time running forward across its stored neighbours), so a chunk's answer is the same as if written alone.
+ * Inside the transaction each chunk is resolved and checked as before (the token's visit still takes uploads, its
+ * recording still open and locked, no chunk stored under its seq, time running forward across its stored neighbours),
+ * so a chunk's answer is the same as if written alone.
  */
 export async function uploadChunk(db: Db, secret: string, input: z.output<typeof uploadChunkInput>) {
-  const rec = (await visitUploadTarget(db, { tokenHash: tokenHash(secret, input.token) }, input.trialId)) ?? (await homeRecording(db, secret, input.token, input.trialId)).rec;
-  return storeChunk(db, rec, input);
+  const { token, ...chunk } = input;
+  try {
+    return await chunkWriter(db).write({ target: { tokenHash: tokenHash(secret, token) }, chunk });
+  } catch (e) {
+    if (!(e instanceof NotAVisitToken)) throw e;
+  }
+  // not a visit's join token: a home link's set (checked on its own, outside the batch)
+  const { rec } = await homeRecording(db, secret, token, input.trialId);
+  return chunkWriter(db).write({ target: rec, chunk });
 }
 
 /**
@@ -208,41 +227,45 @@ export async function uploadChunk(db: Db, secret: string, input: z.output<typeof
  * uploadChunk's.
  */
 export async function uploadVisitChunk(db: Db, link: { visitId: string; linkHash: string }, input: z.output<typeof visitChunkInput>) {
-  const rec = await visitUploadTarget(db, { tokenHash: link.linkHash, visitId: link.visitId }, input.trialId);
-  if (!rec) throw noUploads();
-  return storeChunk(db, rec, input);
-}
-
-async function storeChunk(db: Db, rec: UploadTarget, input: z.output<typeof visitChunkInput>) {
-  const sent = base64ToBytes(input.samples);
-  const samples = decode(sent, input.format);
-  // What is stored is what was validated, in the current format. A chunk already in it is stored as sent: its decoder
-  // is strict (declared sizes exact, no byte after the last column, every value in range), so the bytes are exactly
-  // the samples checked below. Re-encoding them anyway (DEFLATE at level 9) cost about 0.3 ms of the service's
-  // 2.1 ms of CPU per chunk (`npm run bench:upload`, 2026-12-02: 2.13 -> 1.68-1.82 ms); chunks of an older format
-  // are re-encoded.
-  const canonical = input.format === CHUNK_FORMAT ? sent : encodeChunk(samples, CHUNK_FORMAT);
   try {
-    if (rec.status !== "RECORDING") throw badRequest(`This ${label(rec.kind).toLowerCase()} is ${rec.status.toLowerCase()} and takes no more samples`);
-    checkSamples(samples, input.startMs, rec);
-    return await chunkWriter(db).write({ rec, seq: input.seq, rateHz: input.rateHz, samples, canonical });
+    return await chunkWriter(db).write({ target: { tokenHash: link.linkHash, visitId: link.visitId }, chunk: input });
   } catch (e) {
-    // A retried upload of a stored chunk is a duplicate whatever changed since (the recording closed, its stop time set).
-    if (e instanceof TRPCError && e.code === "BAD_REQUEST") {
-      const existing = await db.angleSampleChunk.findUnique({ where: { trialId_seq: { trialId: rec.id, seq: input.seq } }, select: { samples: true, format: true } });
-      if (existing) return duplicateOf(existing, canonical, input.seq);
-    }
+    if (e instanceof NotAVisitToken) throw noUploads();
     throw e;
   }
 }
 
-type ChunkJob = {
-  rec: { id: string; kind: string };
-  seq: number;
-  rateHz: number;
-  samples: PoseSample[];
-  canonical: Uint8Array;
-};
+/** The token of an upload is not a visit's join token (uploadChunk then tries it as a home link). */
+class NotAVisitToken extends Error {}
+
+/**
+ * One chunk made ready for its batch's checks: the recording it feeds, its samples decoded and checked on their own.
+ * What is stored is what was validated, in the current format. A chunk already in it is stored as sent: its decoder
+ * is strict (declared sizes exact, no byte after the last column, every value in range), so the bytes are exactly
+ * the samples checked. Re-encoding them anyway (DEFLATE at level 9) cost about 0.3 ms of the service's 2.1 ms of CPU
+ * per chunk (`npm run bench:upload`, 2026-12-02: 2.13 -> 1.68-1.82 ms); chunks of an older format are re-encoded.
+ * A refusal of the samples (BAD_REQUEST) is kept, not thrown: a retried upload of a stored chunk is a duplicate
+ * whatever changed since (the recording closed, its stop time set), which only the batch's read can tell.
+ */
+function prepare(rec: UploadTarget, chunk: z.output<typeof visitChunkInput>): Prepared {
+  const sent = base64ToBytes(chunk.samples);
+  const samples = decode(sent, chunk.format);
+  const canonical = chunk.format === CHUNK_FORMAT ? sent : encodeChunk(samples, CHUNK_FORMAT);
+  let refusal: TRPCError | undefined;
+  try {
+    if (rec.status !== "RECORDING") throw badRequest(`This ${label(rec.kind).toLowerCase()} is ${rec.status.toLowerCase()} and takes no more samples`);
+    checkSamples(samples, chunk.startMs, rec);
+  } catch (e) {
+    if (!(e instanceof TRPCError && e.code === "BAD_REQUEST")) throw e;
+    refusal = e;
+  }
+  return { rec, seq: chunk.seq, rateHz: chunk.rateHz, samples, canonical, refusal };
+}
+
+/** An upload as it waits for its batch: whom it is for (a visit's token hash, resolved in the batch, or a recording a
+ * home link resolved already) and the chunk as sent. */
+type ChunkJob = { target: UploadTarget | { tokenHash: string; visitId?: string }; chunk: z.output<typeof visitChunkInput> };
+type Prepared = { rec: UploadTarget; seq: number; rateHz: number; samples: PoseSample[]; canonical: Uint8Array; refusal?: TRPCError };
 type ChunkResult = { stored: boolean; duplicate: boolean; seq: number };
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -299,8 +322,8 @@ class ChunkWriter {
     try {
       while (this.queue.length) {
         if (this.busy(Date.now())) await new Promise((r) => setTimeout(r, BATCH_WINDOW_MS));
-        // in recording id order: the lock order every batch follows (see PG_LANES)
-        const batch = this.queue.splice(0, MAX_BATCH).sort((a, b) => (a.job.rec.id < b.job.rec.id ? -1 : a.job.rec.id > b.job.rec.id ? 1 : a.job.seq - b.job.seq));
+        // in recording id order (each chunk names its recording): the lock order every batch follows (see PG_LANES)
+        const batch = this.queue.splice(0, MAX_BATCH).sort((a, b) => (a.job.chunk.trialId < b.job.chunk.trialId ? -1 : a.job.chunk.trialId > b.job.chunk.trialId ? 1 : a.job.chunk.seq - b.job.chunk.seq));
         if (!batch.length) break; // another lane took them
         const now = Date.now();
         for (let i = 0; i < batch.length; i++) this.recent.push(now);
@@ -328,24 +351,16 @@ class ChunkWriter {
     }
   }
 
+  /** One chunk in its own transaction; if a concurrent writer stored its seq first, once more: then it is a retry. */
   private async one(b: ChunkWriter["queue"][number]) {
-    try {
-      const [o] = await this.db.$transaction((tx) => writeBatch(tx, [b.job], this.pg), TX_OPTIONS);
-      if (o!.ok) b.resolve(o!.r);
-      else b.reject(o!.e);
-    } catch (e) {
-      if (isUniqueViolation(e)) {
-        // a concurrent retry won: the same samples are a duplicate, others a conflict
-        const won = await this.db.angleSampleChunk.findUnique({ where: { trialId_seq: { trialId: b.job.rec.id, seq: b.job.seq } }, select: { samples: true, format: true } });
-        if (won) {
-          try {
-            return b.resolve(duplicateOf(won, b.job.canonical, b.job.seq));
-          } catch (c) {
-            return b.reject(c);
-          }
-        }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const [o] = await this.db.$transaction((tx) => writeBatch(tx, [b.job], this.pg), TX_OPTIONS);
+        return o!.ok ? b.resolve(o!.r) : b.reject(o!.e);
+      } catch (e) {
+        if (attempt === 0 && isUniqueViolation(e)) continue; // the same samples are a duplicate now, others a conflict
+        return b.reject(e);
       }
-      b.reject(e);
     }
   }
 }
@@ -371,9 +386,24 @@ type Outcome = { ok: true; r: ChunkResult } | { ok: false; e: unknown };
  * `jobs` come sorted by recording id, then seq (ChunkWriter.drain).
  */
 async function writeBatch(tx: Tx, jobs: ChunkJob[], pg: boolean): Promise<Outcome[]> {
-  const ids = [...new Set(jobs.map((j) => j.rec.id))].sort();
+  const out: Outcome[] = new Array(jobs.length);
+  // 1. The recordings the visit tokens name, in one query (the upload's own lookup: see resolveTargets).
+  const resolved = await resolveTargets(tx, jobs);
+  // 2. Each chunk on its own: its visit takes uploads, its recording exists, its samples decode and pass their checks.
+  // A chunk refused here is refused alone (whatever the error); the batch goes on without it.
+  const ready: { k: number; p: Prepared }[] = [];
+  for (const [k, job] of jobs.entries()) {
+    try {
+      const rec = "id" in job.target ? job.target : resolved(k, job.chunk.trialId);
+      ready.push({ k, p: prepare(rec, job.chunk) });
+    } catch (e) {
+      out[k] = { ok: false, e };
+    }
+  }
+  if (!ready.length) return out;
+  const ids = [...new Set(ready.map((r) => r.p.rec.id))].sort();
   const idList = Prisma.join(ids);
-  // Lock the recordings (PostgreSQL: row locks taken in id order, so two batches never wait on each other in a cycle;
+  // 3. Lock the recordings (PostgreSQL: row locks taken in id order, so two batches never wait on each other in a cycle;
   // SQLite: the database's write lock), so that concurrent uploads of one recording check their neighbours one after
   // the other and a recording closed meanwhile takes nothing. What comes back: those still recording.
   type Id = { id: string };
@@ -387,8 +417,8 @@ async function writeBatch(tx: Tx, jobs: ChunkJob[], pg: boolean): Promise<Outcom
   // each (k: its index in jobs). Scalar subqueries on the (trialId, seq) unique index.
   type Near = { k: number | bigint; prevSeq: number | bigint | null; prevEnd: number | bigint | null; nextSeq: number | bigint | null; nextStart: number | bigint | null; here: number | bigint | null };
   const rows = await tx.$queryRaw<Near[]>`${Prisma.join(
-    jobs.map(
-      ({ rec: { id }, seq }, k) => Prisma.sql`SELECT ${Prisma.raw(String(k))} AS "k",
+    ready.map(
+      ({ p: { rec: { id }, seq } }, k) => Prisma.sql`SELECT ${Prisma.raw(String(k))} AS "k",
         (SELECT c."seq" FROM "AngleSampleChunk" c WHERE c."trialId" = ${id} AND c."seq" < ${seq} ORDER BY c."seq" DESC LIMIT 1) AS "prevSeq",
         (SELECT c."endMs" FROM "AngleSampleChunk" c WHERE c."trialId" = ${id} AND c."seq" < ${seq} ORDER BY c."seq" DESC LIMIT 1) AS "prevEnd",
         (SELECT c."seq" FROM "AngleSampleChunk" c WHERE c."trialId" = ${id} AND c."seq" > ${seq} ORDER BY c."seq" ASC LIMIT 1) AS "nextSeq",
@@ -400,14 +430,14 @@ async function writeBatch(tx: Tx, jobs: ChunkJob[], pg: boolean): Promise<Outcom
   const near = new Map(rows.map((r) => [Number(r.k), r]));
   const num = (v: number | bigint | null) => (v === null ? null : Number(v));
   /** Chunks of this batch accepted so far, per recording, in seq order (jobs are sorted). */
-  const accepted = new Map<string, ChunkJob[]>();
-  const out: Outcome[] = [];
-  for (const [k, job] of jobs.entries()) {
+  const accepted = new Map<string, Prepared[]>();
+  // 4. Each chunk against what is stored and what this batch accepted before it.
+  for (const [i, { k, p }] of ready.entries()) {
     try {
-      out.push({ ok: true, r: await checkInBatch(tx, job, near.get(k)!, open, accepted, num) });
+      out[k] = { ok: true, r: await checkInBatch(tx, p, near.get(i)!, open, accepted, num) };
     } catch (e) {
       if (!(e instanceof TRPCError)) throw e;
-      out.push({ ok: false, e });
+      out[k] = { ok: false, e };
     }
   }
   const insert = [...accepted.values()].flat();
@@ -423,10 +453,10 @@ async function writeBatch(tx: Tx, jobs: ChunkJob[], pg: boolean): Promise<Outcom
 /** One chunk's checks inside its batch (writeBatch). Throws a TRPCError for a refusal of this chunk. */
 async function checkInBatch(
   tx: Tx,
-  job: ChunkJob,
+  job: Prepared,
   near: { prevSeq: number | bigint | null; prevEnd: number | bigint | null; nextSeq: number | bigint | null; nextStart: number | bigint | null; here: number | bigint | null },
   open: Set<string>,
-  accepted: Map<string, ChunkJob[]>,
+  accepted: Map<string, Prepared[]>,
   num: (v: number | bigint | null) => number | null,
 ): Promise<ChunkResult> {
   const { rec, seq, samples, canonical } = job;
@@ -439,6 +469,7 @@ async function checkInBatch(
   }
   const twin = mine.find((j) => j.seq === seq);
   if (twin) return duplicateOf({ samples: twin.canonical, format: CHUNK_FORMAT }, canonical, seq);
+  if (job.refusal) throw job.refusal;
   if (!open.has(rec.id)) throw badRequest(`This ${label(rec.kind).toLowerCase()} was closed and takes no more samples`);
   // Time must run forward across the nearest chunks on either side, whatever seq arrived first: the nearest before is
   // the stored one or one of this batch's (lower seqs come first); the nearest stored one after is enough, since this
