@@ -308,6 +308,9 @@ if (arg("--server")) {
   const stepVisits = Number(process.env.BENCH_STEP ?? 25);
   const stepS = Number(process.env.BENCH_STEP_S ?? 10);
   const soakS = Number(process.env.BENCH_SOAK_S ?? 600);
+  /** The soak's heap after a forced GC is sampled this often: 60 samples in 10 minutes, so that the slope's confidence
+   * interval can tell a trend from the live set's own swing (about 8 MB between samples in the runs of 2026-12-02). */
+  const SOAK_SAMPLE_S = Number(process.env.BENCH_SOAK_SAMPLE_S ?? 10);
   const speedBefore = speedIndexMs();
   const clusterMode = arg("--cluster");
   const shared: { db?: () => Promise<string>; stop?: () => void } = {};
@@ -385,7 +388,7 @@ if (arg("--server")) {
       const t0 = performance.now();
       if (holdS) {
         while (performance.now() - t0 < dur * 1000) {
-          await sleep(Math.min(30_000, dur * 1000 - (performance.now() - t0)));
+          await sleep(Math.min(SOAK_SAMPLE_S * 1000, dur * 1000 - (performance.now() - t0)));
           await gc();
           const st = await stat();
           soak.push({ t: (performance.now() - t0) / 1000, rss: st.rss, heap: st.heap });
@@ -435,13 +438,23 @@ if (arg("--server")) {
     const okSteps = steps.filter((x) => x.p99 <= P99_LIMIT_MS && x.deliveredPct >= 99);
     const capacity = okSteps.length ? Math.max(...okSteps.map((x) => x.visits)) : 0;
     const atCap = okSteps.find((x) => x.visits === capacity);
-    let slope: number | null = null;
+    // The heap's least-squares slope over the soak, with its 95 % confidence interval (slope ± t·SE; t ≈ 2 for 30 or
+    // more samples, 2.78 at 6): the slope alone, over a live set that swings between samples, does not say whether
+    // it grows. Also the median of the first and of the last third of the samples.
+    let slope: number | null = null, slopeCi: number | null = null, thirds: [number, number] | null = null;
     if (soak.length >= 3) {
       const n = soak.length, mx = soak.reduce((a, x) => a + x.t, 0) / n, my = soak.reduce((a, x) => a + x.heap, 0) / n;
-      slope = soak.reduce((a, x) => a + (x.t - mx) * (x.heap - my), 0) / soak.reduce((a, x) => a + (x.t - mx) ** 2, 0);
+      const sxx = soak.reduce((a, x) => a + (x.t - mx) ** 2, 0);
+      slope = soak.reduce((a, x) => a + (x.t - mx) * (x.heap - my), 0) / sxx;
+      const ssr = soak.reduce((a, x) => a + (x.heap - (my + slope! * (x.t - mx))) ** 2, 0);
+      const t = n >= 30 ? 2.0 : n >= 10 ? 2.3 : 2.78;
+      slopeCi = n > 2 ? t * Math.sqrt(ssr / (n - 2) / sxx) : null;
+      const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      const k = Math.max(1, Math.floor(n / 3));
+      thirds = [med(soak.slice(0, k).map((x) => x.heap)), med(soak.slice(-k).map((x) => x.heap))];
     }
     if (!process.env.BENCH_JSON) console.log(`  ${kind}: ${total.received} of ${total.sent} live messages delivered over the whole ramp (${((100 * total.received) / Math.max(1, total.sent)).toFixed(2)} %)`);
-    return { kind, steps, total, capacity, cpuPerVisitAtCapacity: atCap?.serverCpuMsPerVisitS ?? NaN, soak, heapSlopeBytesPerMin: slope === null ? null : +(slope * 60).toFixed(0) };
+    return { kind, steps, total, capacity, cpuPerVisitAtCapacity: atCap?.serverCpuMsPerVisitS ?? NaN, soak, heapSlopeBytesPerMin: slope === null ? null : +(slope * 60).toFixed(0), heapSlopeCi95BytesPerMin: slopeCi === null ? null : +(slopeCi * 60).toFixed(0), heapMedianThirds: thirds };
   }
 
   console.log(`Streaming load — one server process, ${RATE_HZ} Hz live pose messages + 1 chunk upload/s per visit, steps of ${stepVisits} visits × ${stepS} s, p99 limit ${P99_LIMIT_MS} ms; ${os.cpus().length} cores`);
@@ -482,7 +495,7 @@ if (arg("--server")) {
     },
     cluster: cluster ? vsOneProcess(cluster) : null,
     split: split ? vsOneProcess(split) : null,
-    soak: soak ? { visits: soak.steps[0]?.visits, seconds: soakS, heapSlopeBytesPerMin: soak.heapSlopeBytesPerMin, samples: soak.soak, step: soak.steps[0] } : null,
+    soak: soak ? { visits: soak.steps[0]?.visits, seconds: soakS, heapSlopeBytesPerMin: soak.heapSlopeBytesPerMin, heapSlopeCi95BytesPerMin: soak.heapSlopeCi95BytesPerMin, heapMedianThirds: soak.heapMedianThirds, samples: soak.soak, step: soak.steps[0] } : null,
   };
   if (process.env.BENCH_JSON) console.log(JSON.stringify(result));
   else {
@@ -495,7 +508,9 @@ if (arg("--server")) {
     if (result.soak) {
       const xs = result.soak.samples, mb = (b: number) => (b / 1048576).toFixed(1);
       const first = xs[0], last = xs.at(-1);
-      console.log(`soak: ${result.soak.visits} visits for ${soakS} s, heap slope ${result.soak.heapSlopeBytesPerMin} bytes/min` + (first && last ? ` (heap after GC ${mb(first.heap)} → ${mb(last.heap)} MB, RSS ${mb(first.rss)} → ${mb(last.rss)} MB, every ${xs.length > 1 ? Math.round((last.t - first.t) / (xs.length - 1)) : 0} s: ${xs.map((x) => mb(x.heap)).join(" ")})` : ""));
+      const kib = (b: number | null) => (b === null ? "–" : (b / 1024).toFixed(0));
+      const th = result.soak.heapMedianThirds;
+      console.log(`soak: ${result.soak.visits} visits for ${soakS} s, heap slope ${kib(result.soak.heapSlopeBytesPerMin)} ± ${kib(result.soak.heapSlopeCi95BytesPerMin)} KiB/min (95 % interval)` + (th ? `, median heap of the first / last third ${mb(th[0])} / ${mb(th[1])} MB` : "") + (first && last ? ` (heap after GC ${mb(first.heap)} → ${mb(last.heap)} MB, RSS ${mb(first.rss)} → ${mb(last.rss)} MB, every ${xs.length > 1 ? Math.round((last.t - first.t) / (xs.length - 1)) : 0} s: ${xs.map((x) => mb(x.heap)).join(" ")})` : ""));
     }
     console.log(`machine speed index (ms for a fixed loop, lower is faster): ${speedBefore} before, ${speedAfter} after; load average ${result.loadAverage}`);
   }
