@@ -379,13 +379,14 @@ function chunkWriter(db: Db): ChunkWriter {
 type Outcome = { ok: true; r: ChunkResult } | { ok: false; e: unknown };
 
 /**
- * One batch of chunks inside its transaction, in three statements however many chunks it holds: lock the batch's
- * recordings, read every chunk's stored neighbours, insert the accepted chunks in one multi-row INSERT. Each chunk is
+ * One batch of chunks inside its transaction, in four statements however many chunks it holds: resolve the visit
+ * tokens, lock the batch's recordings, read every chunk's stored neighbours, insert the accepted chunks in one
+ * multi-row INSERT. Each chunk is
  * checked as if written alone (its recording still open, no chunk stored under its seq, time running forward across
  * its nearest stored neighbours and the batch's chunks of the same recording), and a refusal is that chunk's own
- * outcome; a database error fails the batch. Measured with bench:upload and bench:load (2026-12-02): one chunk at a
- * time this was three statements per chunk through Prisma's raw query machinery (about 0.25 ms of CPU each on SQLite)
- * and the largest part of the app's CPU per visit beyond the bare relay's.
+ * outcome; a database error fails the batch. Measured with bench:upload (2026-12-02, 20 chunks a wave): one chunk
+ * at a time this was a lookup and three statements per chunk through Prisma's raw query machinery (about 0.25 ms of
+ * CPU each on SQLite), 2.13 ms of CPU per chunk in all; batched, 1.02 ms.
  * Raw SQL, the same text on SQLite and PostgreSQL (quoted identifiers, bound parameters), except the lock.
  * `jobs` come sorted by recording id, then seq (ChunkWriter.drain).
  */
@@ -417,8 +418,8 @@ async function writeBatch(tx: Tx, jobs: ChunkJob[], pg: boolean): Promise<Outcom
       : await tx.$queryRaw<Id[]>`UPDATE "AssessmentTrial" SET "status" = "status" WHERE "id" IN (${idList}) AND "status" = 'RECORDING' RETURNING "id"`
     ).map((r) => r.id),
   );
-  // Every chunk's nearest stored neighbours on either side and whether its seq is stored already (a retry), one row
-  // each (k: its index in jobs). Scalar subqueries on the (trialId, seq) unique index.
+  // 4. Every chunk's nearest stored neighbours on either side and whether its seq is stored already (a retry), one row
+  // each (k: its index in `ready`). Scalar subqueries on the (trialId, seq) unique index.
   type Near = { k: number | bigint; prevSeq: number | bigint | null; prevEnd: number | bigint | null; nextSeq: number | bigint | null; nextStart: number | bigint | null; here: number | bigint | null };
   const rows = await tx.$queryRaw<Near[]>`${Prisma.join(
     ready.map(
@@ -435,7 +436,7 @@ async function writeBatch(tx: Tx, jobs: ChunkJob[], pg: boolean): Promise<Outcom
   const num = (v: number | bigint | null) => (v === null ? null : Number(v));
   /** Chunks of this batch accepted so far, per recording, in seq order (jobs are sorted). */
   const accepted = new Map<string, Prepared[]>();
-  // 4. Each chunk against what is stored and what this batch accepted before it.
+  // 5. Each chunk against what is stored and what this batch accepted before it; then one INSERT for those accepted.
   for (const [i, { k, p }] of ready.entries()) {
     try {
       out[k] = { ok: true, r: await checkInBatch(tx, p, near.get(i)!, open, accepted, num) };
