@@ -15,9 +15,10 @@ export function VideoTile({
   testId?: string;
   fit?: "contain" | "cover";
   /**
-   * Rounded corners (default). A video under a rounded clip costs the compositor an extra pass over the whole picture
-   * for every frame where it composites on the CPU (no GPU: bench:stream measured 0.32 against 0.11 cores of the
-   * therapist's browser); the therapist's large live picture is square for that reason.
+   * Rounded corners (default). A rounded clip over a video and the layers above it costs the compositor a second
+   * render pass over the whole picture for every frame where it composites on the CPU (no GPU: in bench:stream the
+   * therapist's compositor took 0.32-0.41 cores with the rounded stage, 0.10-0.13 without); the therapist's large live
+   * picture is square for that reason.
    */
   rounded?: boolean;
 }) {
