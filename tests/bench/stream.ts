@@ -396,7 +396,9 @@ try {
     }
     const seconds = (Date.now() - start) / 1000, cpu1 = cpuNow();
     const cores = (k: keyof typeof cpu0) => +((cpu1[k] - cpu0[k]) / seconds).toFixed(2);
-    const cpu = { patient: cores("patient"), therapist: cores("therapist"), server: cores("server"), driver: cores("driver"), machine: cores("total") };
+    const cpu = { patient: cores("patient"), therapist: cores("therapist"), server: cores("server"), driver: cores("driver"), machine: cores("total"), other: 0 };
+    // the machine's CPU that none of the bench's processes used: other work on a shared host, which the bench competes with
+    cpu.other = +Math.max(0, cpu.machine - cpu.patient - cpu.therapist - cpu.server - cpu.driver).toFixed(2);
     const threads = [...threadsNow()]
       .map(([k, v]) => [k, +((v - (threads0.get(k) ?? 0)) / seconds).toFixed(3)] as const)
       .filter(([, v]) => v >= 0.01)
@@ -477,7 +479,7 @@ try {
       console.log(`call / bare loop: ${x(result.ratio.callToBare)} (the app paces itself to at most ${TARGET_HZ} Hz: call / min(bare loop, ${TARGET_HZ} Hz): ${x(result.ratio.callToPacedBare)})`);
       console.log(`patient's video on the therapist's screen: ${result.patientVideo.receivedFps} fps received (lowest ${result.patientVideo.minReceivedFps}), ${result.patientVideo.sentFps} fps sent by the patient`);
       console.log(`patient: ${p.sentHz} analysed frames/s sent (frames from: ${p.frames}; per model: ${JSON.stringify(p.models)}; camera frames dropped while busy: ${p.droppedFrames}, skipped by the pacer for fresher ones: ${p.pacedFrames})`);
-      console.log(`  CPU in use (cores of ${result.cores}): patient browser ${p.cpuCores.patient} (${p.patientCpuMsPerFrame} ms per analysed frame), therapist browser ${p.cpuCores.therapist}, server ${p.cpuCores.server}, bench driver ${p.cpuCores.driver}; whole machine ${p.cpuCores.machine}`);
+      console.log(`  CPU in use (cores of ${result.cores}): patient browser ${p.cpuCores.patient} (${p.patientCpuMsPerFrame} ms per analysed frame), therapist browser ${p.cpuCores.therapist}, server ${p.cpuCores.server}, bench driver ${p.cpuCores.driver}; whole machine ${p.cpuCores.machine} (of which not the bench's: ${p.cpuCores.other})`);
       console.log(`  busiest browser threads (cores): ${Object.entries(p.threadCores).slice(0, 10).map(([k, v]) => `${k} ${v}`).join("; ")}`);
       console.log(`  capture → handed to the socket p50 ${p.captureToSendMs.p50} / p95 ${p.captureToSendMs.p95} ms; of which capture → pose result p50 ${p.captureToResultMs.p50} / p95 ${p.captureToResultMs.p95}, model inference p50 ${p.inferenceMs.p50} / p95 ${p.inferenceMs.p95}, scaling the frame p50 ${p.scalingMs.p50} / p95 ${p.scalingMs.p95}\n`);
       const row = (name: string, x: typeof result.relay, screen: string) =>

@@ -5,11 +5,12 @@ import { NS } from "../../app/_shared/assessments/live";
 import { bytesToBase64, packSamples } from "../../app/_shared/pose/sample";
 import { flexionSweep } from "../support/samples";
 
-/** A feed with a manual clock and a manual "animation frame". */
+/** A feed with a manual clock, a manual "animation frame" and manual timers (run by advance). */
 function harness() {
   let now = 1_000_000;
   let pending: (() => void) | null = null;
   let scheduled = 0;
+  let timers: { at: number; fn: () => void }[] = [];
   const feed = new LiveFeed({
     now: () => now,
     trace: false,
@@ -18,10 +19,24 @@ function harness() {
       pending = fn;
       return () => void (pending = null);
     },
+    timer: (fn, ms) => {
+      const t = { at: now + ms, fn };
+      timers.push(t);
+      return () => void (timers = timers.filter((x) => x !== t));
+    },
   });
   return {
     feed,
-    advance: (ms: number) => void (now += ms),
+    advance: (ms: number) => {
+      now += ms;
+      for (const t of timers.filter((x) => x.at <= now)) {
+        timers = timers.filter((x) => x !== t);
+        t.fn();
+      }
+    },
+    get timers() {
+      return timers.length;
+    },
     get now() {
       return now;
     },
@@ -103,4 +118,58 @@ test("state messages notify state subscribers at once; bad messages are dropped;
   h.feed.close();
   h.frame();
   assert.equal(frames, 1, "close drops the pending notification");
+});
+
+test("every(ms): the read-out follows the frames at most every ms, in the same animation frame, and never misses the last", () => {
+  const h = harness();
+  let skeleton = 0, readout = 0;
+  h.feed.subscribeFrames(() => skeleton++);
+  const every = h.feed.every(200);
+  const unsubscribe = every.subscribe(() => readout++);
+  const v0 = every.snapshot();
+  // 15 messages a second: one animation frame each
+  const message = (i: number) => {
+    h.feed.receive(live(i, "trial-1", h.now - 40));
+    h.frame();
+    h.advance(67);
+  };
+  message(0);
+  assert.equal(readout, 1, "the first frame is shown at once");
+  assert.notEqual(every.snapshot(), v0, "the snapshot changes with each call");
+  for (let i = 1; i < 15; i++) message(i);
+  assert.equal(skeleton, 15, "the skeleton follows every frame");
+  assert.ok(readout >= 4 && readout <= 6, `about 5 read-outs in a second of frames (${readout})`);
+  const before = readout;
+  // frames stop right after one that was left out: it is shown once 200 ms have passed, by a timer
+  h.feed.receive(live(15, "trial-1", h.now - 40));
+  h.frame();
+  h.advance(250);
+  assert.equal(readout, before + 1, "the last frame is shown, at once or 200 ms later");
+  assert.equal(h.timers, 0, "nothing left pending");
+  // a frame 50 ms after a shown one waits for the timer
+  h.feed.receive(live(16, "trial-1", h.now - 40));
+  h.frame();
+  assert.equal(readout, before + 2);
+  h.advance(50);
+  h.feed.receive(live(17, "trial-1", h.now - 40));
+  h.frame();
+  assert.equal(readout, before + 2, "too soon: left for later");
+  assert.equal(h.timers, 1);
+  h.advance(199);
+  assert.equal(readout, before + 2);
+  h.advance(1);
+  assert.equal(readout, before + 3, "shown 200 ms after it was left out");
+  h.advance(1000);
+  assert.equal(readout, before + 3, "no frames, no read-outs");
+  // unsubscribing cancels a pending trailing call
+  h.feed.receive(live(18, "trial-1", h.now - 40));
+  h.frame();
+  h.advance(50);
+  h.feed.receive(live(19, "trial-1", h.now - 40));
+  h.frame();
+  const n = readout;
+  unsubscribe();
+  assert.equal(h.timers, 0);
+  h.advance(1000);
+  assert.equal(readout, n);
 });

@@ -4,7 +4,7 @@
 // each repetition's peak, signal quality), stop / discard / redo, record pain and a note.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useLayoutEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { PROTOCOLS, protocolByKey, type Protocol } from "../../_shared/assessments/catalogue";
 import { NS } from "../../_shared/assessments/live";
 import { detectReps, type TrialSummary } from "../../_shared/assessments/summary";
@@ -15,7 +15,7 @@ import type { VisitCall } from "../../_lib/realtime/call";
 import { useTrialPriority } from "../../_lib/realtime/priority";
 import { useRelayReceiver } from "../../_lib/realtime/relay-receiver";
 import { describeError, useTRPC } from "../../_lib/trpc";
-import { SkeletonOverlay } from "../pose/SkeletonOverlay";
+import { drawSkeleton } from "../pose/SkeletonOverlay";
 import { LiveAngleChart } from "../review/angle-chart";
 import { PainScale } from "../pain-scale";
 import { Alert, Badge, Button } from "../ui";
@@ -25,25 +25,62 @@ export function useLiveFeed(call: VisitCall | null): LiveFeed {
   return useRelayReceiver(call, () => new LiveFeed());
 }
 
-/** Re-renders the caller once per animation frame in which frames arrived; marks them shown when it commits. */
-function useLiveFrames(feed: LiveFeed): number {
-  const version = useSyncExternalStore(feed.subscribeFrames, () => feed.version, () => 0);
+/**
+ * How often the read-out (angle in large type, signal quality, the 10 s chart) is redrawn. The skeleton over the video
+ * follows every frame; the numbers and the chart need not: on a machine without GPU compositing every redraw of the
+ * panel is composited on the CPU, and a number that changes 15 times a second cannot be read anyway.
+ */
+export const READOUT_HZ = 5;
+
+/** Re-renders the caller at most READOUT_HZ times a second while frames arrive (LiveFeed.every). */
+function useLiveReadout(feed: LiveFeed): number {
+  const every = useMemo(() => feed.every(1000 / READOUT_HZ), [feed]);
+  const version = useSyncExternalStore(every.subscribe, every.snapshot, () => 0);
   useLayoutEffect(() => markLiveShown(), [version]);
   return version;
 }
 
-/** The streamed skeleton, laid over the patient's video (place inside the video's positioned box). */
+/** A frame older than this (ms) is no longer drawn: the patient's stream has stopped. */
+const STALE_MS = 1000;
+
+/**
+ * The streamed skeleton, laid over the patient's video (place inside the video's positioned box). Drawn straight on
+ * its canvas for every frame (once per animation frame in which frames arrived), without a React render, and marks the
+ * frame shown; cleared and hidden when the stream stops, so an empty layer is not composited over the video.
+ */
 export function LiveSkeleton({ feed, width, height }: { feed: LiveFeed; width: number; height: number }) {
-  useLiveFrames(feed);
-  const latest = feed.latest;
-  const lm = latest && Date.now() - latest.receivedAt < 1000 ? latest.sample.landmarks : null;
-  const landmarks: Landmark[] | null = lm ? Array.from({ length: lm.length / 3 }, (_, i) => ({ x: lm[3 * i]!, y: lm[3 * i + 1]!, z: 0, visibility: lm[3 * i + 2]! })) as Landmark[] : null;
-  return <SkeletonOverlay landmarks={landmarks} width={width} height={height} className="pointer-events-none absolute inset-0 h-full w-full" />;
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const c = ref.current;
+    const ctx = c?.getContext("2d");
+    if (!c || !ctx) return;
+    c.width = width;
+    c.height = height;
+    let stale: ReturnType<typeof setTimeout> | undefined;
+    const draw = () => {
+      const latest = feed.latest;
+      const lm = latest && Date.now() - latest.receivedAt < STALE_MS ? latest.sample.landmarks : null;
+      const landmarks = lm ? (Array.from({ length: lm.length / 3 }, (_, i) => ({ x: lm[3 * i]!, y: lm[3 * i + 1]!, z: 0, visibility: lm[3 * i + 2]! })) as Landmark[]) : null;
+      drawSkeleton(ctx, landmarks, width, height);
+      const visibility = landmarks ? "visible" : "hidden";
+      if (c.style.visibility !== visibility) c.style.visibility = visibility;
+      markLiveShown();
+      clearTimeout(stale);
+      if (landmarks) stale = setTimeout(draw, STALE_MS);
+    };
+    draw();
+    const unsubscribe = feed.subscribeFrames(draw);
+    return () => {
+      unsubscribe();
+      clearTimeout(stale);
+    };
+  }, [feed, width, height]);
+  return <canvas ref={ref} aria-hidden data-testid="live-skeleton" className="pointer-events-none absolute inset-0 h-full w-full object-contain" />;
 }
 
-/** The angle in large type, signal quality and the 10 s chart: the only part of the panel that follows every frame. */
+/** The angle in large type, signal quality and the 10 s chart: the only part of the panel that follows the frames (READOUT_HZ). */
 function LiveReadout({ feed, protocol, recording }: { feed: LiveFeed; protocol: Protocol; recording: boolean }) {
-  useLiveFrames(feed);
+  useLiveReadout(feed);
   const samples = feed.trialSamples;
   const points = useMemo(() => samples.map((s) => ({ t: s.t, v: s.angles[protocol.primary] })), [samples, samples.length, protocol.primary]); // eslint-disable-line react-hooks/exhaustive-deps
   const reps = useMemo(() => (protocol.detection.kind === "peaks" ? detectReps({ t: points.map((x) => x.t), v: points.map((x) => x.v), c: [] }, protocol.direction, protocol.detection) : []), [points, protocol]);

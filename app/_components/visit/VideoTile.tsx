@@ -4,7 +4,7 @@ import { useVideoSource } from "../../_lib/realtime/hooks";
 
 /** A <video> showing a MediaStream, with a label and an overlay message (camera off, reconnecting…). */
 export function VideoTile({
-  stream, label, muted = false, mirror = false, overlay, className = "", testId, fit = "contain",
+  stream, label, muted = false, mirror = false, overlay, className = "", testId, fit = "contain", rounded = true,
 }: {
   stream: MediaStream | null;
   label: string;
@@ -14,12 +14,19 @@ export function VideoTile({
   className?: string;
   testId?: string;
   fit?: "contain" | "cover";
+  /**
+   * Rounded corners (default). A rounded clip over a video and the layers above it costs the compositor a second
+   * render pass over the whole picture for every frame where it composites on the CPU (no GPU: in bench:stream the
+   * therapist's compositor took 0.32-0.41 cores with the rounded stage, 0.10-0.13 without); the therapist's large live
+   * picture is square for that reason.
+   */
+  rounded?: boolean;
 }) {
   const [el, setEl] = useState<HTMLVideoElement | null>(null);
   // A muted tile is a self-view: it plays no sound, so it gets the camera alone.
   useVideoSource(el, stream, muted);
   return (
-    <figure className={`relative overflow-hidden rounded-lg bg-slate-900 ${className}`}>
+    <figure className={`relative overflow-hidden ${rounded ? "rounded-lg" : ""} bg-slate-900 ${className}`}>
       <video
         ref={setEl}
         data-testid={testId}

@@ -38,12 +38,25 @@ export interface FeedOptions {
   now?: () => number;
   /** keeps the timing trace for the benchmark (the browser default) */
   trace?: boolean;
+  /** runs `fn` after `ms` (setTimeout in the browser); returns a cancel function */
+  timer?: (fn: () => void, ms: number) => () => void;
 }
 
 const rafSchedule = (fn: () => void) => {
   const h = requestAnimationFrame(fn);
   return () => cancelAnimationFrame(h);
 };
+const timeout = (fn: () => void, ms: number) => {
+  const h = setTimeout(fn, ms);
+  return () => clearTimeout(h);
+};
+
+/** A throttled frame subscription (LiveFeed.every): `subscribe` and `snapshot` for useSyncExternalStore. */
+export interface Throttled {
+  subscribe: (fn: () => void) => () => void;
+  /** changes with each call of the subscribers */
+  snapshot: () => number;
+}
 
 export class LiveFeed {
   /** the newest sample, with when it was captured (patient's clock) and received (ours) */
@@ -66,11 +79,13 @@ export class LiveFeed {
   private readonly schedule: (fn: () => void) => () => void;
   private readonly now: () => number;
   private readonly trace: boolean;
+  private readonly timer: (fn: () => void, ms: number) => () => void;
 
   constructor(opts: FeedOptions = {}) {
     this.schedule = opts.schedule ?? rafSchedule;
     this.now = opts.now ?? Date.now;
     this.trace = opts.trace ?? typeof window !== "undefined";
+    this.timer = opts.timer ?? timeout;
   }
 
   /**
@@ -145,6 +160,40 @@ export class LiveFeed {
     this.frameListeners.add(fn);
     return () => void this.frameListeners.delete(fn);
   };
+
+  /**
+   * Frame notifications at most every `minMs`, for what need not follow every frame (the numbers, the chart): told in
+   * the same animation frame as the frame listeners once `minMs` have passed since the last call, so what it draws is
+   * painted together with the skeleton, never in a frame of its own; a frame left out because it came sooner is told
+   * `minMs` later if no other frame comes first (so the last frame before a pause is always shown). One per component.
+   */
+  every(minMs: number): Throttled {
+    let version = 0;
+    let last = -Infinity;
+    return {
+      snapshot: () => version,
+      subscribe: (fn) => {
+        let trailing: (() => void) | null = null;
+        const fire = () => {
+          trailing?.();
+          trailing = null;
+          last = this.now();
+          version++;
+          fn();
+        };
+        const unsubscribe = this.subscribeFrames(() => {
+          if (this.now() - last >= minMs) return fire();
+          trailing?.();
+          trailing = this.timer(fire, minMs);
+        });
+        return () => {
+          unsubscribe();
+          trailing?.();
+          trailing = null;
+        };
+      },
+    };
+  }
 
   subscribeState = (fn: () => void) => {
     this.stateListeners.add(fn);

@@ -190,9 +190,11 @@ export function VisitRoom({ visitId }: { visitId: string }) {
       )}
 
       <div className="grid min-h-0 flex-1 gap-2 md:grid-cols-[minmax(0,1fr)_24rem] xl:grid-cols-[minmax(0,1fr)_28rem]">
-        <div className="relative min-h-[16rem] overflow-hidden rounded-lg bg-slate-900">
+        {/* square corners: a rounded clip over the live video, the skeleton and the self-view makes the compositor draw
+            the whole stage twice for every frame where it runs on the CPU (VideoTile's `rounded`) */}
+        <div className="relative min-h-[16rem] overflow-hidden bg-slate-900" data-testid="video-stage">
           <div className="absolute inset-0">
-            <VideoTile stream={snap?.remoteStream ?? null} label={patient?.name ?? "Patient"} testId="remote-video" overlay={remoteOverlay} className="h-full w-full" />
+            <VideoTile stream={snap?.remoteStream ?? null} label={patient?.name ?? "Patient"} testId="remote-video" overlay={remoteOverlay} rounded={false} className="h-full w-full" />
           </div>
           {status === "IN_PROGRESS" && snap?.remoteStream && (
             <LiveSkeleton feed={feed} {...videoSize(snap.remoteStream)} />
