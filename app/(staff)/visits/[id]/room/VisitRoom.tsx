@@ -232,16 +232,23 @@ export function VisitRoom({ visitId }: { visitId: string }) {
             {snap && <MediaToggles media={snap.media} onChange={(m) => call?.setMedia(m)} />}
             {endVisit}
           </div>
-          {media.problem && <Alert tone="amber" title={MEDIA_HELP[media.problem].title}>{MEDIA_HELP[media.problem].help}</Alert>}
+          {/* During a live visit the side panel's space belongs to the assessment or exercise: a camera problem is then one
+              line in the summary below, its help and "Try again" inside it (at 1366x768 the full notice pushed "Stop and
+              save" below the panel's fold). Before the patient is in, the notice is shown whole. */}
+          {media.problem && !live && <Alert tone="amber" title={MEDIA_HELP[media.problem].title}>{MEDIA_HELP[media.problem].help}</Alert>}
           <details className={`rounded-lg border border-slate-200 bg-white text-sm ${live ? "" : "flex-1"}`} open={!live}>
-            <summary className="cursor-pointer px-3 py-1.5 font-medium text-slate-700">Connection, camera and microphone</summary>
+            <summary className="cursor-pointer px-3 py-1.5 font-medium text-slate-700">
+              Connection, camera and microphone
+              {media.problem && live && <span className="font-normal text-amber-800"> · {MEDIA_HELP[media.problem].title}</span>}
+            </summary>
             <div className="space-y-3 p-3 pt-1">
+              {media.problem && live && <p className="text-amber-900">{MEDIA_HELP[media.problem].help}</p>}
               <QualityIndicator q={quality} linkState={snap?.linkState ?? "none"} />
               <DevicePickers cameras={devices.cameras} mics={devices.mics}
                 cameraId={media.stream?.getVideoTracks()[0]?.getSettings().deviceId ?? media.choice.cameraId}
                 micId={media.stream?.getAudioTracks()[0]?.getSettings().deviceId ?? media.choice.micId}
                 onChange={media.setChoice} disabled={media.busy} />
-              {media.problem && <Button variant="secondary" onClick={media.retry}>Try the camera again</Button>}
+              {media.problem && <Button variant="secondary" onClick={media.retry}>Try again</Button>}
             </div>
           </details>
         </aside>
