@@ -420,7 +420,6 @@ async function writeBatch(tx: Tx, jobs: ChunkJob[], pg: boolean): Promise<Outcom
   );
   // 4. Every chunk's nearest stored neighbours on either side and whether its seq is stored already (a retry), one row
   // each (k: its index in `ready`). Scalar subqueries on the (trialId, seq) unique index.
-  type Near = { k: number | bigint; prevSeq: number | bigint | null; prevEnd: number | bigint | null; nextSeq: number | bigint | null; nextStart: number | bigint | null; here: number | bigint | null };
   const rows = await tx.$queryRaw<Near[]>`${Prisma.join(
     ready.map(
       ({ p: { rec: { id }, seq } }, k) => Prisma.sql`SELECT ${Prisma.raw(String(k))} AS "k",
@@ -433,13 +432,12 @@ async function writeBatch(tx: Tx, jobs: ChunkJob[], pg: boolean): Promise<Outcom
     " UNION ALL ",
   )}`;
   const near = new Map(rows.map((r) => [Number(r.k), r]));
-  const num = (v: number | bigint | null) => (v === null ? null : Number(v));
   /** Chunks of this batch accepted so far, per recording, in seq order (jobs are sorted). */
   const accepted = new Map<string, Prepared[]>();
   // 5. Each chunk against what is stored and what this batch accepted before it; then one INSERT for those accepted.
   for (const [i, { k, p }] of ready.entries()) {
     try {
-      out[k] = { ok: true, r: await checkInBatch(tx, p, near.get(i)!, open, accepted, num) };
+      out[k] = { ok: true, r: await checkInBatch(tx, p, near.get(i)!, open, accepted) };
     } catch (e) {
       if (!(e instanceof TRPCError)) throw e;
       out[k] = { ok: false, e };
@@ -455,18 +453,22 @@ async function writeBatch(tx: Tx, jobs: ChunkJob[], pg: boolean): Promise<Outcom
   return out;
 }
 
+/** A row of writeBatch's neighbour query (integers come back as bigint from some drivers). */
+type Near = { k: number | bigint; prevSeq: number | bigint | null; prevEnd: number | bigint | null; nextSeq: number | bigint | null; nextStart: number | bigint | null; here: number | bigint | null };
+const num = (v: number | bigint | null) => (v === null ? null : Number(v));
+
 /** One chunk's checks inside its batch (writeBatch). Throws a TRPCError for a refusal of this chunk. */
 async function checkInBatch(
   tx: Tx,
   job: Prepared,
-  near: { prevSeq: number | bigint | null; prevEnd: number | bigint | null; nextSeq: number | bigint | null; nextStart: number | bigint | null; here: number | bigint | null },
+  near: Near,
   open: Set<string>,
   accepted: Map<string, Prepared[]>,
-  num: (v: number | bigint | null) => number | null,
 ): Promise<ChunkResult> {
   const { rec, seq, samples, canonical } = job;
   const first = samples[0]!.t, last = samples[samples.length - 1]!.t;
-  const mine = accepted.get(rec.id) ?? [];
+  let mine = accepted.get(rec.id);
+  if (!mine) accepted.set(rec.id, (mine = []));
   // A retry: of a stored chunk, or of one accepted earlier in this batch.
   if (near.here !== null) {
     const existing = await tx.angleSampleChunk.findUnique({ where: { trialId_seq: { trialId: rec.id, seq } }, select: { samples: true, format: true } });
@@ -489,7 +491,7 @@ async function checkInBatch(
   }
   const nextSeq = num(near.nextSeq);
   if (nextSeq !== null && num(near.nextStart)! <= last) throw badRequest(`Chunk is out of order: its samples end after chunk ${nextSeq} starts`);
-  accepted.set(rec.id, [...mine, job]);
+  mine.push(job);
   return { stored: true, duplicate: false, seq };
 }
 
