@@ -438,8 +438,8 @@ if (arg("--server")) {
     const okSteps = steps.filter((x) => x.p99 <= P99_LIMIT_MS && x.deliveredPct >= 99);
     const capacity = okSteps.length ? Math.max(...okSteps.map((x) => x.visits)) : 0;
     const atCap = okSteps.find((x) => x.visits === capacity);
-    // The heap's least-squares slope over the soak, with its 95 % confidence interval (slope ± t·SE; t ≈ 2 for 30 or
-    // more samples, 2.78 at 6): the slope alone, over a live set that swings between samples, does not say whether
+    // The heap's least-squares slope over the soak, with its 95 % confidence interval (slope ± t·SE; Student's t
+    // rounded: 2.0 from 30 samples, 2.3 from 10, 2.78 below): the slope alone, over a live set that swings between samples, does not say whether
     // it grows. Also the median of the first and of the last third of the samples.
     let slope: number | null = null, slopeCi: number | null = null, thirds: [number, number] | null = null;
     if (soak.length >= 3) {
