@@ -63,6 +63,11 @@ test("exercise set: live count on both screens, a network cut loses nothing, cor
   await expect.poll(patientCount, { timeout: 60_000, intervals: [250] }).toBeGreaterThanOrEqual(1);
   await expect.poll(therapistCount, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
 
+  // The therapist of these specs has no camera or microphone (receive-only): the patient is told so, not "Connecting
+  // video…" for the whole visit.
+  await expect(patient.getByTestId("therapist-tile")).toContainText("Your therapist's camera is off");
+  await expect(patient.getByTestId("therapist-tile")).not.toContainText("Connecting video");
+
   // Screens at both sizes, both roles, during the set: nothing scrolls, video and live panel together.
   for (const size of [{ width: 1366, height: 768 }, { width: 1440, height: 900 }]) {
     await therapist.setViewportSize(size);

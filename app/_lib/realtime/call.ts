@@ -109,7 +109,7 @@ export class VisitCall {
       this.ice.set({ iceServers: w.iceServers, expiresAt: w.iceExpiresAt }, Date.now());
       this.link?.setIceServers(w.iceServers);
       this.scheduleIceRenewal();
-      void emitAck(s, "media:state", this.snap.media);
+      void emitAck(s, "media:state", this.announcedMedia());
       if (rejoin) {
         // Back after a drop: heal the media path if it suffered, and resend unacknowledged feature data.
         if (this.link && this.link.pc.connectionState !== "connected") this.link.restartIce(); // with the welcome's ICE servers (set above)
@@ -199,6 +199,7 @@ export class VisitCall {
     this.local = stream;
     this.localReady = true;
     this.applyMedia();
+    if (this.socket.connected) void emitAck(this.socket, "media:state", this.announcedMedia());
     this.link?.setLocalStream(stream);
     this.reconcile();
     this.applyPriority();
@@ -221,7 +222,17 @@ export class VisitCall {
   setMedia(m: Partial<MediaState>) {
     this.set({ media: { ...this.snap.media, ...m } });
     this.applyMedia();
-    if (this.socket.connected) void emitAck(this.socket, "media:state", this.snap.media);
+    if (this.socket.connected) void emitAck(this.socket, "media:state", this.announcedMedia());
+  }
+
+  /**
+   * What the other side is told this side sends: the user's toggles, and only for a kind of track this side has. A
+   * side without a camera (or microphone), receive-only, says so, so the other side shows "camera is off" rather than
+   * "Connecting video…" for the whole visit. Until the local media is decided (setLocalStream) the toggles alone.
+   */
+  announcedMedia(): MediaState {
+    const has = (kind: "audio" | "video") => !this.localReady || !!this.local?.getTracks().some((t) => t.kind === kind && t.readyState === "live");
+    return { audio: this.snap.media.audio && has("audio"), video: this.snap.media.video && has("video") };
   }
 
   private applyMedia() {

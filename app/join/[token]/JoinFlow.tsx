@@ -128,7 +128,7 @@ function Visit({ token, visit, resume }: { token: string; visit: VisitInfo; resu
       ) : (
         <div className={assessing ? "fixed bottom-4 right-4 z-20 w-56 shadow-xl ring-2 ring-white" : "relative flex-1"} data-testid="therapist-tile">
           <VideoTile stream={snap.remoteStream} label={visit.therapistName} testId="remote-video" className={assessing ? "aspect-video w-full" : "h-[70vh] w-full"}
-            overlay={!snap.remoteStream ? "Connecting video…" : therapist && !therapist.media.video ? "Your therapist's camera is off" : null} />
+            overlay={therapist && !therapist.media.video ? "Your therapist's camera is off" : !snap.remoteStream ? "Connecting video…" : null} />
           {/* During an assessment the patient's self-view is in the assessment panel: no second picture here. */}
           {!assessing && <VideoTile stream={media.stream} label="You" muted mirror testId="local-video" className="absolute bottom-3 right-3 aspect-video w-1/4 min-w-40 shadow-lg ring-2 ring-white" />}
           {therapist && !therapist.media.audio && <p className="absolute left-3 top-3 rounded bg-black/60 px-2 py-1 text-xs text-white">Therapist muted</p>}

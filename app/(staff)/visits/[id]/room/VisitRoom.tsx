@@ -121,10 +121,10 @@ export function VisitRoom({ visitId }: { visitId: string }) {
       ? "The patient's video appears here once admitted."
       : patient.presence === "reconnecting" || (snap?.everConnected && snap.linkState !== "connected")
         ? "Reconnecting…"
-        : !snap?.remoteStream
-          ? "Connecting video…"
-          : !patient.media.video
-            ? "The patient's camera is off"
+        : !patient.media.video
+          ? "The patient's camera is off"
+          : !snap?.remoteStream
+            ? "Connecting video…"
             : null;
 
   const quality = snap?.quality ?? null;
