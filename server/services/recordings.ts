@@ -4,11 +4,10 @@
 // (chunk format 2) and summarises the recording itself from what is stored, through one summariser entry point.
 import { TRPCError } from "@trpc/server";
 import type { z } from "zod";
-import { MEASURES } from "../../app/_shared/pose/measures";
 import type { PoseSample } from "../../app/_shared/pose/sample";
 import { base64ToBytes, bytesToBase64 } from "../../app/_shared/pose/sample";
-import { CHUNK_FORMAT, ChunkFormatError, decodeChunk, encodeChunk } from "../../app/_shared/recording/codec";
-import { MAX_RECORDING_MS, MAX_SAMPLES_PER_CHUNK, type finishRecordingInput, type RecordingKind, type uploadChunkInput, type visitChunkInput } from "../../app/_shared/recording/schemas";
+import { CHUNK_FORMAT, ChunkFormatError, decodeChunk, encodeChunk, scanCompactChunk } from "../../app/_shared/recording/codec";
+import { MAX_SAMPLES_PER_CHUNK, type finishRecordingInput, type RecordingKind, type uploadChunkInput, type visitChunkInput } from "../../app/_shared/recording/schemas";
 import { exerciseContextOf, hasExerciseSetSummariser, summariseRecording } from "../../app/_shared/recording/summary";
 import { isUniqueViolation, Prisma, runsConcurrentTransactions, type Db } from "../db/client";
 import { audit, type Actor as AuditActor } from "./audit";
@@ -16,19 +15,11 @@ import { actorOf, type Caller } from "./context";
 import { randomToken, tokenHash } from "./crypto";
 import { badRequest, conflict, notFound } from "./errors";
 import { assertExerciseAllowed } from "./episodes";
+import { checkSamples, checkScanned, MAX_ABS_ANGLE } from "./sample-checks";
 import { checkLink, LINK_PROBLEM_MESSAGES, linkActor } from "./patient-links";
 
 /** After a visit ends, the patient's browser may still flush buffered samples for this long. */
 const LATE_UPLOAD_MS = 15 * 60_000;
-/** A sample may be stamped this far past the server's clock (the browser's clock runs a little differently). */
-const CLOCK_SLACK_MS = 5_000;
-/** After the therapist stops, the patient's browser records until the stop reaches it: at most this much more. */
-const STOP_SLACK_MS = 30_000;
-/** Highest mean sample rate a chunk may claim by its times (the pose worker analyses at most 18 frames a second). */
-const MAX_SAMPLE_HZ = 61;
-/** Largest |angle| in degrees any measure can take. */
-const MAX_ABS_ANGLE = 180;
-
 export const recordingSelect = {
   id: true, visitId: true, kind: true, protocolKey: true, protocolVersion: true, side: true, cameraView: true, status: true,
   startedAt: true, endedAt: true, poseModel: true, poseModelVersion: true, summary: true, qualityFlags: true,
@@ -150,45 +141,13 @@ async function patientRecording(db: Db, secret: string, token: string, id: strin
   return (await visitRecording(db, secret, token, id)) ?? homeRecording(db, secret, token, id);
 }
 
-function decode(bytes: Uint8Array, format: number, maxSamples = MAX_SAMPLES_PER_CHUNK): PoseSample[] {
+/** A malformed chunk is the upload's BAD_REQUEST, with the reader's reason. */
+function malformed<T>(read: () => T): T {
   try {
-    return decodeChunk(bytes, format, maxSamples);
+    return read();
   } catch (e) {
     if (e instanceof ChunkFormatError) throw badRequest(`Samples are malformed: ${e.message}`);
     throw e;
-  }
-}
-
-/**
- * Every sample's time and values (security finding 8): times are whole ms, strictly increasing, at a plausible rate,
- * within the recording (not before its start, not past the server's clock, not past its stop, not past the longest
- * recording), and every value in its range.
- */
-function checkSamples(samples: PoseSample[], startMs: number, bounds: { startedAt: Date; endedAt: Date | null }) {
-  const first = samples[0]!, last = samples[samples.length - 1]!;
-  if (Math.abs(first.t - startMs) > 1) throw badRequest("startMs does not match the first sample");
-  for (let i = 0; i < samples.length; i++) {
-    const s = samples[i]!;
-    if (!Number.isInteger(s.t) || s.t < 0) throw badRequest(`Sample ${i}: time must be a whole number of ms since the recording started`);
-    if (i > 0 && s.t <= samples[i - 1]!.t) throw badRequest(`Sample times must increase (sample ${i} at ${s.t} ms follows ${samples[i - 1]!.t} ms)`);
-    if (!(s.confidence >= 0 && s.confidence <= 1)) throw badRequest(`Sample ${i}: confidence out of range`);
-    for (const k of MEASURES) {
-      const a = s.angles[k];
-      if (a !== null && !(Number.isFinite(a) && Math.abs(a) <= MAX_ABS_ANGLE)) throw badRequest(`Sample ${i}: ${k} ${a}° is not a possible angle`);
-      if (!(s.conf[k] >= 0 && s.conf[k] <= 1)) throw badRequest(`Sample ${i}: ${k} confidence out of range`);
-    }
-    for (let j = 0; j < s.landmarks.length; j++) {
-      const v = s.landmarks[j]!;
-      if (j % 3 === 2 ? !(v >= 0 && v <= 1) : !(Number.isNaN(v) || (v >= -2 && v <= 3))) throw badRequest(`Sample ${i}: landmark value ${j} out of range`);
-    }
-  }
-  if (samples.length > 1 && ((samples.length - 1) * 1000) / (last.t - first.t) > MAX_SAMPLE_HZ) throw badRequest(`Sample times are closer than ${MAX_SAMPLE_HZ} Hz allows`);
-  if (last.t > MAX_RECORDING_MS) throw badRequest(`Sample at ${last.t} ms is past the longest recording (${MAX_RECORDING_MS / 60_000} min)`);
-  const now = Date.now() - bounds.startedAt.getTime();
-  if (last.t > now + CLOCK_SLACK_MS) throw badRequest(`Sample at ${last.t} ms lies in the future: the recording started ${Math.round(now)} ms ago`);
-  if (bounds.endedAt) {
-    const stop = bounds.endedAt.getTime() - bounds.startedAt.getTime();
-    if (last.t > stop + STOP_SLACK_MS) throw badRequest(`Sample at ${last.t} ms is after the recording was stopped (${Math.round(stop)} ms)`);
   }
 }
 
@@ -248,24 +207,34 @@ class NotAVisitToken extends Error {}
  * whatever changed since (the recording closed, its stop time set), which only the batch's read can tell.
  */
 function prepare(rec: UploadTarget, chunk: z.output<typeof visitChunkInput>): Prepared {
-  const sent = base64ToBytes(chunk.samples);
-  const samples = decode(sent, chunk.format);
-  const canonical = chunk.format === CHUNK_FORMAT ? sent : encodeChunk(samples, CHUNK_FORMAT);
+  // the schema checked the text is base64 (zod's strict pattern), so Node's decoder reads exactly what was sent
+  const sent = Buffer.from(chunk.samples, "base64");
   let refusal: TRPCError | undefined;
-  try {
-    if (rec.status !== "RECORDING") throw badRequest(`This ${label(rec.kind).toLowerCase()} is ${rec.status.toLowerCase()} and takes no more samples`);
-    checkSamples(samples, chunk.startMs, rec);
-  } catch (e) {
-    if (!(e instanceof TRPCError && e.code === "BAD_REQUEST")) throw e;
-    refusal = e;
+  const refuse = (check: () => void) => {
+    try {
+      if (rec.status !== "RECORDING") throw badRequest(`This ${label(rec.kind).toLowerCase()} is ${rec.status.toLowerCase()} and takes no more samples`);
+      check();
+    } catch (e) {
+      if (!(e instanceof TRPCError && e.code === "BAD_REQUEST")) throw e;
+      refusal = e;
+    }
+  };
+  if (chunk.format === CHUNK_FORMAT) {
+    // Read and checked in place (no sample objects): what is stored is the bytes the scan read.
+    const scan = malformed(() => scanCompactChunk(sent, MAX_SAMPLES_PER_CHUNK, MAX_ABS_ANGLE));
+    refuse(() => checkScanned(scan, chunk.startMs, rec));
+    return { rec, seq: chunk.seq, rateHz: chunk.rateHz, count: scan.count, first: scan.times[0]!, last: scan.times[scan.count - 1]!, canonical: sent, refusal };
   }
-  return { rec, seq: chunk.seq, rateHz: chunk.rateHz, samples, canonical, refusal };
+  const samples = malformed(() => decodeChunk(sent, chunk.format, MAX_SAMPLES_PER_CHUNK));
+  refuse(() => checkSamples(samples, chunk.startMs, rec));
+  return { rec, seq: chunk.seq, rateHz: chunk.rateHz, count: samples.length, first: samples[0]!.t, last: samples[samples.length - 1]!.t, canonical: encodeChunk(samples, CHUNK_FORMAT), refusal };
 }
 
 /** An upload as it waits for its batch: whom it is for (a visit's token hash, resolved in the batch, or a recording a
  * home link resolved already) and the chunk as sent. */
 type ChunkJob = { target: UploadTarget | { tokenHash: string; visitId?: string }; chunk: z.output<typeof visitChunkInput> };
-type Prepared = { rec: UploadTarget; seq: number; rateHz: number; samples: PoseSample[]; canonical: Uint8Array; refusal?: TRPCError };
+/** A chunk ready for its batch: its sample count and first and last times, and the bytes to store (format 2). */
+type Prepared = { rec: UploadTarget; seq: number; rateHz: number; count: number; first: number; last: number; canonical: Uint8Array; refusal?: TRPCError };
 type ChunkResult = { stored: boolean; duplicate: boolean; seq: number };
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -448,7 +417,7 @@ async function writeBatch(tx: Tx, jobs: ChunkJob[], pg: boolean): Promise<Outcom
     const now = new Date();
     await tx.$executeRaw`
       INSERT INTO "AngleSampleChunk" ("id", "trialId", "seq", "format", "startMs", "endMs", "rateHz", "sampleCount", "samples", "createdAt")
-      VALUES ${Prisma.join(insert.map((j) => Prisma.sql`(${chunkId()}, ${j.rec.id}, ${j.seq}, ${CHUNK_FORMAT}, ${j.samples[0]!.t}, ${j.samples[j.samples.length - 1]!.t}, ${j.rateHz}, ${j.samples.length}, ${Buffer.from(j.canonical)}, ${now})`))}`;
+      VALUES ${Prisma.join(insert.map((j) => Prisma.sql`(${chunkId()}, ${j.rec.id}, ${j.seq}, ${CHUNK_FORMAT}, ${j.first}, ${j.last}, ${j.rateHz}, ${j.count}, ${Buffer.isBuffer(j.canonical) ? j.canonical : Buffer.from(j.canonical)}, ${now})`))}`;
   }
   return out;
 }
@@ -465,8 +434,7 @@ async function checkInBatch(
   open: Set<string>,
   accepted: Map<string, Prepared[]>,
 ): Promise<ChunkResult> {
-  const { rec, seq, samples, canonical } = job;
-  const first = samples[0]!.t, last = samples[samples.length - 1]!.t;
+  const { rec, seq, first, last, canonical } = job;
   let mine = accepted.get(rec.id);
   if (!mine) accepted.set(rec.id, (mine = []));
   // A retry: of a stored chunk, or of one accepted earlier in this batch.
@@ -484,7 +452,7 @@ async function checkInBatch(
   const batchPrev = mine.at(-1);
   const storedPrev = num(near.prevSeq);
   if (batchPrev && (storedPrev === null || batchPrev.seq > storedPrev)) {
-    if (batchPrev.samples[batchPrev.samples.length - 1]!.t >= first) throw badRequest(`Chunk is out of order: its samples start before chunk ${batchPrev.seq} ends`);
+    if (batchPrev.last >= first) throw badRequest(`Chunk is out of order: its samples start before chunk ${batchPrev.seq} ends`);
   } else if (storedPrev !== null) {
     const prevEnd = num(near.prevEnd) ?? (await endOf(await tx.angleSampleChunk.findUniqueOrThrow({ where: { trialId_seq: { trialId: rec.id, seq: storedPrev } }, select: { endMs: true, samples: true, format: true } })));
     if (prevEnd >= first) throw badRequest(`Chunk is out of order: its samples start before chunk ${storedPrev} ends`);

@@ -1,6 +1,7 @@
 // What one recording upload costs the server (issue 16: the upload, not the relay, is the app's extra CPU per visit).
 //   npm run bench:upload            K=20 recordings × N=60 chunks, waves of K concurrent uploads
-//   env: BENCH_K, BENCH_N
+//   env: BENCH_K, BENCH_N, BENCH_PASSES (a comma list of service,http,socket: the passes to run; all by default; e.g.
+//   `BENCH_PASSES=socket node --cpu-prof --expose-gc --import tsx tests/bench/upload.ts` profiles the socket path alone)
 // The real server runs in this process (SQLite, no Next.js) with K live visits (therapist and patient connected and
 // admitted, a trunk-flexion trial started on each). Two passes over fresh trials: (1) the service function
 // `uploadChunk` called directly (zod, decode, per-sample validation, canonical re-encode, database), (2) the same
@@ -20,6 +21,7 @@ import { connect, newVisit, patientAuth, staffCookie, therapistAuth, type Conn }
 
 const K = Number(process.env.BENCH_K ?? 20);
 const N = Number(process.env.BENCH_N ?? 60);
+const PASSES = new Set((process.env.BENCH_PASSES ?? "service,http,socket").split(","));
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with node --expose-gc (npm run bench:upload does)");
 
@@ -82,11 +84,14 @@ async function pass(label: string, send: (body: Record<string, unknown>) => Prom
 }
 
 console.log(`Chunk upload cost — ${K} live visits, ${N} one-second chunks (15 samples) each, waves of ${K} concurrent uploads; SQLite`);
-const direct = await pass("service call (reference)", (b) => uploadChunk(s.db, s.env.SESSION_SECRET, uploadChunkInput.parse(b)).then(() => true, () => false));
+const skip = async () => NaN;
+const direct = PASSES.has("service") ? await pass("service call (reference)", (b) => uploadChunk(s.db, s.env.SESSION_SECRET, uploadChunkInput.parse(b)).then(() => true, () => false)) : await skip();
 const client = new HttpClient(s.url);
-const http = await pass("tRPC over HTTP (home, offline flush)", (b) => client.call("mutation", "trials.uploadChunk", b).then((r) => r.ok));
-const socket = await pass("recording:chunk over the socket", ({ token, ...chunk }) =>
-  (patients.get(token as string)!.socket.timeout(10_000) as unknown as { emitWithAck: (e: string, p: unknown) => Promise<{ ok: boolean }> }).emitWithAck("recording:chunk", chunk).then((r) => r.ok, () => false));
+const http = PASSES.has("http") ? await pass("tRPC over HTTP (home, offline flush)", (b) => client.call("mutation", "trials.uploadChunk", b).then((r) => r.ok)) : await skip();
+const socket = PASSES.has("socket")
+  ? await pass("recording:chunk over the socket", ({ token, ...chunk }) =>
+      (patients.get(token as string)!.socket.timeout(10_000) as unknown as { emitWithAck: (e: string, p: unknown) => Promise<{ ok: boolean }> }).emitWithAck("recording:chunk", chunk).then((r) => r.ok, () => false))
+  : await skip();
 console.log(`tRPC over HTTP / service call: ${(http / direct).toFixed(2)}×; socket / service call: ${(socket / direct).toFixed(2)}×; socket / tRPC over HTTP: ${(socket / http).toFixed(2)}×`);
 console.log(`machine speed index (ms for a fixed loop, lower is faster): ${speedBefore} before, ${speedIndexMs()} after`);
 for (const x of conns) x.socket.close();

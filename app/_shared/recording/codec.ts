@@ -151,7 +151,8 @@ function encodeCompact(samples: readonly PoseSample[]): Uint8Array {
   return out;
 }
 
-function decodeCompact(bytes: Uint8Array, maxSamples: number): PoseSample[] {
+/** A format-2 chunk's header checked and its body inflated (both readers below start here). */
+function openCompact(bytes: Uint8Array, maxSamples: number): { M: number; L: number; n: number; body: Uint8Array } {
   const h = new Reader(bytes, "chunk header");
   if (h.u() !== COMPACT_CHUNK_FORMAT) throw new ChunkFormatError(`chunk does not start with format ${COMPACT_CHUNK_FORMAT}`);
   const M = h.u(), L = h.u(), n = h.u(), bodyLen = h.u(), packedLen = h.u();
@@ -169,6 +170,11 @@ function decodeCompact(bytes: Uint8Array, maxSamples: number): PoseSample[] {
     throw new ChunkFormatError(`chunk body is not valid deflate data (${(e as Error).message})`);
   }
   if (body.length !== bodyLen) throw new ChunkFormatError(`chunk body inflates to ${body.length > bodyLen ? "more" : body.length} bytes, header says ${bodyLen}`);
+  return { M, L, n, body };
+}
+
+function decodeCompact(bytes: Uint8Array, maxSamples: number): PoseSample[] {
+  const { M, L, n, body } = openCompact(bytes, maxSamples);
   const r = new Reader(body, "chunk body");
   const out: PoseSample[] = Array.from({ length: n }, () => ({
     t: 0, view: "unknown" as View, confidence: 0,
@@ -221,6 +227,64 @@ function decodeCompact(bytes: Uint8Array, maxSamples: number): PoseSample[] {
   for (let i = 0; i < L; i++) delta((s, v) => (s.landmarks[3 * i + 2] = v / 255), 0, 255, "visibility");
   if (!r.done()) throw new ChunkFormatError("chunk body has bytes after its last column");
   return out;
+}
+
+/**
+ * What the server needs of an uploaded chunk, read without building a sample: its sample count, every sample's time,
+ * and the first angle (in sample order, then MEASURES order) whose magnitude is above `maxAbsAngle` degrees.
+ * It reads format 2 exactly as decodeChunk does (the same header, the same columns in the same order, the same
+ * ChunkFormatError for anything malformed or out of the format's ranges, no byte after the last column), so a chunk it
+ * accepts is one decodeChunk accepts, and its times and angles are the ones decodeChunk would return. Every other
+ * value of format 2 is in range by construction: times are whole ms >= 0, confidences and visibilities in [0, 1],
+ * landmarks in [-2, 3] or missing. tests/unit/recording-codec.test.ts checks it against decodeChunk.
+ */
+export type ChunkScan = { count: number; times: Float64Array; overAngle: { sample: number; measure: MeasureKey; value: number } | null };
+export function scanCompactChunk(bytes: Uint8Array, maxSamples: number, maxAbsAngle: number): ChunkScan {
+  const { M, L, n, body } = openCompact(bytes, maxSamples);
+  const r = new Reader(body, "chunk body");
+  const times = new Float64Array(n);
+  const delta = (min: number, max: number, what: string) => {
+    let prev = 0;
+    for (let i = 0; i < n; i++) {
+      prev += unzz(r.u());
+      if (prev < min || prev > max) throw new ChunkFormatError(`${what} out of range (${prev})`);
+    }
+  };
+  const nullable = (min: number, max: number, what: string, limit: number, onOver: ((i: number, v: number) => void) | null) => {
+    let prev = 0;
+    for (let i = 0; i < n; i++) {
+      const v = r.u();
+      if (v === 0) continue;
+      prev += unzz(v - 1);
+      if (prev < min || prev > max) throw new ChunkFormatError(`${what} out of range (${prev})`);
+      if (onOver && (prev > limit || prev < -limit)) onOver(i, prev);
+    }
+  };
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    prev += unzz(r.u());
+    if (prev < 0 || prev > 0xffffffff) throw new ChunkFormatError(`sample time out of range (${prev})`);
+    times[i] = prev;
+  }
+  for (let i = 0; i < n; i++) {
+    const v = r.u();
+    if (v >= VIEWS.length) throw new ChunkFormatError(`unknown view ${v}`);
+  }
+  delta(0, 255, "confidence");
+  let overAngle: ChunkScan["overAngle"] = null;
+  // angles are whole hundredths of a degree: |v / 100| > maxAbsAngle exactly when |v| > maxAbsAngle * 100
+  const limit = Math.round(maxAbsAngle * 100);
+  for (let m = 0; m < M; m++) {
+    const k = MEASURES[m];
+    nullable(-32767, 32767, "angle", limit, k ? (i, v) => {
+      if (!overAngle || i < overAngle.sample) overAngle = { sample: i, measure: k, value: v / 100 };
+    } : null);
+  }
+  for (let m = 0; m < M; m++) delta(0, 255, "angle confidence");
+  for (let i = 0; i < 2 * L; i++) nullable(LM_MIN * LANDMARK_SCALE, LM_MAX * LANDMARK_SCALE, "landmark", 0, null);
+  for (let i = 0; i < L; i++) delta(0, 255, "visibility");
+  if (!r.done()) throw new ChunkFormatError("chunk body has bytes after its last column");
+  return { count: n, times, overAngle };
 }
 
 /** Seals samples into one chunk of the current format. */
