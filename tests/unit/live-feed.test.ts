@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { LiveFeed } from "../../app/_lib/assessment/live-feed";
+import { LiveFeed, withheldNote } from "../../app/_lib/assessment/live-feed";
 import { NS } from "../../app/_shared/assessments/live";
 import { bytesToBase64, packSamples } from "../../app/_shared/pose/sample";
 import { flexionSweep } from "../support/samples";
@@ -172,4 +172,26 @@ test("every(ms): the read-out follows the frames at most every ms, in the same a
   assert.equal(h.timers, 0);
   h.advance(1000);
   assert.equal(readout, n);
+});
+
+test("the panel blames the view only for a measure the patient's processor withheld for it", () => {
+  const h = harness();
+  const gap = { ...samples[3]!, view: "frontal" as const, angles: { ...samples[3]!.angles, trunkFlexion: null } };
+  const msg = (withheld?: string[]) => ({ ns: NS.live, data: { trialId: null, capturedAt: h.now, samples: bytesToBase64(packSamples([gap])), ...(withheld ? { withheld } : {}) } });
+  // No value and a view other than the measure's, but not withheld for it (say, the facing not known yet): no reason.
+  h.feed.receive(msg());
+  assert.equal(h.feed.latest?.withheld, undefined);
+  assert.equal(withheldNote(h.feed.latest, "trunkFlexion"), null);
+  // Withheld for the view: the reason, in words.
+  h.feed.receive(msg(["trunkFlexion", "hipFlexionL"]));
+  assert.deepEqual(h.feed.latest?.withheld, ["trunkFlexion", "hipFlexionL"]);
+  assert.match(withheldNote(h.feed.latest, "trunkFlexion") ?? "", /Not measurable from the front/);
+  assert.equal(withheldNote(h.feed.latest, "lateralFlexion"), null, "not in the list");
+  // A malformed list drops the message, as any malformed live message.
+  const before = h.feed.latest;
+  h.feed.receive(msg(["notAMeasure"]));
+  assert.equal(h.feed.latest, before);
+  // A value is shown, whatever the list says.
+  h.feed.receive({ ns: NS.live, data: { trialId: null, capturedAt: h.now, samples: bytesToBase64(packSamples([samples[3]!])), withheld: ["trunkFlexion"] } });
+  assert.equal(withheldNote(h.feed.latest, "trunkFlexion"), null);
 });

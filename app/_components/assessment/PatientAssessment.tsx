@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from "react";
 import { protocolByKey, type Protocol } from "../../_shared/assessments/catalogue";
 import { COUNTDOWN_S, controlMsg, NS, type Phase, type StateMsg } from "../../_shared/assessments/live";
+import type { MeasureKey } from "../../_shared/pose/measures";
 import { bytesToBase64, packSamples } from "../../_shared/pose/sample";
 import { activeRecordings, browserKV, flushLeftovers, Recorder } from "../../_lib/recording/recorder";
 import { useRecordingTransport } from "../../_lib/recording/transport";
@@ -161,7 +162,8 @@ export function PatientAssessment({ call, stream, token, onSelfView }: {
       const sample = recording ? { ...s, t: Math.max(0, Math.round(s.t - t0.current)) } : s;
       if (recording) recorder.current?.add(sample);
       const capturedAt = Math.round(performance.timeOrigin + s.t);
-      call.relay(NS.live, { trialId: recording ? id : null, capturedAt, samples: bytesToBase64(packSamples([sample])) });
+      const withheld = Object.keys(u.result.withheld) as MeasureKey[];
+      call.relay(NS.live, { trialId: recording ? id : null, capturedAt, samples: bytesToBase64(packSamples([sample])), ...(withheld.length ? { withheld } : {}) });
       // npm run bench:stream puts an array here to split the patient's delay into its parts
       (window as { __pvPose?: unknown[][] }).__pvPose?.push([capturedAt, u.stats.latencyMs, u.raw.inferMs, u.raw.model, u.raw.prepMs ?? 0, u.stats.dropped, u.stats.capture, u.stats.paced]);
     },

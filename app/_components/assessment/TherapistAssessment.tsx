@@ -9,8 +9,8 @@ import { PROTOCOLS, protocolByKey, type Protocol } from "../../_shared/assessmen
 import { NS } from "../../_shared/assessments/live";
 import { detectReps, type TrialSummary } from "../../_shared/assessments/summary";
 import type { Landmark } from "../../_shared/pose/landmarks";
-import { MEASURE_INFO, withheldReason } from "../../_shared/pose/measures";
-import { LiveFeed, markLiveShown } from "../../_lib/assessment/live-feed";
+import { MEASURE_INFO } from "../../_shared/pose/measures";
+import { LiveFeed, markLiveShown, withheldNote } from "../../_lib/assessment/live-feed";
 import type { VisitCall } from "../../_lib/realtime/call";
 import { useTrialPriority } from "../../_lib/realtime/priority";
 import { useRelayReceiver } from "../../_lib/realtime/relay-receiver";
@@ -90,7 +90,7 @@ function LiveReadout({ feed, protocol, recording }: { feed: LiveFeed; protocol: 
   const fresh = latest && Date.now() - latest.receivedAt < 1500;
   const latency = feed.latencyMs();
   // the view cannot give this measure (e.g. an oblique camera for trunk flexion): say why instead of a number
-  const withheld = fresh && current === null ? withheldReason(protocol.primary, latest.sample.view) : null;
+  const withheld = fresh ? withheldNote(latest, protocol.primary) : null;
   // Once the asked-for repetitions are in, say so (and stop counting "4/3" silently).
   const repsDone = protocol.detection.kind === "peaks" && reps.length >= protocol.reps;
   return (

@@ -4,9 +4,28 @@
 // listeners only when the trial state changes. So a message costs a render of those few components, never of the
 // whole visit room (video tiles, device pickers, connection panel), however long the trial.
 import { liveMsg, NS, stateMsg, type StateMsg } from "../../_shared/assessments/live";
+import { type MeasureKey, withheldReason } from "../../_shared/pose/measures";
 import { base64ToBytes, unpackSamples, type PoseSample } from "../../_shared/pose/sample";
 
-export type LivePoint = { sample: PoseSample; receivedAt: number; capturedAt: number; trialId: string | null };
+export type LivePoint = {
+  sample: PoseSample;
+  receivedAt: number;
+  capturedAt: number;
+  trialId: string | null;
+  /** measures the patient's processor withheld for the view in this sample (liveMsg.withheld) */
+  withheld?: readonly MeasureKey[];
+};
+
+/**
+ * Why `measure` has no value in `p`, when the reason is the camera's view: only when the patient's processor withheld
+ * it for the view (not whenever the value is missing and the view is another than the measure's: a side-on patient
+ * whose trunk flexion is missing for a frame, say with the facing not known yet, was told "Not measurable from the
+ * front").
+ */
+export function withheldNote(p: LivePoint | null, measure: MeasureKey): string | null {
+  if (!p || p.sample.angles[measure] !== null || !p.withheld?.includes(measure)) return null;
+  return withheldReason(measure, p.sample.view);
+}
 type Relayed = { ns: string; data: unknown };
 
 /**
@@ -112,7 +131,7 @@ export class LiveFeed {
     }
     const now = this.now();
     for (const s of samples) {
-      this.latest = { sample: s, receivedAt: now, capturedAt: r.data.capturedAt, trialId: r.data.trialId };
+      this.latest = { sample: s, receivedAt: now, capturedAt: r.data.capturedAt, trialId: r.data.trialId, withheld: r.data.withheld };
       if (r.data.trialId) {
         const buf = this.trialSamples;
         if (!buf.length || s.t > buf[buf.length - 1]!.t) buf.push(s);

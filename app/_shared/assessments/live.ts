@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { id } from "../domain";
 import { PROTOCOL_KEYS } from "./catalogue";
+import { MEASURES } from "../pose/measures";
 import { SAMPLE_BYTES } from "../pose/sample";
 
 export const NS = { control: "assess.ctl", state: "assess.state", live: "pose.live" } as const;
@@ -36,6 +37,13 @@ export const liveMsg = z.strictObject({
   /** wall-clock capture time of the last sample (ms since epoch), for the latency read-out */
   capturedAt: z.number().finite(),
   samples: z.string().max(Math.ceil((8 * SAMPLE_BYTES) / 3) * 4 + 4).base64(),
+  /**
+   * The measures the patient's processor withheld in the last sample because the view cannot give them (PoseResult's
+   * `withheld`; absent: none). Only these are explained by the view on the therapist's panel: a value can also be
+   * missing for other reasons (landmarks out of frame, the facing not known yet, an outlier), and then the view is not
+   * the reason.
+   */
+  withheld: z.array(z.enum(MEASURES)).max(MEASURES.length).optional(),
 });
 export type LiveMsg = z.infer<typeof liveMsg>;
 
