@@ -4,8 +4,7 @@
 // (chunk format 2) and summarises the recording itself from what is stored, through one summariser entry point.
 import { TRPCError } from "@trpc/server";
 import type { z } from "zod";
-import type { PoseSample } from "../../app/_shared/pose/sample";
-import { base64ToBytes, bytesToBase64 } from "../../app/_shared/pose/sample";
+import { bytesToBase64 } from "../../app/_shared/pose/sample";
 import { CHUNK_FORMAT, ChunkFormatError, decodeChunk, encodeChunk, scanCompactChunk } from "../../app/_shared/recording/codec";
 import { MAX_SAMPLES_PER_CHUNK, type finishRecordingInput, type RecordingKind, type uploadChunkInput, type visitChunkInput } from "../../app/_shared/recording/schemas";
 import { exerciseContextOf, hasExerciseSetSummariser, summariseRecording } from "../../app/_shared/recording/summary";

@@ -109,7 +109,7 @@ export class VisitCall {
       this.ice.set({ iceServers: w.iceServers, expiresAt: w.iceExpiresAt }, Date.now());
       this.link?.setIceServers(w.iceServers);
       this.scheduleIceRenewal();
-      void emitAck(s, "media:state", this.announcedMedia());
+      this.announceMedia();
       if (rejoin) {
         // Back after a drop: heal the media path if it suffered, and resend unacknowledged feature data.
         if (this.link && this.link.pc.connectionState !== "connected") this.link.restartIce(); // with the welcome's ICE servers (set above)
@@ -199,7 +199,7 @@ export class VisitCall {
     this.local = stream;
     this.localReady = true;
     this.applyMedia();
-    if (this.socket.connected) void emitAck(this.socket, "media:state", this.announcedMedia());
+    this.announceMedia();
     this.link?.setLocalStream(stream);
     this.reconcile();
     this.applyPriority();
@@ -222,7 +222,7 @@ export class VisitCall {
   setMedia(m: Partial<MediaState>) {
     this.set({ media: { ...this.snap.media, ...m } });
     this.applyMedia();
-    if (this.socket.connected) void emitAck(this.socket, "media:state", this.announcedMedia());
+    this.announceMedia();
   }
 
   /**
@@ -230,9 +230,11 @@ export class VisitCall {
    * side without a camera (or microphone), receive-only, says so, so the other side shows "camera is off" rather than
    * "Connecting video…" for the whole visit. Until the local media is decided (setLocalStream) the toggles alone.
    */
-  announcedMedia(): MediaState {
+  private announceMedia() {
+    if (!this.socket.connected) return;
     const has = (kind: "audio" | "video") => !this.localReady || !!this.local?.getTracks().some((t) => t.kind === kind && t.readyState === "live");
-    return { audio: this.snap.media.audio && has("audio"), video: this.snap.media.video && has("video") };
+    const sent: MediaState = { audio: this.snap.media.audio && has("audio"), video: this.snap.media.video && has("video") };
+    void emitAck(this.socket, "media:state", sent);
   }
 
   private applyMedia() {

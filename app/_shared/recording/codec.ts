@@ -236,7 +236,7 @@ function decodeCompact(bytes: Uint8Array, maxSamples: number): PoseSample[] {
  * ChunkFormatError for anything malformed or out of the format's ranges, no byte after the last column), so a chunk it
  * accepts is one decodeChunk accepts, and its times and angles are the ones decodeChunk would return. Every other
  * value of format 2 is in range by construction: times are whole ms >= 0, confidences and visibilities in [0, 1],
- * landmarks in [-2, 3] or missing. tests/unit/recording-codec.test.ts checks it against decodeChunk.
+ * landmarks in [-2, 3] or missing. tests/unit/sample-checks.test.ts checks it against decodeChunk.
  */
 export type ChunkScan = { count: number; times: Float64Array; overAngle: { sample: number; measure: MeasureKey; value: number } | null };
 export function scanCompactChunk(bytes: Uint8Array, maxSamples: number, maxAbsAngle: number): ChunkScan {
